@@ -1,1 +1,7 @@
-//! placeholder
+//! The algorithms behind Vitrine's use cases, free of any web or wasm dependency so that they are
+//! tested and benchmarked natively. Each learner follows one shape: a params struct with defaults
+//! and `check()`, `fit()` returning a fitted model, and the model predicting.
+
+pub mod cluster;
+pub mod impute;
+pub mod metrics;
