@@ -1,1 +1,25 @@
-//! placeholder
+//! CSV bytes to typed columnar tables.
+//!
+//! The reader is a push parser on top of `csv-core`: the page feeds it the chunks of
+//! `file.stream()` and never holds a file twice. Types are inferred per column over the whole
+//! file (a column is promoted when a later row contradicts the earlier ones), so quirks such as
+//! Rossmann's `StateHoliday` turning from `"0"` to `"a"` after 63,555 rows come out right.
+
+pub mod column;
+pub mod dataset;
+pub mod error;
+pub mod profile;
+pub mod table;
+pub mod write;
+
+mod builder;
+mod cell;
+mod intern;
+mod reader;
+mod sniff;
+
+pub use column::{CellMismatch, Column, ColumnData, ColumnKind, TextColumn};
+pub use dataset::KnownFile;
+pub use error::{check_size, CsvError, ErrorKind, MAX_INPUT_BYTES};
+pub use reader::{read_bytes, read_path, ReadOptions, StreamReader};
+pub use table::{Encoding, SourceInfo, Table};

@@ -1,0 +1,434 @@
+//! The streaming reader: chunks in, a typed [`Table`] out.
+//!
+//! `csv-core` does the quoting state machine; this module adds what it leaves to us: delimiter
+//! sniffing, the header, the field-count check with line numbers, projection, the encoding
+//! fallback and the typed columns.
+
+use crate::builder::{decode_bytes, ColumnBuilder, Decode, Pushed};
+use crate::column::CellMismatch;
+use crate::error::{CsvError, ErrorKind};
+use crate::sniff::{sniff_delimiter, SNIFF_BYTES};
+use crate::table::{Encoding, SourceInfo, Table};
+use csv_core::{ReadRecordResult, ReaderBuilder};
+use std::collections::HashSet;
+
+/// How to read a file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// Field delimiter; `None` sniffs it among `,` `;` tab `|` from the first 64 KiB.
+    pub delimiter: Option<u8>,
+    /// Keep only these columns, in this order (`None`: all, in file order). Projecting early is
+    /// what lets a 2 GB file fit in a tab. Every record is still checked for its field count.
+    pub columns: Option<Vec<String>>,
+}
+
+const UTF8_BOM: &[u8] = b"\xef\xbb\xbf";
+/// Marks a file column that is not kept.
+const SKIP: usize = usize::MAX;
+
+/// Push parser: feed the chunks of a file in order, with any boundaries, then call `finish`.
+pub struct StreamReader {
+    file: String,
+    options: ReadOptions,
+    /// Bytes held back until the delimiter can be sniffed.
+    pending: Vec<u8>,
+    parsing: Option<Parsing>,
+    bytes: u64,
+    /// Once an error is found, every later call returns it.
+    error: Option<CsvError>,
+}
+
+/// State once the delimiter is known.
+struct Parsing {
+    core: csv_core::Reader,
+    delimiter: u8,
+    out: Vec<u8>,
+    out_len: usize,
+    ends: Vec<usize>,
+    ends_len: usize,
+    /// Whether the record just read ended with `\n` (which csv-core has already counted).
+    ended_by_lf: bool,
+    header_seen: bool,
+    /// Columns asked for, until the header is read.
+    wanted: Option<Vec<String>>,
+    n_fields: usize,
+    /// For each field of the file, the index of its builder, or `SKIP`.
+    map: Vec<usize>,
+    builders: Vec<ColumnBuilder>,
+    decode: Decode,
+    rows: u64,
+}
+
+impl StreamReader {
+    /// A reader for the file called `file_name` (used in messages and as the table name).
+    pub fn new(file_name: &str, options: ReadOptions) -> StreamReader {
+        StreamReader {
+            file: file_name.to_string(),
+            options,
+            pending: Vec::new(),
+            parsing: None,
+            bytes: 0,
+            error: None,
+        }
+    }
+
+    /// Feeds the next chunk. Call once per chunk, in file order.
+    pub fn push(&mut self, chunk: &[u8]) -> Result<(), CsvError> {
+        if let Some(e) = &self.error {
+            return Err(e.clone());
+        }
+        if chunk.is_empty() {
+            // csv-core reads an empty input as the end of the file.
+            return Ok(());
+        }
+        self.bytes += chunk.len() as u64;
+        let result = match &mut self.parsing {
+            Some(p) => p.feed(chunk, &self.file),
+            None => {
+                self.pending.extend_from_slice(chunk);
+                // Hold back enough to sniff the delimiter, or just to see a whole BOM.
+                let needed = if self.options.delimiter.is_some() {
+                    UTF8_BOM.len()
+                } else {
+                    SNIFF_BYTES
+                };
+                if self.pending.len() >= needed {
+                    self.start(false)
+                } else {
+                    Ok(())
+                }
+            }
+        };
+        if let Err(e) = &result {
+            self.error = Some(e.clone());
+        }
+        result
+    }
+
+    /// Data rows parsed so far (for progress).
+    pub fn rows(&self) -> u64 {
+        self.parsing.as_ref().map_or(0, |p| p.rows)
+    }
+
+    /// Bytes consumed so far.
+    pub fn bytes(&self) -> u64 {
+        self.bytes
+    }
+
+    /// Ends the input and returns the table.
+    pub fn finish(mut self) -> Result<Table, CsvError> {
+        if let Some(e) = self.error.take() {
+            return Err(e);
+        }
+        if self.parsing.is_none() {
+            self.start(true)?;
+        }
+        let Some(mut p) = self.parsing.take() else {
+            return Err(CsvError::new(&self.file, ErrorKind::EmptyFile));
+        };
+        p.feed(&[], &self.file)?;
+        if !p.header_seen {
+            return Err(CsvError::new(&self.file, ErrorKind::EmptyFile));
+        }
+        if p.rows == 0 {
+            return Err(CsvError::new(&self.file, ErrorKind::NoDataRows));
+        }
+        let n_rows = p.rows as usize;
+        let source = SourceInfo {
+            bytes: self.bytes,
+            delimiter: p.delimiter,
+            encoding: if p.decode.latin1 {
+                Encoding::Latin1
+            } else {
+                Encoding::Utf8
+            },
+            decimal_comma: p.decode.decimal_comma_seen,
+        };
+        let columns = p.builders.into_iter().map(ColumnBuilder::finish).collect();
+        Ok(Table {
+            name: self.file,
+            columns,
+            n_rows,
+            source,
+        })
+    }
+
+    /// Sniffs the delimiter on the held-back bytes and parses them. `complete`: no more input.
+    fn start(&mut self, complete: bool) -> Result<(), CsvError> {
+        let pending = std::mem::take(&mut self.pending);
+        let body = pending.strip_prefix(UTF8_BOM).unwrap_or(&pending);
+        let delimiter = match self.options.delimiter {
+            Some(d) => d,
+            None => {
+                let sample = &pending[..pending.len().min(SNIFF_BYTES)];
+                let sample = sample.strip_prefix(UTF8_BOM).unwrap_or(sample);
+                sniff_delimiter(sample, complete)
+            }
+        };
+        let mut parsing = Parsing {
+            core: ReaderBuilder::new().delimiter(delimiter).build(),
+            delimiter,
+            out: vec![0; 64 * 1024],
+            out_len: 0,
+            ends: vec![0; 256],
+            ends_len: 0,
+            ended_by_lf: false,
+            header_seen: false,
+            wanted: self.options.columns.take(),
+            n_fields: 0,
+            map: Vec::new(),
+            builders: Vec::new(),
+            decode: Decode {
+                decimal_comma_allowed: delimiter == b';',
+                decimal_comma_seen: false,
+                latin1: false,
+            },
+            rows: 0,
+        };
+        // An empty input means end of file to csv-core: only `finish` may send one. The first
+        // byte goes alone so that csv-core never strips a second BOM itself, which it would do
+        // or not depending on how the chunks were cut.
+        let result = match body.split_first() {
+            Some((_, rest)) => parsing.feed(&body[..1], &self.file).and_then(|()| {
+                if rest.is_empty() {
+                    Ok(())
+                } else {
+                    parsing.feed(rest, &self.file)
+                }
+            }),
+            None => Ok(()),
+        };
+        self.parsing = Some(parsing);
+        result
+    }
+}
+
+impl Parsing {
+    /// Runs csv-core over `input`; an empty `input` means end of file.
+    fn feed(&mut self, mut input: &[u8], file: &str) -> Result<(), CsvError> {
+        let at_end = input.is_empty();
+        loop {
+            let (res, nin, nout, nend) = self.core.read_record(
+                input,
+                &mut self.out[self.out_len..],
+                &mut self.ends[self.ends_len..],
+            );
+            self.ended_by_lf = nin > 0 && input[nin - 1] == b'\n';
+            input = &input[nin..];
+            self.out_len += nout;
+            self.ends_len += nend;
+            match res {
+                ReadRecordResult::InputEmpty => {
+                    if !at_end {
+                        return Ok(());
+                    }
+                }
+                ReadRecordResult::OutputFull => {
+                    let n = self.out.len() * 2;
+                    self.out.resize(n, 0);
+                }
+                ReadRecordResult::OutputEndsFull => {
+                    let n = self.ends.len() * 2;
+                    self.ends.resize(n, 0);
+                }
+                ReadRecordResult::Record => {
+                    self.record(file)?;
+                    self.out_len = 0;
+                    self.ends_len = 0;
+                }
+                ReadRecordResult::End => return Ok(()),
+            }
+        }
+    }
+
+    /// 1-based line where the record just read starts: csv-core counts `\n`s consumed, so step
+    /// back over the newlines inside the record and its terminator. Only called on the slow
+    /// paths (errors, promotions).
+    fn record_line(&self) -> u64 {
+        let inside = self.out[..self.out_len]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count() as u64;
+        self.core.line() - inside - u64::from(self.ended_by_lf)
+    }
+
+    fn field(&self, i: usize) -> &[u8] {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.out[start..self.ends[i]]
+    }
+
+    fn record(&mut self, file: &str) -> Result<(), CsvError> {
+        if !self.header_seen {
+            return self.header(file);
+        }
+        let n = self.ends_len;
+        if n != self.n_fields {
+            let mut e = CsvError::new(
+                file,
+                ErrorKind::Ragged {
+                    expected: self.n_fields,
+                    found: n,
+                },
+            );
+            e.line = Some(self.record_line());
+            return Err(e);
+        }
+        let mut start = 0;
+        for i in 0..n {
+            let end = self.ends[i];
+            let b = self.map[i];
+            if b != SKIP {
+                let raw = &self.out[start..end];
+                match self.builders[b].push(raw, &mut self.decode) {
+                    Pushed::Stored => {}
+                    Pushed::Promoted(was) => self.note_mismatch(b, i, was),
+                    Pushed::NeedLatin1 => {
+                        self.switch_to_latin1();
+                        let raw = &self.out[start..end];
+                        if let Pushed::Promoted(was) = self.builders[b].push(raw, &mut self.decode)
+                        {
+                            self.note_mismatch(b, i, was);
+                        }
+                    }
+                }
+            }
+            start = end;
+        }
+        self.rows += 1;
+        Ok(())
+    }
+
+    fn note_mismatch(&mut self, builder: usize, field: usize, was: crate::column::ColumnKind) {
+        if self.builders[builder].first_mismatch.is_some() {
+            return;
+        }
+        let line = self.record_line();
+        let value = decode_bytes(self.field(field), self.decode.latin1)
+            .unwrap_or_else(|| String::from_utf8_lossy(self.field(field)).into_owned());
+        self.builders[builder].first_mismatch = Some(CellMismatch {
+            line,
+            column: field + 1,
+            value,
+            was,
+        });
+    }
+
+    fn switch_to_latin1(&mut self) {
+        self.decode.latin1 = true;
+        for b in &mut self.builders {
+            b.switch_to_latin1();
+        }
+    }
+
+    /// Names the columns (unique, never blank) and sets up the projection.
+    fn header(&mut self, file: &str) -> Result<(), CsvError> {
+        self.header_seen = true;
+        self.n_fields = self.ends_len;
+        let raw: Vec<Vec<u8>> = (0..self.n_fields)
+            .map(|i| crate::cell::trim(self.field(i)).to_vec())
+            .collect();
+        if raw.iter().any(|r| std::str::from_utf8(r).is_err()) {
+            self.decode.latin1 = true;
+        }
+        let mut names: Vec<String> = Vec::with_capacity(raw.len());
+        let mut taken: HashSet<String> = HashSet::new();
+        // Reserve the names as written first, so that a generated `name_2` never steals one.
+        let written: Vec<String> = raw
+            .iter()
+            .map(|r| decode_bytes(r, self.decode.latin1).unwrap_or_default())
+            .collect();
+        for w in &written {
+            if !w.is_empty() {
+                taken.insert(w.clone());
+            }
+        }
+        let mut seen: HashSet<&str> = HashSet::new();
+        for (i, w) in written.iter().enumerate() {
+            let name = if w.is_empty() {
+                unique(&format!("col_{}", i + 1), &mut taken, 1)
+            } else if !seen.insert(w.as_str()) {
+                unique(w, &mut taken, 2)
+            } else {
+                w.clone()
+            };
+            names.push(name);
+        }
+        match self.wanted.take() {
+            None => {
+                self.map = (0..names.len()).collect();
+                self.builders = names.into_iter().map(ColumnBuilder::new).collect();
+            }
+            Some(wanted) => {
+                self.map = vec![SKIP; names.len()];
+                let mut kept: HashSet<&str> = HashSet::new();
+                for w in &wanted {
+                    if !kept.insert(w.as_str()) {
+                        continue;
+                    }
+                    let Some(i) = names.iter().position(|n| n == w) else {
+                        return Err(CsvError::new(
+                            file,
+                            ErrorKind::MissingColumn {
+                                name: w.clone(),
+                                available: names.into(),
+                            },
+                        ));
+                    };
+                    self.map[i] = self.builders.len();
+                    self.builders.push(ColumnBuilder::new(names[i].clone()));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `base` if free, else `base_2`, `base_3`, … (starting at `from`).
+fn unique(base: &str, taken: &mut HashSet<String>, from: usize) -> String {
+    if from <= 1 && taken.insert(base.to_string()) {
+        return base.to_string();
+    }
+    let mut k = from.max(2);
+    loop {
+        let candidate = format!("{base}_{k}");
+        if taken.insert(candidate.clone()) {
+            return candidate;
+        }
+        k += 1;
+    }
+}
+
+/// Reads a whole in-memory file.
+pub fn read_bytes(file_name: &str, bytes: &[u8], options: ReadOptions) -> Result<Table, CsvError> {
+    let mut reader = StreamReader::new(file_name, options);
+    reader.push(bytes)?;
+    reader.finish()
+}
+
+/// Reads a file from disk, streaming it in 1 MiB chunks; the table is named after the file.
+pub fn read_path(path: &std::path::Path, options: ReadOptions) -> Result<Table, CsvError> {
+    use std::io::Read;
+    let name = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let io_error = |e: std::io::Error| {
+        CsvError::new(
+            &name,
+            ErrorKind::Invalid(format!("cannot read the file: {e}")),
+        )
+    };
+    let mut file = std::fs::File::open(path).map_err(io_error)?;
+    let mut reader = StreamReader::new(&name, options);
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = match file.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(io_error(e)),
+        };
+        reader.push(&buf[..n])?;
+    }
+    reader.finish()
+}

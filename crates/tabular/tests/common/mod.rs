@@ -1,0 +1,54 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use tabular::{read_bytes, ColumnData, CsvError, ReadOptions, StreamReader, Table};
+
+/// Reads a fixture from `tests/fixtures/`.
+pub fn fixture(name: &str) -> Vec<u8> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Parses with default options.
+pub fn read(name: &str, bytes: &[u8]) -> Result<Table, CsvError> {
+    read_bytes(name, bytes, ReadOptions::default())
+}
+
+/// Parses feeding the given chunk sizes in turn (cycling), to exercise chunk boundaries.
+pub fn read_chunked(
+    name: &str,
+    bytes: &[u8],
+    sizes: &[usize],
+    options: ReadOptions,
+) -> Result<Table, CsvError> {
+    let mut reader = StreamReader::new(name, options);
+    let mut rest = bytes;
+    let mut i = 0;
+    while !rest.is_empty() {
+        let n = sizes[i % sizes.len()].clamp(1, rest.len());
+        reader.push(&rest[..n])?;
+        rest = &rest[n..];
+        i += 1;
+    }
+    reader.finish()
+}
+
+/// The dictionary values of a text column, row by row (`None` for missing).
+pub fn texts(table: &Table, column: &str) -> Vec<Option<String>> {
+    let c = table
+        .column(column)
+        .unwrap_or_else(|| panic!("no column {column}"));
+    (0..c.len())
+        .map(|r| c.text_at(r).map(|s| s.into_owned()))
+        .collect()
+}
+
+/// The values of an integer column.
+pub fn ints(table: &Table, column: &str) -> Vec<i32> {
+    match &table.column(column).expect("column").data {
+        ColumnData::Int(v) => v.clone(),
+        other => panic!("{column} is not Int: {other:?}"),
+    }
+}

@@ -1,0 +1,210 @@
+//! Property tests: write-then-read is the identity on tables, and chunk boundaries never change
+//! what is read.
+
+mod common;
+
+use common::read_chunked;
+use proptest::prelude::*;
+use tabular::write::write_csv;
+use tabular::{
+    read_bytes, Column, ColumnData, Encoding, ReadOptions, SourceInfo, Table, TextColumn,
+};
+
+/// One generated column: its values, `None` for missing.
+#[derive(Debug, Clone)]
+enum Values {
+    Bool(Vec<Option<bool>>),
+    Int(Vec<Option<i32>>),
+    Float(Vec<Option<f32>>),
+    Date(Vec<Option<i32>>),
+    Text(Vec<Option<String>>),
+}
+
+/// Text that can only be read as text: starts (after optional padding) with `x`, then anything
+/// a CSV must quote (commas, quotes, newlines, CR) or a decoder must get right (non-ASCII).
+fn text() -> impl Strategy<Value = String> {
+    ("[ ]{0,2}", "[x]", "[a-z0-9 ,\"\n\r;|\t'=é€😀ñ-]{0,12}")
+        .prop_map(|(a, b, c)| format!("{a}{b}{c}"))
+}
+
+fn finite_f32() -> impl Strategy<Value = f32> {
+    use proptest::num::f32::{NEGATIVE, NORMAL, POSITIVE, SUBNORMAL, ZERO};
+    (NORMAL | SUBNORMAL | ZERO | POSITIVE | NEGATIVE).prop_filter("finite", |x| x.is_finite())
+}
+
+fn column(rows: usize) -> impl Strategy<Value = Values> {
+    let n = rows;
+    prop_oneof![
+        prop::collection::vec(prop::option::weighted(0.8, any::<bool>()), n).prop_map(Values::Bool),
+        prop::collection::vec(prop::option::weighted(0.8, (i32::MIN + 1)..=i32::MAX), n)
+            .prop_map(Values::Int),
+        prop::collection::vec(prop::option::weighted(0.8, finite_f32()), n).prop_map(Values::Float),
+        // 0001-01-01 ..= 9999-12-31
+        prop::collection::vec(prop::option::weighted(0.8, -719_162..=2_932_896i32), n)
+            .prop_map(Values::Date),
+        prop::collection::vec(prop::option::weighted(0.8, text()), n).prop_map(Values::Text),
+    ]
+}
+
+/// The table as the reader must give it back: all-missing columns are `Empty`, dictionaries in
+/// order of first appearance.
+fn to_column(name: String, values: Values, rows: usize) -> Column {
+    let (data, missing) = match values {
+        Values::Bool(v) => (
+            ColumnData::Bool(v.iter().map(|b| b.map_or(2, u8::from)).collect()),
+            v.iter().filter(|x| x.is_none()).count(),
+        ),
+        Values::Int(v) => (
+            ColumnData::Int(v.iter().map(|x| x.unwrap_or(i32::MIN)).collect()),
+            v.iter().filter(|x| x.is_none()).count(),
+        ),
+        Values::Float(v) => (
+            ColumnData::Float(v.iter().map(|x| x.unwrap_or(f32::NAN)).collect()),
+            v.iter().filter(|x| x.is_none()).count(),
+        ),
+        Values::Date(v) => (
+            ColumnData::Date(v.iter().map(|x| x.unwrap_or(i32::MIN)).collect()),
+            v.iter().filter(|x| x.is_none()).count(),
+        ),
+        Values::Text(v) => {
+            let mut dictionary: Vec<String> = Vec::new();
+            let codes = v
+                .iter()
+                .map(|x| match x {
+                    None => u32::MAX,
+                    Some(s) => match dictionary.iter().position(|d| d == s) {
+                        Some(i) => i as u32,
+                        None => {
+                            dictionary.push(s.clone());
+                            (dictionary.len() - 1) as u32
+                        }
+                    },
+                })
+                .collect();
+            (
+                ColumnData::Text(TextColumn { codes, dictionary }),
+                v.iter().filter(|x| x.is_none()).count(),
+            )
+        }
+    };
+    let data = if missing == rows {
+        ColumnData::Empty(rows)
+    } else {
+        data
+    };
+    Column {
+        name,
+        data,
+        missing,
+        first_mismatch: None,
+    }
+}
+
+fn table() -> impl Strategy<Value = Table> {
+    (1usize..40, 1usize..7)
+        .prop_flat_map(|(rows, cols)| (Just(rows), prop::collection::vec(column(rows), cols)))
+        .prop_map(|(rows, cols)| Table {
+            name: "t.csv".into(),
+            columns: cols
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| to_column(format!("c{i}"), v, rows))
+                .collect(),
+            n_rows: rows,
+            source: SourceInfo {
+                bytes: 0,
+                delimiter: b',',
+                encoding: Encoding::Utf8,
+                decimal_comma: false,
+            },
+        })
+}
+
+/// Bytes that look like CSV, with every quirk in the alphabet (including invalid UTF-8).
+fn messy_bytes() -> impl Strategy<Value = Vec<u8>> {
+    let piece = prop_oneof![
+        Just(b"a".to_vec()),
+        Just(b"17".to_vec()),
+        Just(b"-2.5".to_vec()),
+        Just(b",".to_vec()),
+        Just(b";".to_vec()),
+        Just(b"\t".to_vec()),
+        Just(b"\"".to_vec()),
+        Just(b"\n".to_vec()),
+        Just(b"\r\n".to_vec()),
+        Just(b" ".to_vec()),
+        Just(b"NA".to_vec()),
+        Just(b"true".to_vec()),
+        Just(b"2015-07-31".to_vec()),
+        Just("é".as_bytes().to_vec()),
+        Just(vec![0xe9]),
+        Just(b"\xef\xbb\xbf".to_vec()),
+    ];
+    prop::collection::vec(piece, 0..80).prop_map(|v| v.concat())
+}
+
+fn write(t: &Table) -> Vec<u8> {
+    let mut out = Vec::new();
+    write_csv(t, &mut out, false).unwrap();
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn written_table_reads_back_identical(t in table()) {
+        let bytes = write(&t);
+        let back = read_bytes("t.csv", &bytes, ReadOptions::default()).unwrap();
+        prop_assert_eq!(back.n_rows, t.n_rows);
+        prop_assert_eq!(back.source.delimiter, b',');
+        prop_assert_eq!(&back.columns, &t.columns);
+    }
+
+    #[test]
+    fn chunk_splits_do_not_change_a_written_table(t in table(), sizes in prop::collection::vec(1usize..50, 1..8)) {
+        let bytes = write(&t);
+        let whole = read_bytes("t.csv", &bytes, ReadOptions::default());
+        prop_assert_eq!(&read_chunked("t.csv", &bytes, &sizes, ReadOptions::default()), &whole);
+        prop_assert_eq!(&read_chunked("t.csv", &bytes, &[1], ReadOptions::default()), &whole);
+    }
+
+    #[test]
+    fn chunk_splits_do_not_change_messy_input(bytes in messy_bytes(), sizes in prop::collection::vec(1usize..20, 1..8)) {
+        // Errors too must be the same, whatever the cuts.
+        let whole = read_bytes("m.csv", &bytes, ReadOptions::default());
+        prop_assert_eq!(&read_chunked("m.csv", &bytes, &sizes, ReadOptions::default()), &whole);
+        prop_assert_eq!(&read_chunked("m.csv", &bytes, &[1], ReadOptions::default()), &whole);
+        let semicolon = ReadOptions { delimiter: Some(b';'), columns: None };
+        prop_assert_eq!(
+            read_chunked("m.csv", &bytes, &sizes, semicolon.clone()),
+            read_bytes("m.csv", &bytes, semicolon)
+        );
+    }
+}
+
+proptest! {
+    // Past the 64 KiB the sniffer holds back: fewer, larger cases.
+    #![proptest_config(ProptestConfig::with_cases(12))]
+
+    #[test]
+    fn chunk_splits_past_the_sniff_window(t in table(), copies in 60usize..120, sizes in prop::collection::vec(1usize..70_000, 1..6)) {
+        let mut big = t.clone();
+        big.n_rows = t.n_rows * copies;
+        for (c, orig) in big.columns.iter_mut().zip(&t.columns) {
+            c.data = match &orig.data {
+                ColumnData::Empty(n) => ColumnData::Empty(n * copies),
+                ColumnData::Bool(v) => ColumnData::Bool(v.repeat(copies)),
+                ColumnData::Int(v) => ColumnData::Int(v.repeat(copies)),
+                ColumnData::Float(v) => ColumnData::Float(v.repeat(copies)),
+                ColumnData::Date(v) => ColumnData::Date(v.repeat(copies)),
+                ColumnData::Text(x) => ColumnData::Text(TextColumn { codes: x.codes.repeat(copies), dictionary: x.dictionary.clone() }),
+            };
+            c.missing = orig.missing * copies;
+        }
+        let bytes = write(&big);
+        let whole = read_bytes("t.csv", &bytes, ReadOptions::default()).unwrap();
+        prop_assert_eq!(&whole.columns, &big.columns);
+        prop_assert_eq!(read_chunked("t.csv", &bytes, &sizes, ReadOptions::default()).unwrap(), whole);
+    }
+}
