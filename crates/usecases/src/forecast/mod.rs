@@ -1,0 +1,448 @@
+//! Use case 1.1: daily sales of each Rossmann store, forecast by gradient-boosted trees and
+//! judged on the last weeks of the file beside a naive baseline.
+//!
+//! Stages: [`features`] reads `train.csv` (+ `store.csv`, `test.csv`) into typed rows and model
+//! features, [`split`] holds out the last days, [`baseline`] is the naive forecast, and [`run`]
+//! trains, predicts and scores; [`report`] holds what the page and the command line show.
+
+pub mod baseline;
+pub mod features;
+pub mod report;
+pub mod split;
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use learn::gbdt::{Dataset, Feature, GbdtModel, GbdtParams, Progress, Trainer};
+use serde::Serialize;
+use tabular::Table;
+
+use crate::calendar::iso_date;
+use crate::UseCaseError;
+use baseline::WeekdayPromoMean;
+use features::{DailyRows, FeatureSet, StoreHistory, StoreTable};
+use report::{Importance, Scores, Seconds, StoreError};
+use split::TimeSplit;
+
+/// The loaded files of one forecast.
+#[derive(Debug, Clone, Copy)]
+pub struct ForecastInputs<'a> {
+    /// `train.csv`: required.
+    pub train: &'a Table,
+    /// `store.csv`: joined on `Store` when given.
+    pub store: Option<&'a Table>,
+    /// `test.csv`: the days to forecast, when given.
+    pub test: Option<&'a Table>,
+}
+
+/// What the user can choose.
+#[derive(Debug, Clone)]
+pub struct ForecastParams {
+    /// The features of the main model.
+    pub features: FeatureSet,
+    /// Days held out at the end of `train.csv` for validation (the competition used 6 weeks).
+    pub holdout_days: u32,
+    /// Whether to also train the `seed` model (with `Customers`) to show what that leak is worth.
+    pub compare_seed: bool,
+    /// The boosting parameters.
+    pub gbdt: GbdtParams,
+}
+
+impl Default for ForecastParams {
+    fn default() -> Self {
+        ForecastParams {
+            features: FeatureSet::Full,
+            holdout_days: 42,
+            compare_seed: true,
+            gbdt: GbdtParams::default(),
+        }
+    }
+}
+
+/// Which model a progress report is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Phase {
+    /// The main model.
+    Main,
+    /// The `seed` comparison model.
+    Comparison,
+}
+
+/// The scores of the comparison model.
+#[derive(Debug, Clone, Serialize)]
+pub struct Comparison {
+    /// Its feature set.
+    pub feature_set: FeatureSet,
+    /// Its errors on the same validation days.
+    pub metrics: Scores,
+}
+
+/// What a forecast run reports.
+#[derive(Debug, Clone, Serialize)]
+pub struct ForecastReport {
+    /// Feature set of the main model.
+    pub feature_set: FeatureSet,
+    /// Names of the main model's features.
+    pub features: Vec<String>,
+    /// Main model's errors on the open validation days.
+    pub metrics: Scores,
+    /// The naive baseline's errors on the same days.
+    pub baseline: Scores,
+    /// The other feature set's errors, when asked for and possible.
+    pub comparison: Option<Comparison>,
+    /// Rows the model was trained on (open days with sales, before the holdout).
+    pub rows_train: usize,
+    /// Open days scored.
+    pub rows_valid: usize,
+    /// First validation day, `YYYY-MM-DD`.
+    pub valid_from: String,
+    /// Last validation day.
+    pub valid_to: String,
+    /// Trees in the main model.
+    pub trees: usize,
+    /// Feature importance of the main model, by gain, largest first.
+    pub importance: Vec<Importance>,
+    /// Errors per store, worst first.
+    pub stores: Vec<StoreError>,
+    /// Rows of `test.csv` forecast, when given.
+    pub rows_forecast: usize,
+    /// Time per stage.
+    pub seconds: Seconds,
+}
+
+/// One store's actual and predicted sales over the last days, for the chart.
+#[derive(Debug, Clone, Serialize)]
+pub struct StoreSeries {
+    /// Store id.
+    pub store: u32,
+    /// Days since 1970-01-01.
+    pub dates: Vec<i32>,
+    /// Actual sales (`None` on forecast days of `test.csv`).
+    pub actual: Vec<Option<f64>>,
+    /// Model's prediction on validation and forecast days, `None` before.
+    pub predicted: Vec<Option<f64>>,
+    /// Baseline's prediction on validation days.
+    pub baseline: Vec<Option<f64>>,
+}
+
+/// Actual, predicted and baseline sales of one day.
+type SeriesPoint = (Option<f64>, Option<f64>, Option<f64>);
+
+/// A finished forecast: the report, the model and what the charts and downloads need.
+#[derive(Debug, Clone)]
+pub struct Forecast {
+    /// What the page and the command line show.
+    pub report: ForecastReport,
+    /// The main model, for download.
+    pub model: GbdtModel,
+    rows: DailyRows,
+    split: TimeSplit,
+    /// Prediction and baseline of each validation row (index into `rows`).
+    valid: Vec<(usize, f64, f64)>,
+    /// Rows of test.csv and their forecasts.
+    test: Option<(DailyRows, Vec<f64>)>,
+}
+
+/// Builds features, trains the model (and the comparison), predicts and scores.
+/// `on_progress` is called after every tree; returning `false` cancels.
+pub fn run(
+    inputs: ForecastInputs<'_>,
+    params: &ForecastParams,
+    on_progress: &mut dyn FnMut(Phase, &Progress) -> bool,
+) -> Result<Forecast, UseCaseError> {
+    let clock = Clock::start();
+    let rows = DailyRows::from_table(inputs.train)?;
+    if rows.sales.is_none() {
+        return Err(UseCaseError::Input(format!(
+            "{} has no Sales column: give Rossmann's train.csv to learn from",
+            inputs.train.name
+        )));
+    }
+    let stores = inputs
+        .store
+        .map(StoreTable::from_table)
+        .transpose()?
+        .unwrap_or_default();
+    let split = TimeSplit::last_days(&rows, params.holdout_days)?;
+    let history = StoreHistory::from_rows(&rows, &split.in_training);
+    let baseline = WeekdayPromoMean::fit(&rows, &split.in_training);
+    let sales = rows.sales.as_deref().unwrap_or_default();
+    let train_rows: Vec<usize> = (0..rows.len())
+        .filter(|&i| split.in_training[i] && rows.open[i] && sales[i] > 0.0)
+        .collect();
+    let valid_rows: Vec<usize> = (0..rows.len())
+        .filter(|&i| !split.in_training[i] && rows.open[i])
+        .collect();
+    if train_rows.is_empty() || valid_rows.is_empty() {
+        return Err(UseCaseError::Input(format!(
+            "{} leaves {} open training days and {} open validation days with a holdout of {} days",
+            inputs.train.name,
+            train_rows.len(),
+            valid_rows.len(),
+            params.holdout_days
+        )));
+    }
+    let truth: Vec<f64> = valid_rows.iter().map(|&i| f64::from(sales[i])).collect();
+    let baseline_valid: Vec<f64> = valid_rows.iter().map(|&i| baseline.predict(&rows, i)).collect();
+
+    let features = features::build(params.features, &rows, &stores, &history)?;
+    let (model, predicted) = fit_and_predict(
+        params,
+        &features,
+        sales,
+        (&train_rows, &valid_rows),
+        &mut |p| on_progress(Phase::Main, p),
+    )?;
+    let train_seconds = clock.lap();
+
+    let comparison_set = match params.features {
+        FeatureSet::Full => FeatureSet::Seed,
+        FeatureSet::Seed => FeatureSet::Full,
+    };
+    let comparison = if params.compare_seed && rows.customers.is_some() {
+        let features = features::build(comparison_set, &rows, &stores, &history)?;
+        let (_, predicted) = fit_and_predict(
+            params,
+            &features,
+            sales,
+            (&train_rows, &valid_rows),
+            &mut |p| on_progress(Phase::Comparison, p),
+        )?;
+        Some(Comparison {
+            feature_set: comparison_set,
+            metrics: Scores::of(&truth, &predicted),
+        })
+    } else {
+        None
+    };
+
+    let test = match inputs.test {
+        Some(table) if params.features == FeatureSet::Full => {
+            let test_rows = DailyRows::from_table(table)?;
+            let features = features::build(FeatureSet::Full, &test_rows, &stores, &history)?;
+            let predicted = model
+                .predict(&features)
+                .map_err(|e| UseCaseError::Model(e.to_string()))?;
+            let forecast = (0..test_rows.len())
+                .map(|i| if test_rows.open[i] { predicted[i].max(0.0) } else { 0.0 })
+                .collect();
+            Some((test_rows, forecast))
+        }
+        _ => None,
+    };
+    let predict_seconds = clock.lap();
+
+    let valid: Vec<(usize, f64, f64)> = valid_rows
+        .iter()
+        .zip(predicted.iter().zip(&baseline_valid))
+        .map(|(&i, (&p, &b))| (i, p, b))
+        .collect();
+    let report = ForecastReport {
+        feature_set: params.features,
+        features: features.iter().map(|f| f.name.clone()).collect(),
+        metrics: Scores::of(&truth, &predicted),
+        baseline: Scores::of(&truth, &baseline_valid),
+        comparison,
+        rows_train: train_rows.len(),
+        rows_valid: valid_rows.len(),
+        valid_from: iso_date(split.valid_from),
+        valid_to: iso_date(split.last_day),
+        trees: model.n_trees(),
+        importance: importance(&model),
+        stores: store_errors(&rows, sales, &valid),
+        rows_forecast: test.as_ref().map_or(0, |(rows, _)| rows.len()),
+        seconds: Seconds {
+            parse: 0.0,
+            train: train_seconds,
+            predict: predict_seconds,
+        },
+    };
+    Ok(Forecast {
+        report,
+        model,
+        rows,
+        split,
+        valid,
+        test,
+    })
+}
+
+/// Trains on `train_rows` with `valid_rows` as the validation set, returns the model and its
+/// predictions on the validation rows (closed days never reach here; negatives are clipped).
+fn fit_and_predict(
+    params: &ForecastParams,
+    features: &[Feature],
+    sales: &[f32],
+    (train_rows, valid_rows): (&[usize], &[usize]),
+    on_progress: &mut dyn FnMut(&Progress) -> bool,
+) -> Result<(GbdtModel, Vec<f64>), UseCaseError> {
+    let model_error = |e: learn::gbdt::GbdtError| UseCaseError::Model(e.to_string());
+    let subset = |rows: &[usize]| -> Result<Dataset, UseCaseError> {
+        let columns = features
+            .iter()
+            .map(|f| Feature {
+                name: f.name.clone(),
+                kind: f.kind,
+                values: rows.iter().map(|&i| f.values[i]).collect(),
+            })
+            .collect();
+        let target = rows.iter().map(|&i| sales[i]).collect();
+        Dataset::new(columns, target).map_err(model_error)
+    };
+    let train = subset(train_rows)?;
+    let valid = subset(valid_rows)?;
+    let mut trainer = Trainer::new(&params.gbdt, &train, Some(&valid)).map_err(model_error)?;
+    while !trainer.done() {
+        trainer.step().map_err(model_error)?;
+        if !on_progress(trainer.progress()) {
+            return Err(UseCaseError::Cancelled);
+        }
+    }
+    let model = trainer.finish();
+    let predicted = model
+        .predict(valid.features())
+        .map_err(model_error)?
+        .into_iter()
+        .map(|p| p.max(0.0))
+        .collect();
+    Ok((model, predicted))
+}
+
+fn importance(model: &GbdtModel) -> Vec<Importance> {
+    let mut importance: Vec<Importance> = model
+        .feature_importance()
+        .into_iter()
+        .map(|f| Importance {
+            feature: f.name,
+            gain: f.gain,
+            splits: u64::from(f.splits),
+        })
+        .collect();
+    importance.sort_by(|a, b| b.gain.total_cmp(&a.gain));
+    importance
+}
+
+fn store_errors(rows: &DailyRows, sales: &[f32], valid: &[(usize, f64, f64)]) -> Vec<StoreError> {
+    let mut by_store: BTreeMap<u32, (u32, f64, f64)> = BTreeMap::new();
+    for &(i, predicted, baseline) in valid {
+        let truth = f64::from(sales[i]);
+        let entry = by_store.entry(rows.store[i]).or_default();
+        entry.0 += 1;
+        entry.1 += (truth - predicted).abs();
+        entry.2 += (truth - baseline).abs();
+    }
+    let mut errors: Vec<StoreError> = by_store
+        .into_iter()
+        .map(|(store, (days, model_sum, baseline_sum))| StoreError {
+            store,
+            days,
+            mae: model_sum / f64::from(days),
+            baseline_mae: baseline_sum / f64::from(days),
+            abs_error_sum: model_sum,
+        })
+        .collect();
+    errors.sort_by(|a, b| b.abs_error_sum.total_cmp(&a.abs_error_sum));
+    errors
+}
+
+impl Forecast {
+    /// The stores of the file, in id order.
+    pub fn stores(&self) -> Vec<u32> {
+        let mut stores: Vec<u32> = self.report.stores.iter().map(|s| s.store).collect();
+        stores.sort_unstable();
+        stores
+    }
+
+    /// One store's last `history_days` of training, its validation days and its forecast days.
+    pub fn store_series(&self, store: u32, history_days: u32) -> StoreSeries {
+        let from = self.split.valid_from - history_days as i32;
+        let sales = self.rows.sales.as_deref().unwrap_or_default();
+        let mut points: BTreeMap<i32, SeriesPoint> = BTreeMap::new();
+        for i in (0..self.rows.len()).filter(|&i| self.rows.store[i] == store) {
+            if self.rows.date[i] >= from {
+                points.entry(self.rows.date[i]).or_default().0 = Some(f64::from(sales[i]));
+            }
+        }
+        for &(i, predicted, baseline) in &self.valid {
+            if self.rows.store[i] == store {
+                let point = points.entry(self.rows.date[i]).or_default();
+                point.1 = Some(predicted);
+                point.2 = Some(baseline);
+            }
+        }
+        if let Some((test, forecast)) = &self.test {
+            for i in (0..test.len()).filter(|&i| test.store[i] == store) {
+                points.entry(test.date[i]).or_default().1 = Some(forecast[i]);
+            }
+        }
+        StoreSeries {
+            store,
+            dates: points.keys().copied().collect(),
+            actual: points.values().map(|p| p.0).collect(),
+            predicted: points.values().map(|p| p.1).collect(),
+            baseline: points.values().map(|p| p.2).collect(),
+        }
+    }
+
+    /// Writes `Store,Date,Sales,Predicted,Baseline` for every open validation day.
+    pub fn write_validation_csv(&self, out: &mut dyn Write) -> io::Result<()> {
+        let sales = self.rows.sales.as_deref().unwrap_or_default();
+        writeln!(out, "Store,Date,Sales,Predicted,Baseline")?;
+        for &(i, predicted, baseline) in &self.valid {
+            writeln!(
+                out,
+                "{},{},{},{:.2},{:.2}",
+                self.rows.store[i],
+                iso_date(self.rows.date[i]),
+                sales[i],
+                predicted,
+                baseline
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Writes the forecast of `test.csv` as the competition's submission: `Id,Sales`.
+    /// Returns false (and writes nothing) when no test.csv was given.
+    pub fn write_test_csv(&self, out: &mut dyn Write) -> io::Result<bool> {
+        let Some((test, forecast)) = &self.test else {
+            return Ok(false);
+        };
+        writeln!(out, "Id,Sales")?;
+        let ids = test.id.as_deref().unwrap_or_default();
+        for (i, sales) in forecast.iter().enumerate() {
+            let id = ids.get(i).map_or(i as f32 + 1.0, |&id| id);
+            writeln!(out, "{id},{sales:.2}")?;
+        }
+        Ok(true)
+    }
+}
+
+/// Wall-clock laps; `std::time::Instant` panics on wasm32-unknown-unknown, so the wasm build
+/// reports zero and the page times stages itself.
+struct Clock {
+    #[cfg(not(target_arch = "wasm32"))]
+    last: std::cell::Cell<std::time::Instant>,
+}
+
+impl Clock {
+    fn start() -> Clock {
+        Clock {
+            #[cfg(not(target_arch = "wasm32"))]
+            last: std::cell::Cell::new(std::time::Instant::now()),
+        }
+    }
+
+    fn lap(&self) -> f64 {
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            let now = std::time::Instant::now();
+            let seconds = (now - self.last.get()).as_secs_f64();
+            self.last.set(now);
+            seconds
+        }
+        #[cfg(target_arch = "wasm32")]
+        0.0
+    }
+}
