@@ -1,0 +1,326 @@
+//! The boosting loop, one tree per `step()`, so that the page can report progress and cancel
+//! between trees.
+
+use super::binning::{fit_bins, BinnedMatrix, FeatureBins};
+use super::data::{check_schema, Dataset, FeatureKind};
+use super::grow::{BinNode, Grower, TreeParams};
+use super::model::{GbdtModel, ModelFeature, Node, Tree};
+use super::objective::weighted_median;
+use super::params::{GbdtParams, Growth};
+use super::split::{Rule, SplitParams};
+use super::GbdtError;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde::Serialize;
+
+/// Where training stands after the last tree.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Progress {
+    /// Trees trained so far.
+    pub trees: usize,
+    /// Trees asked for.
+    pub n_trees: usize,
+    /// Name of the metric below (`rmse`, `mae`, `poisson_deviance`, `logloss`).
+    pub metric: &'static str,
+    /// The metric on the training rows.
+    pub train_loss: f64,
+    /// The metric on the validation rows, if any.
+    pub valid_loss: Option<f64>,
+    /// Number of trees at the best validation metric so far (= `trees` without validation).
+    pub best_trees: usize,
+}
+
+/// Trains an ensemble tree by tree.
+pub struct Trainer<'a> {
+    params: GbdtParams,
+    train: &'a Dataset,
+    valid: Option<&'a Dataset>,
+    bins: Vec<FeatureBins>,
+    train_bins: BinnedMatrix,
+    valid_bins: Option<BinnedMatrix>,
+    grower: Grower,
+    tree_params: TreeParams,
+    base_score: f32,
+    pred: Vec<f64>,
+    valid_pred: Vec<f64>,
+    gh: Vec<[f32; 2]>,
+    trees: Vec<Tree>,
+    rng: ChaCha8Rng,
+    progress: Progress,
+    best_valid: f64,
+    done: bool,
+}
+
+impl<'a> Trainer<'a> {
+    /// Checks the parameters and data, bins the features and sets every row at the base score.
+    pub fn new(
+        params: &GbdtParams,
+        train: &'a Dataset,
+        valid: Option<&'a Dataset>,
+    ) -> Result<Trainer<'a>, GbdtError> {
+        params.check()?;
+        let objective = params.objective;
+        objective.check_target(train.target())?;
+        let schema: Vec<(String, FeatureKind)> = train
+            .features()
+            .iter()
+            .map(|f| (f.name.clone(), f.kind))
+            .collect();
+        if let Some(v) = valid {
+            check_schema(&schema, v.features())?;
+            objective.check_target(v.target())?;
+        }
+        let mut rng = ChaCha8Rng::seed_from_u64(params.seed);
+        let bins = fit_bins(
+            train.features(),
+            params.n_bins as usize,
+            params.bin_sample_rows,
+            &mut rng,
+        );
+        let train_bins = BinnedMatrix::new(train.features(), &bins);
+        let valid_bins = valid.map(|v| BinnedMatrix::new(v.features(), &bins));
+        let categorical = bins
+            .iter()
+            .map(|b| matches!(b, FeatureBins::Categorical { .. }))
+            .collect();
+        let grower = Grower::new(train_bins.n_bins(), categorical);
+        let base_score = objective.base_score(train.target(), train.weights()) as f32;
+        let pred = vec![base_score as f64; train.n_rows()];
+        let valid_pred = vec![base_score as f64; valid.map_or(0, Dataset::n_rows)];
+        let train_loss = objective.loss(train.target(), train.weights(), &pred);
+        let valid_loss = valid.map(|v| objective.loss(v.target(), v.weights(), &valid_pred));
+        let tree_params = TreeParams {
+            split: SplitParams {
+                lambda: params.lambda,
+                gamma: params.gamma,
+                min_child_weight: params.min_child_weight,
+            },
+            max_depth: params.max_depth,
+            max_leaves: params.max_leaves,
+            leaf_wise: params.growth == Growth::LeafWise,
+        };
+        Ok(Trainer {
+            params: params.clone(),
+            train,
+            valid,
+            bins,
+            train_bins,
+            valid_bins,
+            grower,
+            tree_params,
+            base_score,
+            pred,
+            valid_pred,
+            gh: vec![[0.0; 2]; train.n_rows()],
+            trees: Vec::new(),
+            rng,
+            progress: Progress {
+                trees: 0,
+                n_trees: params.n_trees,
+                metric: objective.metric_name(),
+                train_loss,
+                valid_loss,
+                best_trees: 0,
+            },
+            best_valid: valid_loss.unwrap_or(f64::INFINITY),
+            done: false,
+        })
+    }
+
+    /// Whether all trees are trained or early stopping has triggered.
+    pub fn done(&self) -> bool {
+        self.done
+    }
+
+    /// Where training stands.
+    pub fn progress(&self) -> &Progress {
+        &self.progress
+    }
+
+    /// Trains one more tree.
+    pub fn step(&mut self) -> Result<(), GbdtError> {
+        if self.done {
+            return Err(GbdtError::AlreadyDone);
+        }
+        let objective = self.params.objective;
+        let (y, w) = (self.train.target(), self.train.weights());
+        objective.gradients(y, w, &self.pred, &mut self.gh);
+        let sample = self.sample_rows();
+        let allowed = self.sample_features();
+        let grown = self.grower.grow(
+            &self.train_bins,
+            &self.gh,
+            sample.as_deref(),
+            &allowed,
+            &self.tree_params,
+        );
+        let lr = self.params.learning_rate;
+        let values: Vec<f32> = grown
+            .leaves
+            .iter()
+            .map(|leaf| {
+                let v = if objective.renews_leaves() {
+                    let rows = self.grower.rows(leaf);
+                    let residuals = rows
+                        .iter()
+                        .map(|&r| y[r as usize] as f64 - self.pred[r as usize])
+                        .collect();
+                    let weights: Option<Vec<f32>> =
+                        w.map(|w| rows.iter().map(|&r| w[r as usize]).collect());
+                    weighted_median(residuals, weights.as_deref())
+                } else {
+                    leaf.sum.leaf_value(self.params.lambda)
+                };
+                (v * lr) as f32
+            })
+            .collect();
+        let tree = self.to_tree(&grown.nodes, &values);
+        match sample {
+            None => {
+                for (leaf, &v) in grown.leaves.iter().zip(&values) {
+                    for &r in self.grower.rows(leaf) {
+                        self.pred[r as usize] += v as f64;
+                    }
+                }
+            }
+            Some(_) => {
+                for (r, p) in self.pred.iter_mut().enumerate() {
+                    *p += tree.leaf_binned(self.train_bins.row(r)) as f64;
+                }
+            }
+        }
+        if let Some(vb) = &self.valid_bins {
+            for (r, p) in self.valid_pred.iter_mut().enumerate() {
+                *p += tree.leaf_binned(vb.row(r)) as f64;
+            }
+        }
+        self.trees.push(tree);
+        let trees = self.trees.len();
+        self.progress.trees = trees;
+        self.progress.train_loss = objective.loss(y, w, &self.pred);
+        match self.valid {
+            Some(v) => {
+                let loss = objective.loss(v.target(), v.weights(), &self.valid_pred);
+                self.progress.valid_loss = Some(loss);
+                if loss < self.best_valid {
+                    self.best_valid = loss;
+                    self.progress.best_trees = trees;
+                }
+                if let Some(rounds) = self.params.early_stopping_rounds {
+                    if trees - self.progress.best_trees >= rounds {
+                        self.done = true;
+                    }
+                }
+            }
+            None => self.progress.best_trees = trees,
+        }
+        if trees >= self.params.n_trees {
+            self.done = true;
+        }
+        Ok(())
+    }
+
+    /// The fitted model; with early stopping, cut back to the best number of trees.
+    pub fn finish(self) -> GbdtModel {
+        let mut trees = self.trees;
+        if self.params.early_stopping_rounds.is_some() && self.valid.is_some() {
+            trees.truncate(self.progress.best_trees);
+        }
+        let features = self
+            .train
+            .features()
+            .iter()
+            .zip(self.bins)
+            .map(|(f, bins)| ModelFeature {
+                name: f.name.clone(),
+                bins,
+            })
+            .collect();
+        let mut model = GbdtModel::new(self.params, self.base_score, features, trees);
+        model
+            .index()
+            .expect("a trained model is consistent by construction");
+        model
+    }
+
+    /// This tree's rows, each kept with probability `subsample`; `None` for all rows.
+    fn sample_rows(&mut self) -> Option<Vec<u32>> {
+        let share = self.params.subsample;
+        if share >= 1.0 {
+            return None;
+        }
+        let n = self.train.n_rows();
+        let mut rows: Vec<u32> = (0..n as u32)
+            .filter(|_| self.rng.random::<f64>() < share)
+            .collect();
+        if rows.is_empty() {
+            rows.push(self.rng.random_range(0..n as u32));
+        }
+        Some(rows)
+    }
+
+    /// This tree's features: a `colsample_bytree` share, at least one.
+    fn sample_features(&mut self) -> Vec<bool> {
+        let n = self.bins.len();
+        let share = self.params.colsample_bytree;
+        if share >= 1.0 {
+            return vec![true; n];
+        }
+        let k = ((share * n as f64).round() as usize).clamp(1, n);
+        let mut order: Vec<usize> = (0..n).collect();
+        for i in 0..k {
+            let j = self.rng.random_range(i..n);
+            order.swap(i, j);
+        }
+        let mut allowed = vec![false; n];
+        for &f in &order[..k] {
+            allowed[f] = true;
+        }
+        allowed
+    }
+
+    /// Turns a grown tree (bin space) into a model tree (raw thresholds and category codes).
+    fn to_tree(&self, nodes: &[BinNode], values: &[f32]) -> Tree {
+        let nodes = nodes
+            .iter()
+            .map(|node| match node {
+                BinNode::Leaf { leaf } => Node::Leaf {
+                    value: values[*leaf],
+                },
+                BinNode::Split { info, left, right } => {
+                    let feature = info.feature as u32;
+                    match (&info.rule, &self.bins[info.feature]) {
+                        (Rule::Numeric { bin }, FeatureBins::Numeric { cuts }) => Node::Numeric {
+                            feature,
+                            threshold: cuts.get(*bin as usize - 1).copied(),
+                            threshold_bin: *bin,
+                            default_left: info.default_left,
+                            left: *left,
+                            right: *right,
+                            gain: info.gain as f32,
+                        },
+                        (
+                            Rule::Categorical { left: set },
+                            FeatureBins::Categorical { categories, .. },
+                        ) => Node::Categorical {
+                            feature,
+                            left_categories: categories
+                                .iter()
+                                .enumerate()
+                                .filter(|(b, _)| super::split::contains(set, (*b + 1) as u8))
+                                .map(|(_, &code)| code)
+                                .collect(),
+                            default_left: info.default_left,
+                            left: *left,
+                            right: *right,
+                            gain: info.gain as f32,
+                            left_bins: *set,
+                        },
+                        _ => unreachable!("a split's rule matches its feature's kind"),
+                    }
+                }
+            })
+            .collect();
+        Tree::new(nodes)
+    }
+}

@@ -1,0 +1,378 @@
+//! Use case 2.1: fill the holes of a production-line file by multiple imputation (bootstrap EM,
+//! Amelia II's EMB), on Bosch `train_numeric.csv` or any numeric CSV.
+//!
+//! Steps, each callable on its own so that the page can show one before running the next:
+//! 1. [`summarize`]: where the holes are, by line and station (columns grouped by their
+//!    `L{line}_S{station}_F{feature}` names), and which station-visit patterns dominate: the
+//!    holes are missing-not-at-random, they follow the parts' routes.
+//! 2. [`plan`]: the user's stations or columns ([`ColumnSelection`]), the rows that will be used,
+//!    the memory needed; a selection above [`ImputeParams::memory_budget`] is refused up front
+//!    with what would fit. Never-observed and constant columns are dropped with a note.
+//! 3. [`run`]: EM on the rows used, then M bootstrap EMs and draws, stepwise with a progress
+//!    callback that can cancel; returns [`Imputed`]: the [`ImputeReport`] (plain serde data for
+//!    the page and the command line) and the M datasets, written by
+//!    [`Imputed::write_dataset`] / [`Imputed::write_long`].
+//!
+//! Rows: only rows with an observed value in at least one selected column are imputed (see
+//! `select`): a part that never passed any selected station has no measurement there to recover,
+//! and imputing one would invent it. Their count is in the report. When several stations are
+//! selected, a part that passed some of them gets the others' cells imputed too (conditional on
+//! what it measured); the report counts those cells (`unvisited_station_cells`).
+
+mod diagnostics;
+mod export;
+mod fit;
+mod groups;
+mod report;
+mod select;
+mod summary;
+
+pub use groups::{parse_station, station_groups, StationGroup};
+pub use report::{ColumnReport, ImputeReport, SharedHistogram};
+pub use select::{
+    candidate_columns, memory_estimate, plan, ColumnSelection, DroppedColumn, ImputePlan,
+};
+pub use summary::{summarize, LineSummary, MissingnessSummary, VisitPattern};
+
+use crate::error::UseCaseError;
+use learn::impute::{pool_means, EmbParams, Imputation, PatternData};
+use ndarray::Array2;
+use serde::Serialize;
+use tabular::{ColumnKind, Table};
+
+/// Settings of an imputation run. Defaults: all numeric columns, Amelia's EM settings (M = 5,
+/// tolerance 1e-4, no ridge prior), a 1.5 GB memory budget.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImputeParams {
+    /// The columns to impute.
+    pub columns: ColumnSelection,
+    /// Number of imputed datasets.
+    pub m: usize,
+    /// Master seed of the resamples and draws.
+    pub seed: u64,
+    /// Ridge prior in pseudo-observations (Amelia's `empri`).
+    pub empri: f64,
+    /// EM convergence tolerance on the standardised scale.
+    pub tolerance: f64,
+    /// EM iteration cap per run.
+    pub max_iterations: usize,
+    /// Largest estimated memory a run may take, in bytes; above it the selection is refused.
+    pub memory_budget: u64,
+    /// Bins of the observed-vs-imputed histograms.
+    pub bins: usize,
+    /// Rows sampled for the overimputation check.
+    pub overimpute_rows: usize,
+    /// Points per column kept in the report for the overimputation chart.
+    pub overimpute_points: usize,
+}
+
+impl Default for ImputeParams {
+    fn default() -> Self {
+        let em = EmbParams::default();
+        ImputeParams {
+            columns: ColumnSelection::All,
+            m: em.m,
+            seed: em.seed,
+            empri: em.empri,
+            tolerance: em.tolerance,
+            max_iterations: em.max_iterations,
+            memory_budget: 1_500_000_000,
+            bins: 30,
+            overimpute_rows: 500,
+            overimpute_points: 200,
+        }
+    }
+}
+
+impl ImputeParams {
+    /// The EM settings.
+    pub fn em(&self) -> EmbParams {
+        EmbParams {
+            m: self.m,
+            seed: self.seed,
+            empri: self.empri,
+            tolerance: self.tolerance,
+            max_iterations: self.max_iterations,
+            ..EmbParams::default()
+        }
+    }
+
+    /// Validates the settings.
+    pub fn check(&self) -> Result<(), UseCaseError> {
+        self.em()
+            .check()
+            .map_err(|e| UseCaseError::Input(e.to_string()))?;
+        if self.m > 100 {
+            return Err(UseCaseError::Input(format!(
+                "parameter m: {} imputations is more than the 100 allowed",
+                self.m
+            )));
+        }
+        if self.bins == 0 || self.overimpute_rows == 0 {
+            return Err(UseCaseError::Input(
+                "histogram bins and overimputation rows must be at least 1".into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// What a run is doing, reported after every EM iteration and every draw.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Stage {
+    /// EM on the data itself (run 0).
+    Em,
+    /// EM on bootstrap resample `run` (1..=M).
+    Bootstrap,
+    /// Dataset `run` has been drawn.
+    Draw,
+    /// Histograms, overimputation and pooling.
+    Diagnostics,
+}
+
+/// A progress event; the callback returns false to cancel the run.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Progress {
+    /// Stage of the run.
+    pub stage: Stage,
+    /// 0 for the point EM, k for bootstrap k (1-based).
+    pub run: usize,
+    /// M.
+    pub runs: usize,
+    /// EM iterations of the current run so far.
+    pub iteration: usize,
+    /// Parameters still moving more than the tolerance (0 at convergence).
+    pub changed: usize,
+    /// Largest parameter change of the last iteration (standardised scale).
+    pub max_change: f64,
+}
+
+impl Progress {
+    /// Rough completed share of the job, for a progress bar: M + 2 equal parts (point EM, the M
+    /// bootstraps, diagnostics), each EM counted as converging in about 30 iterations.
+    pub fn fraction(&self) -> f64 {
+        let parts = (self.runs + 2) as f64;
+        let within = match self.stage {
+            Stage::Draw => 1.0,
+            Stage::Diagnostics => 0.0,
+            _ => (self.iteration as f64 / 30.0).min(0.95),
+        };
+        let done = match self.stage {
+            Stage::Diagnostics => (self.runs + 1) as f64,
+            _ => self.run as f64,
+        };
+        ((done + within) / parts).min(1.0)
+    }
+}
+
+/// A finished run: the report, and what is needed to write the M completed datasets.
+#[derive(Debug, Clone)]
+pub struct Imputed {
+    /// The report (serde) for the page and the command line.
+    pub report: ImputeReport,
+    data: Array2<f64>,
+    imputations: Vec<Imputation>,
+    ids: Vec<String>,
+    id_name: String,
+    integer: Vec<bool>,
+}
+
+impl Imputed {
+    /// Completed dataset `k` (0-based) of the rows used, in the report's column order.
+    pub fn completed(&self, k: usize) -> Option<Array2<f64>> {
+        self.imputations
+            .get(k)
+            .and_then(|imp| imp.complete(self.data.view()).ok())
+    }
+
+    /// Identifier of each row used (the `Id` column, or the 1-based data row number).
+    pub fn ids(&self) -> &[String] {
+        &self.ids
+    }
+}
+
+/// Imputes `params.columns` of `table`: see the module documentation. `progress` is called
+/// after every EM iteration and draw; returning false cancels with [`UseCaseError::Cancelled`].
+pub fn run(
+    table: &Table,
+    params: &ImputeParams,
+    progress: &mut dyn FnMut(Progress) -> bool,
+) -> Result<Imputed, UseCaseError> {
+    params.check()?;
+    let plan = plan(table, params)?;
+    let data = select::dense(table, &plan);
+    let columns = plan.columns.clone();
+    let err = |e| fit::model_error(e, &columns);
+    let prepared = PatternData::new(data.view()).map_err(err)?;
+    let em_params = params.em();
+    let fitted = fit::fit(&prepared, &em_params, &columns, progress)?;
+
+    if !progress(Progress {
+        stage: Stage::Diagnostics,
+        run: params.m,
+        runs: params.m,
+        iteration: 0,
+        changed: 0,
+        max_change: 0.0,
+    }) {
+        return Err(UseCaseError::Cancelled);
+    }
+    let dens = diagnostics::densities(data.view(), &fitted.imputations, params.bins);
+    let pooled = if data.nrows() >= 2 {
+        pool_means(data.view(), &fitted.imputations).map_err(err)?
+    } else {
+        return Err(UseCaseError::Input(format!(
+            "{}: only {} row has a value in the selected columns",
+            table.name,
+            data.nrows()
+        )));
+    };
+    let mut notes = Vec::new();
+    let over = match diagnostics::overimputation(
+        data.view(),
+        &prepared,
+        &fitted.runs,
+        params.overimpute_rows,
+        20,
+        0.9,
+        params.seed,
+    ) {
+        Ok(over) => over,
+        Err(e) => {
+            notes.push(format!(
+                "overimputation check skipped: {}",
+                fit::model_error(e, &columns)
+            ));
+            vec![Vec::new(); columns.len()]
+        }
+    };
+    let covered = |cells: &[learn::impute::OverimputedCell]| {
+        cells
+            .iter()
+            .filter(|c| c.lower <= c.observed && c.observed <= c.upper)
+            .count()
+    };
+    let (checked, hits) = over.iter().fold((0, 0), |(n, h), cells| {
+        (n + cells.len(), h + covered(cells))
+    });
+
+    let per_column = (0..columns.len())
+        .map(|j| {
+            let cells = &over[j];
+            ColumnReport {
+                name: columns[j].clone(),
+                observed: dens.observed[j],
+                imputed: dens.imputed[j],
+                histogram: SharedHistogram {
+                    lo: dens.lo[j],
+                    hi: dens.hi[j],
+                    observed: dens.observed_bins[j].clone(),
+                    imputed: dens.imputed_bins[j].clone(),
+                },
+                imputed_means: dens.imputed_means[j].clone(),
+                between_sd: diagnostics::sd(&dens.imputed_means[j]),
+                overimputation: cells
+                    .iter()
+                    .take(params.overimpute_points)
+                    .cloned()
+                    .collect(),
+                overimputation_checked: cells.len() as u64,
+                coverage: (!cells.is_empty()).then(|| covered(cells) as f64 / cells.len() as f64),
+                pooled: pooled[j].clone(),
+            }
+        })
+        .collect();
+
+    for d in &plan.dropped {
+        notes.push(format!("column {} left out: {}", d.name, d.reason));
+    }
+    if plan.rows_left_out > 0 {
+        notes.push(format!(
+            "{} of {} rows have no value in any selected column (parts that passed none of the \
+             selected stations) and are left out: there is no measurement of theirs to recover",
+            plan.rows_left_out, plan.rows_total
+        ));
+    }
+    let unvisited = unvisited_station_cells(&data, &columns);
+    if unvisited > 0 {
+        notes.push(format!(
+            "{unvisited} imputed cells belong to a selected station that the row's part did not \
+             pass (it passed another selected one): impute one station at a time to avoid them"
+        ));
+    }
+
+    let id_column = table.columns.iter().find(|c| select::is_id(&c.name));
+    let ids = plan
+        .rows
+        .iter()
+        .map(|&r| match id_column.and_then(|c| c.text_at(r as usize)) {
+            Some(id) => id.into_owned(),
+            None => (r as u64 + 1).to_string(),
+        })
+        .collect();
+    let integer = plan
+        .indices
+        .iter()
+        .map(|&i| matches!(table.columns[i].kind(), ColumnKind::Int | ColumnKind::Bool))
+        .collect();
+
+    let report = ImputeReport {
+        file: table.name.clone(),
+        m: params.m,
+        seed: params.seed,
+        empri: params.empri,
+        tolerance: params.tolerance,
+        columns: columns.clone(),
+        dropped: plan.dropped.clone(),
+        rows_total: plan.rows_total,
+        rows_used: plan.rows_used,
+        rows_left_out: plan.rows_left_out,
+        missing_cells: plan.missing_cells,
+        unvisited_station_cells: unvisited,
+        memory_bytes: plan.memory_bytes,
+        em: fitted.point.to_original(&prepared),
+        em_trace: fitted.point.trace.clone(),
+        bootstrap_iterations: fitted.runs.iter().map(|r| r.iterations).collect(),
+        traces: fitted.runs.iter().map(|r| r.trace.clone()).collect(),
+        per_column,
+        overimputation_level: 0.9,
+        coverage: (checked > 0).then(|| hits as f64 / checked as f64),
+        notes,
+        seconds: 0.0,
+    };
+    Ok(Imputed {
+        report,
+        data,
+        imputations: fitted.imputations,
+        ids,
+        id_name: id_column.map_or_else(|| "row".to_string(), |c| c.name.clone()),
+        integer,
+    })
+}
+
+/// Empty cells of a station that the row has no observed value in, although the row is used
+/// (it has a value in another selected station).
+fn unvisited_station_cells(data: &Array2<f64>, columns: &[String]) -> u64 {
+    let mut stations: Vec<((u32, u32), Vec<usize>)> = Vec::new();
+    for (j, name) in columns.iter().enumerate() {
+        if let Some(key) = parse_station(name) {
+            match stations.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, cols)) => cols.push(j),
+                None => stations.push((key, vec![j])),
+            }
+        }
+    }
+    if stations.len() < 2 {
+        return 0;
+    }
+    data.outer_iter()
+        .map(|row| {
+            stations
+                .iter()
+                .filter(|(_, cols)| cols.iter().all(|&j| row[j].is_nan()))
+                .map(|(_, cols)| cols.len() as u64)
+                .sum::<u64>()
+        })
+        .sum()
+}
