@@ -76,8 +76,8 @@ fn check_recovery(x: &Array2<f64>, label: &str) {
         let err = (est.mean[j] - MU[j]).abs() / sd;
         assert!(err < 0.06, "{label}: mean {j} off by {err} sd");
         naive_mean_worst = naive_mean_worst.max((listwise[j] - MU[j]).abs() / sd);
-        for k in 0..4 {
-            let err = (est.cov[j][k] - SIGMA[j][k]).abs() / (SIGMA[j][j] * SIGMA[k][k]).sqrt();
+        for (k, sigma_k) in SIGMA.iter().enumerate() {
+            let err = (est.cov[j][k] - SIGMA[j][k]).abs() / (SIGMA[j][j] * sigma_k[k]).sqrt();
             assert!(err < 0.07, "{label}: cov {j},{k} off by {err}");
         }
         naive_var_worst = naive_var_worst.max((mean_imp_var[j] - SIGMA[j][j]).abs() / SIGMA[j][j]);
