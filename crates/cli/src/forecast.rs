@@ -16,7 +16,7 @@ use crate::input::read_table;
 const USAGE: &str = "usage: vitrine forecast --train FILE [--store FILE] [--predict TEST_FILE]
        [--features seed|full] [--holdout-days N] [--trees N] [--depth D] [--learning-rate X]
        [--bins B] [--threads T] [--seed S] [--no-compare]
-       [--out PREDICTIONS.csv] [--model-out MODEL.json]";
+       [--out PREDICTIONS.csv] [--model-out MODEL.json] [--features-out FEATURES.csv]";
 
 #[derive(Serialize)]
 struct Output {
@@ -34,6 +34,7 @@ pub fn run(mut parser: lexopt::Parser) -> Result<(), String> {
     let mut test: Option<PathBuf> = None;
     let mut out: Option<PathBuf> = None;
     let mut model_out: Option<PathBuf> = None;
+    let mut features_out: Option<PathBuf> = None;
     let mut threads: Option<usize> = None;
     let mut params = ForecastParams::default();
     let text = |parser: &mut lexopt::Parser| -> Result<String, String> {
@@ -56,15 +57,20 @@ pub fn run(mut parser: lexopt::Parser) -> Result<(), String> {
             Long("predict") => test = Some(text(&mut parser)?.into()),
             Long("out") => out = Some(text(&mut parser)?.into()),
             Long("model-out") => model_out = Some(text(&mut parser)?.into()),
+            Long("features-out") => features_out = Some(text(&mut parser)?.into()),
             Long("features") => {
                 let value = text(&mut parser)?;
                 params.features = FeatureSet::parse(&value)
                     .ok_or(format!("--features takes seed or full, not \"{value}\""))?;
             }
-            Long("holdout-days") => params.holdout_days = number(&mut parser, "holdout-days")? as u32,
+            Long("holdout-days") => {
+                params.holdout_days = number(&mut parser, "holdout-days")? as u32
+            }
             Long("trees") => params.gbdt.n_trees = number(&mut parser, "trees")? as usize,
             Long("depth") => params.gbdt.max_depth = number(&mut parser, "depth")? as u32,
-            Long("learning-rate") => params.gbdt.learning_rate = number(&mut parser, "learning-rate")?,
+            Long("learning-rate") => {
+                params.gbdt.learning_rate = number(&mut parser, "learning-rate")?
+            }
             Long("bins") => params.gbdt.n_bins = number(&mut parser, "bins")? as u32,
             Long("seed") => params.gbdt.seed = number(&mut parser, "seed")? as u64,
             Long("threads") => threads = Some(number(&mut parser, "threads")? as usize),
@@ -95,11 +101,22 @@ pub fn run(mut parser: lexopt::Parser) -> Result<(), String> {
         store: store.as_ref(),
         test: test.as_ref(),
     };
+    if let Some(path) = features_out {
+        let mut file = create(&path)?;
+        let rows = usecases::forecast::export_features(inputs, &params, &mut file)
+            .map_err(|e| e.to_string())?;
+        file.flush()
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        eprintln!("wrote {rows} feature rows to {}", path.display());
+    }
     let mut last_reported = 0;
     let forecast = run_forecast(inputs, &params, &mut |phase, progress| {
         if progress.trees >= last_reported + 50 || progress.trees == progress.n_trees {
             last_reported = progress.trees % progress.n_trees;
-            eprintln!("{phase:?} model: {}/{} trees", progress.trees, progress.n_trees);
+            eprintln!(
+                "{phase:?} model: {}/{} trees",
+                progress.trees, progress.n_trees
+            );
         }
         true
     })
@@ -117,7 +134,10 @@ pub fn run(mut parser: lexopt::Parser) -> Result<(), String> {
             path.file_stem().unwrap_or_default().to_string_lossy()
         ));
         let mut test_file = Vec::new();
-        if forecast.write_test_csv(&mut test_file).map_err(|e| e.to_string())? {
+        if forecast
+            .write_test_csv(&mut test_file)
+            .map_err(|e| e.to_string())?
+        {
             std::fs::write(&test_path, test_file)
                 .map_err(|e| format!("cannot write {}: {e}", test_path.display()))?;
             written.push(test_path.display().to_string());
@@ -131,7 +151,10 @@ pub fn run(mut parser: lexopt::Parser) -> Result<(), String> {
     let mut report = forecast.report;
     report.seconds.parse = parse;
     let output = Output { report, written };
-    println!("{}", serde_json::to_string(&output).map_err(|e| e.to_string())?);
+    println!(
+        "{}",
+        serde_json::to_string(&output).map_err(|e| e.to_string())?
+    );
     Ok(())
 }
 

@@ -19,6 +19,10 @@ pub fn read_table(path: &Path, options: ReadOptions) -> Result<(Table, f64), Str
     eprintln!("reading {} ({bytes} bytes)", path.display());
     let started = Instant::now();
     let table = tabular::read_path(path, options).map_err(|e| e.to_string())?;
-    eprintln!("{name}: {} rows, {} columns", table.n_rows, table.columns.len());
+    eprintln!(
+        "{name}: {} rows, {} columns",
+        table.n_rows,
+        table.columns.len()
+    );
     Ok((table, started.elapsed().as_secs_f64()))
 }

@@ -18,11 +18,16 @@ pub fn civil_from_days(days: i32) -> CivilDate {
     let z = days as i64 + 719_468;
     let era = z.div_euclid(146_097);
     let day_of_era = z.rem_euclid(146_097);
-    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
     let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
     let shifted_month = (5 * day_of_year + 2) / 153;
     let day = (day_of_year - (153 * shifted_month + 2) / 5 + 1) as u32;
-    let month = if shifted_month < 10 { shifted_month + 3 } else { shifted_month - 9 } as u32;
+    let month = if shifted_month < 10 {
+        shifted_month + 3
+    } else {
+        shifted_month - 9
+    } as u32;
     let year = (year_of_era + era * 400 + i64::from(month <= 2)) as i32;
     CivilDate { year, month, day }
 }
@@ -66,7 +71,14 @@ mod tests {
     fn known_dates_round_trip() {
         assert_eq!(days_from_civil(1970, 1, 1), 0);
         assert_eq!(days_from_civil(2015, 7, 31), 16_647);
-        assert_eq!(civil_from_days(16_647), CivilDate { year: 2015, month: 7, day: 31 });
+        assert_eq!(
+            civil_from_days(16_647),
+            CivilDate {
+                year: 2015,
+                month: 7,
+                day: 31
+            }
+        );
         assert_eq!(iso_date(days_from_civil(2000, 2, 29)), "2000-02-29");
         for days in -800_000..800_000 {
             let date = civil_from_days(days);

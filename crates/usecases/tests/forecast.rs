@@ -64,7 +64,10 @@ fn full_model_beats_the_weekday_promo_baseline_and_forecasts_test_csv() {
     let store_id = forecast.stores()[0];
     let series = forecast.store_series(store_id, 30);
     let predicted_days = series.predicted.iter().filter(|p| p.is_some()).count();
-    assert!(predicted_days >= 42, "validation and forecast days: {predicted_days}");
+    assert!(
+        predicted_days >= 42,
+        "validation and forecast days: {predicted_days}"
+    );
 }
 
 #[test]
@@ -91,6 +94,8 @@ fn a_holdout_longer_than_the_file_is_refused_with_the_range() {
         holdout_days: 5000,
         ..quick_params()
     };
-    let error = run(inputs, &params, &mut |_, _| true).unwrap_err().to_string();
+    let error = run(inputs, &params, &mut |_, _| true)
+        .unwrap_err()
+        .to_string();
     assert!(error.contains("cannot hold out 5000 days"), "{error}");
 }

@@ -24,7 +24,11 @@ impl WeekdayPromoMean {
         let (mut total, mut count) = (0.0, 0u64);
         for i in (0..rows.len()).filter(|&i| in_training[i] && rows.open[i]) {
             let y = f64::from(sales[i]);
-            let key = (rows.store[i], rows.day_of_week[i] as u8, rows.promo[i] > 0.0);
+            let key = (
+                rows.store[i],
+                rows.day_of_week[i] as u8,
+                rows.promo[i] > 0.0,
+            );
             let cell = cells.entry(key).or_default();
             cell.0 += y;
             cell.1 += 1;
@@ -35,9 +39,19 @@ impl WeekdayPromoMean {
             count += 1;
         }
         WeekdayPromoMean {
-            by_store_day_promo: cells.into_iter().map(|(k, (s, n))| (k, s / f64::from(n))).collect(),
-            by_store: stores.into_iter().map(|(k, (s, n))| (k, s / f64::from(n))).collect(),
-            overall: if count == 0 { 0.0 } else { total / count as f64 },
+            by_store_day_promo: cells
+                .into_iter()
+                .map(|(k, (s, n))| (k, s / f64::from(n)))
+                .collect(),
+            by_store: stores
+                .into_iter()
+                .map(|(k, (s, n))| (k, s / f64::from(n)))
+                .collect(),
+            overall: if count == 0 {
+                0.0
+            } else {
+                total / count as f64
+            },
         }
     }
 
@@ -46,7 +60,11 @@ impl WeekdayPromoMean {
         if !rows.open[i] {
             return 0.0;
         }
-        let key = (rows.store[i], rows.day_of_week[i] as u8, rows.promo[i] > 0.0);
+        let key = (
+            rows.store[i],
+            rows.day_of_week[i] as u8,
+            rows.promo[i] > 0.0,
+        );
         self.by_store_day_promo
             .get(&key)
             .or_else(|| self.by_store.get(&rows.store[i]))

@@ -3,8 +3,8 @@
 
 use std::collections::HashMap;
 
-use serde::{Deserialize, Serialize};
 use learn::gbdt::Feature;
+use serde::{Deserialize, Serialize};
 use tabular::{ColumnData, CsvError, ErrorKind, Table};
 
 use crate::calendar::{civil_from_days, iso_week};
@@ -70,7 +70,10 @@ impl DailyRows {
         let optional_numeric = |name: &str| table.column(name).map(|c| c.numeric(file)).transpose();
         let store = numeric("Store")?.iter().map(|&s| s as u32).collect();
         let date = date_column(table, "Date")?;
-        let open = numeric("Open")?.iter().map(|&o| o.is_nan() || o != 0.0).collect();
+        let open = numeric("Open")?
+            .iter()
+            .map(|&o| o.is_nan() || o != 0.0)
+            .collect();
         Ok(DailyRows {
             store,
             date,
@@ -200,7 +203,9 @@ impl StoreTable {
         let interval = table.require("PromoInterval")?;
         let by_store = (0..table.n_rows)
             .map(|row| {
-                let months = interval.text_at(row).map_or(0, |t| promo_interval_months(&t));
+                let months = interval
+                    .text_at(row)
+                    .map_or(0, |t| promo_interval_months(&t));
                 let info = StoreInfo {
                     store_type: store_type[row],
                     assortment: assortment[row],
@@ -222,18 +227,27 @@ impl StoreTable {
     /// assortment, competition distance and Promo2 participation.
     pub fn profile_variables(&self, ids: &[u32]) -> Vec<ProfileVariable> {
         let info: Vec<StoreInfo> = ids.iter().map(|&s| self.get(s)).collect();
-        let letter = |code: f32| (!code.is_nan()).then(|| char::from(b'a' + code as u8).to_string());
+        let letter =
+            |code: f32| (!code.is_nan()).then(|| char::from(b'a' + code as u8).to_string());
         let categorical = |name: &str, values: Vec<Option<String>>| ProfileVariable {
             name: name.to_string(),
             values: ProfileValues::Categorical(values),
         };
         vec![
-            categorical("store_type", info.iter().map(|s| letter(s.store_type)).collect()),
-            categorical("assortment", info.iter().map(|s| letter(s.assortment)).collect()),
+            categorical(
+                "store_type",
+                info.iter().map(|s| letter(s.store_type)).collect(),
+            ),
+            categorical(
+                "assortment",
+                info.iter().map(|s| letter(s.assortment)).collect(),
+            ),
             ProfileVariable {
                 name: "competition_distance".to_string(),
                 values: ProfileValues::Numeric(
-                    info.iter().map(|s| f64::from(s.competition_distance)).collect(),
+                    info.iter()
+                        .map(|s| f64::from(s.competition_distance))
+                        .collect(),
                 ),
             },
             categorical(
@@ -246,7 +260,10 @@ impl StoreTable {
     }
 
     fn get(&self, store: u32) -> StoreInfo {
-        self.by_store.get(&store).copied().unwrap_or(StoreInfo::UNKNOWN)
+        self.by_store
+            .get(&store)
+            .copied()
+            .unwrap_or(StoreInfo::UNKNOWN)
     }
 }
 
@@ -315,14 +332,11 @@ pub fn build(
         numeric("SchoolHoliday", rows.school_holiday.clone()),
     ];
     if set == FeatureSet::Seed {
-        let customers = rows
-            .customers
-            .clone()
-            .ok_or_else(|| {
-                UseCaseError::Input(
-                    "the seed feature set needs Customers, which this file does not have".into(),
-                )
-            })?;
+        let customers = rows.customers.clone().ok_or_else(|| {
+            UseCaseError::Input(
+                "the seed feature set needs Customers, which this file does not have".into(),
+            )
+        })?;
         columns.insert(1, numeric("Customers", customers));
         return Ok(columns);
     }
@@ -330,7 +344,8 @@ pub fn build(
     let per_row = |f: &dyn Fn(usize) -> f32| (0..n).map(f).collect::<Vec<f32>>();
     let dates: Vec<_> = rows.date.iter().map(|&d| civil_from_days(d)).collect();
     let info: Vec<StoreInfo> = rows.store.iter().map(|&s| stores.get(s)).collect();
-    let lookup = |map: &HashMap<u32, f32>, i: usize| map.get(&rows.store[i]).copied().unwrap_or(f32::NAN);
+    let lookup =
+        |map: &HashMap<u32, f32>, i: usize| map.get(&rows.store[i]).copied().unwrap_or(f32::NAN);
     columns.extend([
         numeric("Store", per_row(&|i| rows.store[i] as f32)),
         numeric("Year", per_row(&|i| dates[i].year as f32)),
@@ -339,7 +354,10 @@ pub fn build(
         numeric("WeekOfYear", per_row(&|i| iso_week(rows.date[i]) as f32)),
         categorical("StoreType", 4, per_row(&|i| info[i].store_type)),
         categorical("Assortment", 3, per_row(&|i| info[i].assortment)),
-        numeric("CompetitionDistance", per_row(&|i| info[i].competition_distance)),
+        numeric(
+            "CompetitionDistance",
+            per_row(&|i| info[i].competition_distance),
+        ),
         numeric(
             "CompetitionOpenMonths",
             per_row(&|i| {
@@ -364,8 +382,14 @@ pub fn build(
             "Promo2Month",
             per_row(&|i| f32::from(info[i].promo2_months & (1 << dates[i].month) != 0)),
         ),
-        numeric("StoreMeanSales", per_row(&|i| lookup(&history.mean_sales, i))),
-        numeric("StoreMeanCustomers", per_row(&|i| lookup(&history.mean_customers, i))),
+        numeric(
+            "StoreMeanSales",
+            per_row(&|i| lookup(&history.mean_sales, i)),
+        ),
+        numeric(
+            "StoreMeanCustomers",
+            per_row(&|i| lookup(&history.mean_customers, i)),
+        ),
     ]);
     Ok(columns)
 }
@@ -376,8 +400,14 @@ mod tests {
 
     #[test]
     fn promo_intervals_of_the_public_file() {
-        assert_eq!(promo_interval_months("Jan,Apr,Jul,Oct"), (1 << 1) | (1 << 4) | (1 << 7) | (1 << 10));
-        assert_eq!(promo_interval_months("Mar,Jun,Sept,Dec"), (1 << 3) | (1 << 6) | (1 << 9) | (1 << 12));
+        assert_eq!(
+            promo_interval_months("Jan,Apr,Jul,Oct"),
+            (1 << 1) | (1 << 4) | (1 << 7) | (1 << 10)
+        );
+        assert_eq!(
+            promo_interval_months("Mar,Jun,Sept,Dec"),
+            (1 << 3) | (1 << 6) | (1 << 9) | (1 << 12)
+        );
         assert_eq!(promo_interval_months(""), 0);
     }
 }

@@ -184,7 +184,10 @@ pub fn run(
         )));
     }
     let truth: Vec<f64> = valid_rows.iter().map(|&i| f64::from(sales[i])).collect();
-    let baseline_valid: Vec<f64> = valid_rows.iter().map(|&i| baseline.predict(&rows, i)).collect();
+    let baseline_valid: Vec<f64> = valid_rows
+        .iter()
+        .map(|&i| baseline.predict(&rows, i))
+        .collect();
 
     let features = features::build(params.features, &rows, &stores, &history)?;
     let (model, predicted) = fit_and_predict(
@@ -225,7 +228,13 @@ pub fn run(
                 .predict(&features)
                 .map_err(|e| UseCaseError::Model(e.to_string()))?;
             let forecast = (0..test_rows.len())
-                .map(|i| if test_rows.open[i] { predicted[i].max(0.0) } else { 0.0 })
+                .map(|i| {
+                    if test_rows.open[i] {
+                        predicted[i].max(0.0)
+                    } else {
+                        0.0
+                    }
+                })
                 .collect();
             Some((test_rows, forecast))
         }
@@ -266,6 +275,50 @@ pub fn run(
         valid,
         test,
     })
+}
+
+/// Writes the model's exact training and validation rows as a numeric feature CSV (features,
+/// `Sales`, and `valid` = 1 on validation rows), so that reference libraries can be benchmarked
+/// on the same data and split. Category codes are written as numbers.
+pub fn export_features(
+    inputs: ForecastInputs<'_>,
+    params: &ForecastParams,
+    out: &mut dyn Write,
+) -> Result<usize, UseCaseError> {
+    let rows = DailyRows::from_table(inputs.train)?;
+    let stores = inputs
+        .store
+        .map(StoreTable::from_table)
+        .transpose()?
+        .unwrap_or_default();
+    let split = TimeSplit::last_days(&rows, params.holdout_days)?;
+    let history = StoreHistory::from_rows(&rows, &split.in_training);
+    let features = features::build(params.features, &rows, &stores, &history)?;
+    let sales = rows
+        .sales
+        .as_deref()
+        .ok_or_else(|| UseCaseError::Input(format!("{} has no Sales column", inputs.train.name)))?;
+    let io_error = |e: io::Error| UseCaseError::Input(format!("cannot write the features: {e}"));
+    let names: Vec<&str> = features.iter().map(|f| f.name.as_str()).collect();
+    writeln!(out, "{},Sales,valid", names.join(",")).map_err(io_error)?;
+    let mut written = 0;
+    for (i, &sold) in sales.iter().enumerate() {
+        let training = split.in_training[i];
+        if !rows.open[i] || (training && sold <= 0.0) {
+            continue;
+        }
+        let mut line = String::new();
+        for feature in &features {
+            let value = feature.values[i];
+            if !value.is_nan() {
+                line.push_str(&value.to_string());
+            }
+            line.push(',');
+        }
+        writeln!(out, "{line}{sold},{}", u8::from(!training)).map_err(io_error)?;
+        written += 1;
+    }
+    Ok(written)
 }
 
 /// Trains on `train_rows` with `valid_rows` as the validation set, returns the model and its

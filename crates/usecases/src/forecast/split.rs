@@ -18,8 +18,7 @@ pub struct TimeSplit {
 impl TimeSplit {
     /// Holds out the last `holdout_days` calendar days of the file.
     pub fn last_days(rows: &DailyRows, holdout_days: u32) -> Result<TimeSplit, UseCaseError> {
-        let (Some(&first_day), Some(&last_day)) =
-            (rows.date.iter().min(), rows.date.iter().max())
+        let (Some(&first_day), Some(&last_day)) = (rows.date.iter().min(), rows.date.iter().max())
         else {
             return Err(UseCaseError::Input("train.csv has no rows".into()));
         };

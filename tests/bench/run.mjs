@@ -1,0 +1,24 @@
+// The benchmark harness (`npm run bench [section...]`): each section runs our engine and the
+// reference peer on the same data in the same run, and writes ratios plus each side's quality
+// metric into BENCHMARKS.md. Timings live here, never in tests.
+import { machine } from "./lib.mjs";
+
+const sections = {
+  cluster: () => import("./cluster.mjs"),
+  gbdt: () => import("./gbdt.mjs"),
+  ingest: () => import("./ingest.mjs"),
+  impute: () => import("./impute.mjs"),
+};
+
+const wanted = process.argv.slice(2);
+const names = wanted.length > 0 ? wanted : Object.keys(sections);
+console.log(`machine: ${machine()}`);
+for (const name of names) {
+  if (!sections[name]) {
+    console.error(`unknown section ${name}; known: ${Object.keys(sections).join(", ")}`);
+    process.exit(2);
+  }
+  console.log(`== ${name}`);
+  const section = await sections[name]();
+  await section.run();
+}
