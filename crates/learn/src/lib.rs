@@ -3,5 +3,6 @@
 //! and `check()`, `fit()` returning a fitted model, and the model predicting.
 
 pub mod cluster;
+pub mod gbdt;
 pub mod impute;
 pub mod metrics;

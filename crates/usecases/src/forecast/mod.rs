@@ -144,6 +144,40 @@ pub struct Forecast {
     test: Option<(DailyRows, Vec<f64>)>,
 }
 
+/// The typed rows, the store table, the split and the training-period history: what both the
+/// forecast and the feature export start from.
+struct Prepared {
+    rows: DailyRows,
+    stores: StoreTable,
+    split: TimeSplit,
+    history: StoreHistory,
+}
+
+impl Prepared {
+    fn read(inputs: ForecastInputs<'_>, params: &ForecastParams) -> Result<Prepared, UseCaseError> {
+        let rows = DailyRows::from_table(inputs.train)?;
+        if rows.sales.is_none() {
+            return Err(UseCaseError::Input(format!(
+                "{} has no Sales column: give Rossmann's train.csv to learn from",
+                inputs.train.name
+            )));
+        }
+        let stores = inputs
+            .store
+            .map(StoreTable::from_table)
+            .transpose()?
+            .unwrap_or_default();
+        let split = TimeSplit::last_days(&rows, params.holdout_days)?;
+        let history = StoreHistory::from_rows(&rows, &split.in_training);
+        Ok(Prepared {
+            rows,
+            stores,
+            split,
+            history,
+        })
+    }
+}
+
 /// Builds features, trains the model (and the comparison), predicts and scores.
 /// `on_progress` is called after every tree; returning `false` cancels.
 pub fn run(
@@ -152,20 +186,12 @@ pub fn run(
     on_progress: &mut dyn FnMut(Phase, &Progress) -> bool,
 ) -> Result<Forecast, UseCaseError> {
     let clock = Clock::start();
-    let rows = DailyRows::from_table(inputs.train)?;
-    if rows.sales.is_none() {
-        return Err(UseCaseError::Input(format!(
-            "{} has no Sales column: give Rossmann's train.csv to learn from",
-            inputs.train.name
-        )));
-    }
-    let stores = inputs
-        .store
-        .map(StoreTable::from_table)
-        .transpose()?
-        .unwrap_or_default();
-    let split = TimeSplit::last_days(&rows, params.holdout_days)?;
-    let history = StoreHistory::from_rows(&rows, &split.in_training);
+    let Prepared {
+        rows,
+        stores,
+        split,
+        history,
+    } = Prepared::read(inputs, params)?;
     let baseline = WeekdayPromoMean::fit(&rows, &split.in_training);
     let sales = rows.sales.as_deref().unwrap_or_default();
     let train_rows: Vec<usize> = (0..rows.len())
@@ -285,19 +311,14 @@ pub fn export_features(
     params: &ForecastParams,
     out: &mut dyn Write,
 ) -> Result<usize, UseCaseError> {
-    let rows = DailyRows::from_table(inputs.train)?;
-    let stores = inputs
-        .store
-        .map(StoreTable::from_table)
-        .transpose()?
-        .unwrap_or_default();
-    let split = TimeSplit::last_days(&rows, params.holdout_days)?;
-    let history = StoreHistory::from_rows(&rows, &split.in_training);
+    let Prepared {
+        rows,
+        stores,
+        split,
+        history,
+    } = Prepared::read(inputs, params)?;
     let features = features::build(params.features, &rows, &stores, &history)?;
-    let sales = rows
-        .sales
-        .as_deref()
-        .ok_or_else(|| UseCaseError::Input(format!("{} has no Sales column", inputs.train.name)))?;
+    let sales = rows.sales.as_deref().unwrap_or_default();
     let io_error = |e: io::Error| UseCaseError::Input(format!("cannot write the features: {e}"));
     let names: Vec<&str> = features.iter().map(|f| f.name.as_str()).collect();
     writeln!(out, "{},Sales,valid", names.join(",")).map_err(io_error)?;
