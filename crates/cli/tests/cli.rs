@@ -1,31 +1,9 @@
 //! Runs the built `vitrine` binary: sample writes files and reports them; profile reads them and
 //! recognises the dataset; a ragged file exits 1 with the parser's message naming file and line.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod common;
+use common::{json, scratch, vitrine};
 
-fn vitrine(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vitrine"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("vitrine-cli-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn json(out: &Output) -> serde_json::Value {
-    assert!(
-        out.status.success(),
-        "stderr: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
-}
 
 #[test]
 fn help_lists_the_subcommands() {

@@ -2,8 +2,9 @@
 //! fixture tables, the Rossmann mode recovers a sample's planted store segments, and bad input
 //! exits 1 with a message naming what is wrong.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod common;
+use common::{failure, json, scratch, vitrine};
+
 
 use serde_json::Value;
 
@@ -12,41 +13,12 @@ const FIXTURES: &str = concat!(
     "/../learn/tests/fixtures/cluster/"
 );
 
-fn vitrine(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vitrine"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn json(out: &Output) -> Value {
-    assert!(
-        out.status.success(),
-        "stderr: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
-}
-
-fn failure(out: &Output) -> String {
-    assert_eq!(out.status.code(), Some(1), "expected exit 1");
-    assert!(out.stdout.is_empty(), "no JSON on failure");
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
 fn floats(v: &Value) -> Vec<f64> {
     v.as_array()
         .unwrap()
         .iter()
         .map(|x| x.as_f64().unwrap())
         .collect()
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("vitrine-cluster-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 #[test]
@@ -100,7 +72,7 @@ fn table_mode_prints_r_heights() {
 
 #[test]
 fn rossmann_mode_recovers_the_planted_segments() {
-    let dir = scratch("rossmann");
+    let dir = scratch("cluster-rossmann");
     let sample = vitrine(&[
         "sample",
         "rossmann",

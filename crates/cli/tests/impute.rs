@@ -2,22 +2,9 @@
 //! shapes, the written datasets have one line per used row and no hole left, and bad input exits
 //! 1 with a message naming what is wrong.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod common;
+use common::{json, scratch, vitrine};
 
-fn vitrine(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vitrine"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("vitrine-impute-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 fn bosch(dir: &std::path::Path) -> String {
     let path = dir.join("train_numeric.csv");
@@ -34,18 +21,9 @@ fn bosch(dir: &std::path::Path) -> String {
     path.to_str().unwrap().to_string()
 }
 
-fn json(out: &Output) -> serde_json::Value {
-    assert!(
-        out.status.success(),
-        "stderr: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
-}
-
 #[test]
 fn impute_prints_the_report_and_writes_the_datasets() {
-    let dir = scratch("run");
+    let dir = scratch("impute-run");
     let input = bosch(&dir);
     let out_dir = dir.join("out");
     let out = vitrine(&[
@@ -126,7 +104,7 @@ fn impute_prints_the_report_and_writes_the_datasets() {
 
 #[test]
 fn impute_refuses_bad_input_with_a_message() {
-    let dir = scratch("bad");
+    let dir = scratch("impute-bad");
     let input = bosch(&dir);
     let none = vitrine(&["impute", "--input", &input, "--columns", "^nothing"]);
     assert_eq!(none.status.code(), Some(1));
