@@ -8,8 +8,10 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
-use tabular::{read_path, ReadOptions};
+use tabular::ReadOptions;
 use usecases::impute::{self, ColumnSelection, ImputeParams, Progress, Stage};
+
+use crate::input::read_table;
 
 const USAGE: &str = "usage: vitrine impute --input FILE [--m M] [--columns REGEX | --names A,B] \
 [--seed S] [--empri X] [--tolerance T] [--budget-gb G] [--out DIR] [--long] [--summary]";
@@ -86,15 +88,7 @@ pub fn run(parser: lexopt::Parser) -> Result<(), String> {
         return Ok(());
     };
     args.params.check().map_err(|e| e.to_string())?;
-    let started = Instant::now();
-    let table = read_path(&args.input, ReadOptions::default()).map_err(|e| e.to_string())?;
-    eprintln!(
-        "read {}: {} rows, {} columns in {:.1} s",
-        args.input.display(),
-        table.n_rows,
-        table.columns.len(),
-        started.elapsed().as_secs_f64()
-    );
+    let (table, _) = read_table(&args.input, ReadOptions::default())?;
     if args.summary {
         let summary = impute::summarize(&table, 20);
         println!(

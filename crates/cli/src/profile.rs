@@ -3,16 +3,14 @@
 //! dataset each file is, and which use cases the files make ready.
 
 use serde::Serialize;
-use std::fs::File;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use tabular::dataset::{use_cases, KnownFile, UseCaseStatus};
 use tabular::profile::{profile, ColumnProfile, TableProfile, TopValue};
-use tabular::{ColumnKind, CsvError, ErrorKind, ReadOptions, StreamReader};
+use tabular::{ColumnKind, ReadOptions};
+
+use crate::input::read_table;
 
 const USAGE: &str = "usage: vitrine profile FILE...";
-const CHUNK: usize = 1 << 20;
-
 #[derive(Serialize)]
 struct Report {
     files: Vec<FileOut>,
@@ -128,48 +126,6 @@ fn file_out(p: TableProfile) -> FileOut {
 
 /// Streams one file through the parser and profiles the table.
 fn profile_file(path: &Path) -> Result<TableProfile, String> {
-    let name = path.file_name().map_or_else(
-        || path.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    );
-    let mut file = File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
-    let bytes = file
-        .metadata()
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?
-        .len();
-    if bytes > tabular::MAX_INPUT_BYTES {
-        return Err(CsvError {
-            file: name,
-            line: None,
-            column: None,
-            column_name: None,
-            kind: ErrorKind::TooLarge {
-                bytes,
-                limit: tabular::MAX_INPUT_BYTES,
-            },
-        }
-        .to_string());
-    }
-    eprintln!("reading {} ({bytes} bytes)", path.display());
-    let mut reader = StreamReader::new(&name, ReadOptions::default());
-    let mut chunk = vec![0u8; CHUNK];
-    loop {
-        let n = file
-            .read(&mut chunk)
-            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        if n == 0 {
-            break;
-        }
-        reader
-            .push(&chunk[..n])
-            .map_err(|e: CsvError| e.to_string())?;
-    }
-    let table = reader.finish().map_err(|e| e.to_string())?;
-    eprintln!(
-        "{}: {} rows, {} columns",
-        name,
-        table.n_rows,
-        table.columns.len()
-    );
+    let (table, _) = read_table(path, ReadOptions::default())?;
     Ok(profile(&table))
 }

@@ -4,7 +4,6 @@
 mod common;
 use common::{json, scratch, vitrine};
 
-
 #[test]
 fn help_lists_the_subcommands() {
     let out = vitrine(&["--help"]);

@@ -5,7 +5,6 @@
 mod common;
 use common::{failure, json, scratch, vitrine};
 
-
 use serde_json::Value;
 
 const FIXTURES: &str = concat!(

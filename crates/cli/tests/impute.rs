@@ -5,7 +5,6 @@
 mod common;
 use common::{json, scratch, vitrine};
 
-
 fn bosch(dir: &std::path::Path) -> String {
     let path = dir.join("train_numeric.csv");
     let mut file = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
