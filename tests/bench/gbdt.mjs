@@ -2,7 +2,7 @@
 // exact training and validation rows as a feature CSV; our engine (native, 1 thread) and XGBoost /
 // LightGBM (1 thread) fit 200 trees of depth 8, learning rate 0.1, 256 bins on it in the same run.
 import path from "node:path";
-import { python, ratio, run as sh, runJson, sample, sharedBench, vitrine, writeSection } from "./lib.mjs";
+import { python, ratio, runJson, sample, run as sh, sharedBench, vitrine, writeSection } from "./lib.mjs";
 
 export async function run() {
   const dir = sample("rossmann", 1);

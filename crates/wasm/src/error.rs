@@ -1,0 +1,94 @@
+//! Errors as values: what the worker posts back and the page shows.
+
+use serde::Serialize;
+use wasm_bindgen::JsValue;
+
+/// An error as the page receives it: the place in the file (when there is one), a machine kind
+/// for tests and branching, and the message already phrased for the user (the same text as the
+/// command line's).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JsError {
+    /// File name as the user knows it.
+    pub file: Option<String>,
+    /// 1-based line in the file.
+    pub line: Option<u64>,
+    /// 1-based column position.
+    pub column: Option<usize>,
+    /// Column name from the header.
+    pub column_name: Option<String>,
+    /// `ragged`, `tooLarge`, `emptyFile`, … (see [`kind_name`]).
+    pub kind: &'static str,
+    /// The full message, naming file, line and column.
+    pub message: String,
+}
+
+impl JsError {
+    /// An error that is not tied to a file position.
+    pub fn other(kind: &'static str, message: impl Into<String>) -> JsError {
+        JsError {
+            file: None,
+            line: None,
+            column: None,
+            column_name: None,
+            kind,
+            message: message.into(),
+        }
+    }
+
+    /// The error as a plain JS object; what facade functions throw.
+    pub fn to_js(&self) -> JsValue {
+        serde_wasm_bindgen::to_value(self).unwrap_or_else(|_| JsValue::from_str(&self.message))
+    }
+}
+
+/// A short, stable name for each `tabular` error kind.
+fn kind_name(kind: &tabular::ErrorKind) -> &'static str {
+    use tabular::ErrorKind as K;
+    match kind {
+        K::EmptyFile => "emptyFile",
+        K::NoDataRows => "noDataRows",
+        K::Ragged { .. } => "ragged",
+        K::MissingColumn { .. } => "missingColumn",
+        K::NotNumeric { .. } => "notNumeric",
+        K::TooLarge { .. } => "tooLarge",
+        K::Invalid(_) => "invalid",
+    }
+}
+
+impl From<&tabular::CsvError> for JsError {
+    fn from(e: &tabular::CsvError) -> JsError {
+        JsError {
+            file: Some(e.file.clone()),
+            line: e.line,
+            column: e.column,
+            column_name: e.column_name.clone(),
+            kind: kind_name(&e.kind),
+            message: e.to_string(),
+        }
+    }
+}
+
+/// Converts a `tabular` error into the thrown JS value.
+pub(crate) fn csv_to_js(e: tabular::CsvError) -> JsValue {
+    JsError::from(&with_ragged_column(e)).to_js()
+}
+
+/// A ragged row's error names its line; the page also points at the column where the row
+/// went wrong: the first missing field of a short row, the first extra field of a long one.
+fn with_ragged_column(mut e: tabular::CsvError) -> tabular::CsvError {
+    if let tabular::ErrorKind::Ragged { expected, found } = e.kind {
+        if e.column.is_none() {
+            e.column = Some(expected.min(found) + 1);
+        }
+    }
+    e
+}
+
+/// Serialises a result for JS, as plain objects (maps become objects, not `Map`s).
+pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    value
+        .serialize(&serializer)
+        .map_err(|e| JsError::other("internal", e.to_string()).to_js())
+}

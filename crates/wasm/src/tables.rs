@@ -1,0 +1,141 @@
+//! The registry of parsed tables, by file name, and what the page asks of them: profiles, row
+//! windows for the preview grid, CSV export, and which use cases the loaded files enable.
+
+use crate::error::{to_js, JsError};
+use serde::Serialize;
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use tabular::dataset::{self, KnownFile, UseCaseStatus};
+use tabular::profile::{self, TableProfile};
+use tabular::Table;
+use wasm_bindgen::prelude::*;
+
+/// A parsed file with the dataset file its header matched.
+struct Entry {
+    table: Table,
+    /// Computed once at load: the profile view asks for it again on every visit.
+    profile: TableProfile,
+}
+
+thread_local! {
+    /// Tables by file name. wasm32 runs one thread per instance; loading a file with a name
+    /// already held replaces it (the latest load wins).
+    static TABLES: RefCell<BTreeMap<String, Entry>> = const { RefCell::new(BTreeMap::new()) };
+}
+
+/// Profiles `table`, keeps it and returns the profile.
+pub(crate) fn insert(table: Table) -> Result<JsValue, JsValue> {
+    let profile = profile::profile(&table);
+    let js = to_js(&profile)?;
+    TABLES.with(|t| {
+        t.borrow_mut()
+            .insert(table.name.clone(), Entry { table, profile })
+    });
+    Ok(js)
+}
+
+fn with_entry<R>(name: &str, f: impl FnOnce(&Entry) -> Result<R, JsValue>) -> Result<R, JsValue> {
+    TABLES.with(|t| match t.borrow().get(name) {
+        Some(entry) => f(entry),
+        None => Err(JsError::other("noTable", format!("{name} is not loaded")).to_js()),
+    })
+}
+
+fn with_table<R>(name: &str, f: impl FnOnce(&Table) -> Result<R, JsValue>) -> Result<R, JsValue> {
+    with_entry(name, |e| f(&e.table))
+}
+
+/// The profile of a loaded table (`tabular::profile::TableProfile`).
+#[wasm_bindgen]
+pub fn table_profile(name: &str) -> Result<JsValue, JsValue> {
+    with_entry(name, |e| to_js(&e.profile))
+}
+
+/// Column names of a loaded table, in order.
+#[wasm_bindgen]
+pub fn table_columns(name: &str) -> Result<Vec<String>, JsValue> {
+    with_table(name, |t| {
+        Ok(t.columns.iter().map(|c| c.name.clone()).collect())
+    })
+}
+
+/// A window of rows for the preview grid: `{start, rows}` where `rows` is an array of arrays of
+/// cell texts (`null` for a missing cell), at most `count` rows from `start`.
+#[wasm_bindgen]
+pub fn table_rows(name: &str, start: u32, count: u32) -> Result<JsValue, JsValue> {
+    #[derive(Serialize)]
+    struct Window {
+        start: usize,
+        rows: Vec<Vec<Option<String>>>,
+    }
+    with_table(name, |t| {
+        let start = (start as usize).min(t.n_rows);
+        let end = start.saturating_add(count as usize).min(t.n_rows);
+        let rows = (start..end)
+            .map(|r| {
+                t.columns
+                    .iter()
+                    .map(|c| c.text_at(r).map(|s| s.into_owned()))
+                    .collect()
+            })
+            .collect();
+        to_js(&Window { start, rows })
+    })
+}
+
+/// The table as CSV bytes, with cells a spreadsheet would run as formulas neutralised (a
+/// leading `'`), for the page's "Download CSV".
+#[wasm_bindgen]
+pub fn export_csv(name: &str) -> Result<Vec<u8>, JsValue> {
+    with_table(name, |t| {
+        let mut out = Vec::with_capacity(t.source.bytes as usize);
+        tabular::write::write_csv(t, &mut out, true)
+            .map_err(|e| JsError::other("export", format!("{}: {e}", t.name)).to_js())?;
+        Ok(out)
+    })
+}
+
+/// Forgets a loaded table. Returns whether it was loaded.
+#[wasm_bindgen]
+pub fn remove_table(name: &str) -> bool {
+    TABLES.with(|t| t.borrow_mut().remove(name).is_some())
+}
+
+/// What the page lists: each loaded table (name, rows, columns, recognised dataset file) and
+/// the status of the eight use cases given those files.
+#[wasm_bindgen]
+pub fn summary() -> Result<JsValue, JsValue> {
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct TableInfo {
+        name: String,
+        rows: usize,
+        columns: usize,
+        bytes: u64,
+        dataset: Option<KnownFile>,
+    }
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Summary {
+        tables: Vec<TableInfo>,
+        use_cases: Vec<UseCaseStatus>,
+    }
+    TABLES.with(|t| {
+        let t = t.borrow();
+        let tables: Vec<TableInfo> = t
+            .values()
+            .map(|e| TableInfo {
+                name: e.table.name.clone(),
+                rows: e.table.n_rows,
+                columns: e.table.columns.len(),
+                bytes: e.table.source.bytes,
+                dataset: e.profile.dataset,
+            })
+            .collect();
+        let loaded: Vec<KnownFile> = t.values().filter_map(|e| e.profile.dataset).collect();
+        to_js(&Summary {
+            tables,
+            use_cases: dataset::use_cases(&loaded),
+        })
+    })
+}

@@ -1,0 +1,25 @@
+// Measures what a user waits for in the real page: a file chosen in the file input, read by the
+// worker through file.stream(), parsed by the wasm engine and profiled, until the profile shows.
+import { count, facts, idle, launch, upload } from "../e2e/harness.mjs";
+
+/** Loads `file` in headless Chromium; returns {seconds, rows, wasmBytes}. */
+export async function measurePageIngest(file) {
+  const session = await launch();
+  try {
+    const page = await session.newPage();
+    const started = performance.now();
+    await upload(page, [file]);
+    await page
+      .locator("#cancel")
+      .waitFor({ state: "attached", timeout: 60_000 })
+      .catch(() => {});
+    await idle(page);
+    await page.locator("main[data-view='profile'] .facts").waitFor();
+    const seconds = (performance.now() - started) / 1000;
+    const shown = await facts(page);
+    const wasmBytes = await page.locator("main .facts .fact[data-fact='memory'] dd").getAttribute("data-bytes");
+    return { seconds, rows: count(shown.rows), wasmBytes: Number(wasmBytes) };
+  } finally {
+    await session.close();
+  }
+}

@@ -1,0 +1,135 @@
+// What the user can do, as functions the views call: they run jobs and update the store.
+
+import { ingestFile, JobError, removeFile, startJob } from "./jobs.js";
+import { state, update } from "./store.js";
+import { t } from "./strings.js";
+
+/** Seed of the built-in samples: the same files every time, as on the command line. */
+export const SAMPLE_SEED = 42;
+
+/** Largest file accepted, as the engine's MAX_FILE_BYTES (shown on the drop zone). */
+export const MAX_FILE_BYTES = 1_500_000_000;
+
+let cancelCurrent = null;
+let stopQueue = false;
+
+/** Cancels the running job, and the files queued after it. */
+export function cancelJob() {
+  stopQueue = true;
+  cancelCurrent?.();
+}
+
+function applySummary(summary, extra = {}) {
+  update((s) => {
+    const sources = Object.fromEntries(s.tables.map((tb) => [tb.name, tb.source]));
+    const tables = summary.tables.map((tb) => ({ ...tb, source: extra.sources?.[tb.name] ?? sources[tb.name] }));
+    const names = new Set(tables.map((tb) => tb.name));
+    const profiles = Object.fromEntries(
+      Object.entries({ ...s.profiles, ...extra.profiles }).filter(([n]) => names.has(n)),
+    );
+    const selected = extra.selected ?? (names.has(s.selected) ? s.selected : (tables[0]?.name ?? null));
+    return { tables, useCases: summary.useCases, profiles, selected };
+  });
+}
+
+/** Runs one job with the progress bar; returns its result, or null when it failed or was cancelled. */
+async function withProgress(label, run) {
+  const job = run((progress) => update({ job: { label, progress } }));
+  cancelCurrent = job.cancel;
+  update({ job: { label, progress: null }, error: null, notice: null });
+  try {
+    return await job.promise;
+  } catch (error) {
+    if (error instanceof JobError && error.details.kind === "cancelled") {
+      update({ notice: t("job.cancelled") });
+    } else if (error instanceof JobError && error.details.kind === "crash") {
+      update({ error: { kind: "crash", message: t("error.crash", { message: error.details.message }) } });
+    } else {
+      update({ error: error instanceof JobError ? error.details : { kind: "internal", message: String(error) } });
+    }
+    stopQueue = true;
+    // After a cancel or a crash the worker may have been replaced: ask what it holds.
+    refresh();
+    return null;
+  } finally {
+    cancelCurrent = null;
+    update({ job: null });
+  }
+}
+
+/** Asks the worker which tables it holds and what they enable. */
+export async function refresh() {
+  try {
+    applySummary(await startJob("summary").promise);
+  } catch {
+    // A summary fails only while the worker restarts; the next job refreshes it.
+  }
+}
+
+/** Reads dropped or chosen files one after the other; shows the profile of the last one read. */
+export async function loadFiles(files) {
+  stopQueue = false;
+  for (const file of files) {
+    if (stopQueue) break;
+    const result = await withProgress(t("job.reading", { file: file.name }), (onProgress) =>
+      ingestFile(file, { onProgress }),
+    );
+    if (result) {
+      applySummary(result.summary, {
+        profiles: { [file.name]: result.profile },
+        sources: { [file.name]: "upload" },
+        selected: file.name,
+      });
+      update({ view: "profile" });
+    }
+  }
+}
+
+/** Generates and reads the sample files of `dataset`, then shows the first file's profile. */
+export async function loadSample(dataset) {
+  stopQueue = false;
+  const result = await withProgress(t("start.trySample"), (onProgress) =>
+    startJob("sample", { dataset, seed: SAMPLE_SEED }, { onProgress }),
+  );
+  if (result) {
+    const profiles = Object.fromEntries(result.profiles.map((p) => [p.file, p]));
+    const sources = Object.fromEntries(result.profiles.map((p) => [p.file, "sample"]));
+    applySummary(result.summary, { profiles, sources, selected: result.profiles[0]?.file });
+    update({ view: "profile" });
+  }
+}
+
+/** The profile of a loaded file, fetched from the worker when not held yet (after a restart). */
+export async function ensureProfile(name) {
+  if (state().profiles[name]) return;
+  try {
+    const profile = await startJob("profile", { name }).promise;
+    update((s) => ({ profiles: { ...s.profiles, [name]: profile } }));
+  } catch (error) {
+    update({ error: error instanceof JobError ? error.details : { kind: "internal", message: String(error) } });
+  }
+}
+
+/** Forgets a loaded file. */
+export async function removeTable(name) {
+  applySummary(await removeFile(name));
+}
+
+/** A window of rows of a loaded table: {start, rows}. */
+export function fetchRows(name, start, count) {
+  return startJob("rows", { name, start, count }).promise;
+}
+
+/** Saves a loaded table as CSV (formulas neutralised by the engine). */
+export async function downloadCsv(name) {
+  const result = await withProgress(t("job.exporting", { file: name }), () => startJob("export", { name }));
+  if (!result) return;
+  const url = URL.createObjectURL(new Blob([result.bytes], { type: "text/csv" }));
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

@@ -1,0 +1,190 @@
+// The page's entry point on the main thread: builds the shell (header, tab bar, job bar, error
+// banner), registers the views and re-renders on every state change. It only renders: all
+// data work happens in the worker (jobs.js).
+
+import { cancelJob, refresh } from "./actions.js";
+import { h, replace } from "./dom.js";
+import * as fmt from "./format.js";
+import { startEngine, startJob } from "./jobs.js";
+import { allViews, go, registerView, viewById } from "./router.js";
+import { state, subscribe, update } from "./store.js";
+import { LANGUAGES, setLanguage, t } from "./strings.js";
+import { profileView } from "./views/profile.js";
+import { startView } from "./views/start.js";
+
+registerView(startView);
+registerView(profileView);
+
+const LANG_KEY = "vitrine.lang";
+
+const nav = h("nav", { class: "tabs", "aria-label": "" });
+const langSwitch = h("div", { class: "lang", role: "group" });
+const jobBar = h("section", { class: "job", "aria-live": "polite", hidden: true });
+const banner = h("div", { class: "banner", role: "alert", hidden: true });
+const notice = h("p", { class: "notice", role: "status", hidden: true });
+const viewRoot = h("main", { id: "view", tabindex: "-1" });
+const tagline = h("p", { class: "tagline" });
+
+function renderHeader(s) {
+  tagline.textContent = t("app.tagline");
+  nav.setAttribute("aria-label", t("nav.label"));
+  replace(
+    nav,
+    allViews().map((v) =>
+      h(
+        "button",
+        {
+          type: "button",
+          class: "tab",
+          "data-view": v.id,
+          "aria-current": v.id === s.view ? "page" : false,
+          disabled: !v.available(s),
+          onClick: () => go(v.id),
+        },
+        t(v.label),
+      ),
+    ),
+  );
+  langSwitch.setAttribute("aria-label", t("lang.label"));
+  replace(
+    langSwitch,
+    Object.entries(LANGUAGES).map(([code, name]) =>
+      h(
+        "button",
+        {
+          type: "button",
+          class: "lang-button",
+          lang: code,
+          "aria-pressed": code === s.lang ? "true" : "false",
+          onClick: () => update({ lang: code }),
+        },
+        name,
+      ),
+    ),
+  );
+}
+
+function jobLabel(job) {
+  const p = job.progress;
+  if (!p) return job.label;
+  if (p.phase === "generate") return t("job.generating", { file: p.file });
+  if (p.phase === "profile") return t("job.profiling", { file: p.file });
+  return t("job.reading", { file: p.file });
+}
+
+function renderJob(s) {
+  const job = s.job;
+  jobBar.hidden = !job;
+  if (!job) {
+    jobBar.replaceChildren();
+    return;
+  }
+  const p = job.progress;
+  const share = p?.total > 0 && p.phase === "read" ? p.bytes / p.total : null;
+  const bar = h("progress", { max: "1", class: "bar", "aria-label": jobLabel(job) });
+  if (share !== null) bar.value = share;
+  const figures = [];
+  if (p?.rows > 0) figures.push(t("job.rows", { rows: fmt.int(p.rows) }));
+  if (p?.rowsPerSec > 0 && p.phase === "read") figures.push(t("job.rate", { rate: fmt.int(p.rowsPerSec) }));
+  if (p?.total > 0) figures.push(t("job.bytes", { done: fmt.bytes(p.bytes), total: fmt.bytes(p.total) }));
+  else if (p?.bytes > 0) figures.push(fmt.bytes(p.bytes));
+  replace(
+    jobBar,
+    h(
+      "div",
+      { class: "job-text" },
+      h("strong", { class: "job-label" }, jobLabel(job)),
+      h("span", { class: "job-figures" }, figures.join(" · ")),
+    ),
+    bar,
+    h("button", { type: "button", class: "button secondary", id: "cancel", onClick: cancelJob }, t("job.cancel")),
+  );
+}
+
+function renderBanner(s) {
+  banner.hidden = !s.error;
+  if (!s.error) {
+    banner.replaceChildren();
+    return;
+  }
+  replace(
+    banner,
+    h("div", {}, h("strong", {}, t("error.title")), h("p", { class: "error-message" }, s.error.message)),
+    h(
+      "button",
+      { type: "button", class: "button secondary", onClick: () => update({ error: null }) },
+      t("error.dismiss"),
+    ),
+  );
+}
+
+let shownLang = null;
+let shownView = null;
+
+function render(s) {
+  if (s.lang !== shownLang) {
+    setLanguage(s.lang);
+    try {
+      localStorage.setItem(LANG_KEY, s.lang);
+    } catch {
+      // Private mode: the choice lasts for this visit.
+    }
+  }
+  renderHeader(s);
+  renderJob(s);
+  renderBanner(s);
+  notice.hidden = !s.notice;
+  notice.textContent = s.notice ?? "";
+  const view = viewById(s.view);
+  if (view.id !== shownView || s.lang !== shownLang) {
+    viewRoot.replaceChildren();
+    viewRoot.key = null;
+    viewRoot.dataset.view = view.id;
+  }
+  view.render(viewRoot, s);
+  shownView = view.id;
+  shownLang = s.lang;
+  document.title = `Vitrine · ${t(view.label)}`;
+}
+
+function boot() {
+  const root = document.getElementById("app");
+  replace(
+    root,
+    h(
+      "header",
+      { class: "top" },
+      h(
+        "div",
+        { class: "brand" },
+        h("span", { class: "logo", "aria-hidden": "true" }),
+        h("span", { class: "name" }, "Vitrine"),
+        tagline,
+      ),
+      nav,
+      langSwitch,
+    ),
+    jobBar,
+    banner,
+    notice,
+    viewRoot,
+  );
+  let lang = "en";
+  try {
+    lang = localStorage.getItem(LANG_KEY) ?? (navigator.language?.startsWith("fr") ? "fr" : "en");
+  } catch {
+    lang = navigator.language?.startsWith("fr") ? "fr" : "en";
+  }
+  subscribe(render);
+  startEngine(
+    (busy) => update({ job: busy ? { label: t("job.restoring"), progress: null } : null }),
+    (message) => update({ error: { kind: "crash", message: t("error.engine", { message }) } }),
+  );
+  update({ lang: lang in LANGUAGES ? lang : "en" });
+  // The use cases' "needs train.csv" badges come from the engine.
+  refresh();
+  // For the end-to-end tests (a panic has no button): the same jobs the page runs, nothing more.
+  if (new URLSearchParams(location.search).has("debug")) globalThis.vitrine = { state, startJob };
+}
+
+boot();

@@ -1,0 +1,186 @@
+// The module worker: the only code that touches the wasm. It receives jobs
+// {type: "job", id, kind, args} and answers with progress, result, error or cancelled messages
+// carrying the same id (protocol in web/jobs.js). Parsed tables stay here, in the facade's
+// registry; the main thread gets profiles, row windows and exports.
+
+import init, * as engine from "./pkg/vitrine_wasm.js";
+
+/** Longest quiet spell between two progress messages of a running job. */
+const PROGRESS_MS = 150;
+
+const ready = init().then(() => engine.init());
+const cancelled = new Set();
+
+/** Thrown inside a job when the page asked to cancel it. */
+class Cancelled extends Error {}
+
+function post(message, transfer = []) {
+  self.postMessage(message, transfer);
+}
+
+/** Lets queued messages (a cancel) in, then throws if this job was cancelled. */
+async function checkpoint(id) {
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  if (cancelled.has(id)) throw new Cancelled();
+}
+
+/**
+ * Streams `file` into the engine chunk by chunk, posting progress at least every PROGRESS_MS,
+ * and returns its profile. The table stays in the registry under the file's name.
+ */
+async function ingest(id, file) {
+  const total = file.size;
+  const ingest = new engine.Ingest(file.name, total);
+  const reader = file.stream().getReader();
+  const started = performance.now();
+  let last = 0;
+  const progress = (phase) => {
+    const rows = ingest.rows();
+    const seconds = (performance.now() - started) / 1000;
+    post({
+      type: "progress",
+      id,
+      progress: {
+        phase,
+        file: file.name,
+        bytes: ingest.bytes(),
+        total,
+        rows,
+        rowsPerSec: seconds > 0 ? rows / seconds : 0,
+      },
+    });
+  };
+  try {
+    progress("read");
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      ingest.push(value);
+      const now = performance.now();
+      if (now - last >= PROGRESS_MS) {
+        last = now;
+        progress("read");
+        await checkpoint(id);
+      }
+    }
+    await checkpoint(id);
+    progress("profile");
+    return ingest.finish();
+  } finally {
+    reader.cancel().catch(() => {});
+    try {
+      ingest.free();
+    } catch {
+      // After a trap the instance is discarded anyway.
+    }
+  }
+}
+
+/** Writes each file of a sample dataset, hands it to the page as a File, then ingests it. */
+async function sample(id, { dataset, seed }) {
+  const profiles = [];
+  for (const name of engine.sample_files(dataset)) {
+    await checkpoint(id);
+    post({
+      type: "progress",
+      id,
+      progress: { phase: "generate", file: name, bytes: 0, total: 0, rows: 0, rowsPerSec: 0 },
+    });
+    const bytes = engine.generate_sample(dataset, name, BigInt(seed), (done) => {
+      post({
+        type: "progress",
+        id,
+        progress: { phase: "generate", file: name, bytes: done, total: 0, rows: 0, rowsPerSec: 0 },
+      });
+    });
+    const file = new File([bytes], name, { type: "text/csv" });
+    profiles.push(await ingest(id, file));
+    // Only once it is loaded: the page holds it like an upload, to reload after a restart.
+    post({ type: "file", id, file, dataset });
+  }
+  return { profiles };
+}
+
+function summary() {
+  return engine.summary();
+}
+
+const jobs = {
+  async ingest(id, { file }) {
+    const profile = await ingest(id, file);
+    return { profile, summary: summary() };
+  },
+  async sample(id, args) {
+    const { profiles } = await sample(id, args);
+    return { profiles, summary: summary() };
+  },
+  rows(_id, { name, start, count }) {
+    return engine.table_rows(name, start, count);
+  },
+  profile(_id, { name }) {
+    return engine.table_profile(name);
+  },
+  summary() {
+    return summary();
+  },
+  remove(_id, { name }) {
+    engine.remove_table(name);
+    return summary();
+  },
+  export(_id, { name }) {
+    const bytes = engine.export_csv(name);
+    return { bytes };
+  },
+  /** Proves in tests that a Rust panic becomes an error and a fresh worker. */
+  panic(_id, { message }) {
+    engine.panic_for_test(message);
+  },
+};
+
+/** An error as the page shows it: structured when it comes from the engine. */
+function describe(error) {
+  if (error && typeof error === "object" && typeof error.message === "string" && "kind" in error) {
+    return error;
+  }
+  return { kind: "internal", message: String(error?.message ?? error) };
+}
+
+async function run({ id, kind, args }) {
+  try {
+    await ready;
+    const job = jobs[kind];
+    if (!job) throw { kind: "internal", message: `unknown job ${kind}` };
+    const result = await job(id, args ?? {});
+    const transfer = result?.bytes instanceof Uint8Array ? [result.bytes.buffer] : [];
+    post({ type: "result", id, result }, transfer);
+  } catch (error) {
+    if (error instanceof Cancelled) {
+      post({ type: "cancelled", id });
+    } else if (error instanceof WebAssembly.RuntimeError) {
+      // A Rust panic: the instance may hold half-updated state. Report the message the
+      // panic hook kept; the page replaces this worker.
+      let message = error.message;
+      try {
+        message = engine.take_panic() ?? message;
+      } catch {
+        // Keep the trap's own message.
+      }
+      post({ type: "crashed", id, message });
+    } else {
+      post({ type: "error", id, error: describe(error) });
+    }
+  } finally {
+    cancelled.delete(id);
+  }
+}
+
+self.onmessage = (event) => {
+  const message = event.data;
+  if (message.type === "cancel") cancelled.add(message.id);
+  else if (message.type === "job") run(message);
+};
+
+ready.then(
+  () => post({ type: "ready" }),
+  (error) => post({ type: "crashed", id: null, message: `the engine did not start: ${error}` }),
+);
