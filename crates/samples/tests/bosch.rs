@@ -7,7 +7,9 @@ use samples::{bosch, Dataset};
 #[test]
 fn header_is_the_public_one_and_dates_are_derived() {
     let numeric = text(Dataset::Bosch, "train_numeric.csv", 0.0001, 1);
-    let real = include_str!("../../../../shared/data/real/bosch_train_numeric_head100.csv");
+    let real = include_str!(
+        "../../tabular/tests/fixtures/bosch_train_numeric_head100_sparse_970_columns.csv"
+    );
     assert_eq!(numeric.lines().next(), real.lines().next());
     let date = text(Dataset::Bosch, "train_date.csv", 0.0001, 1);
     let header: Vec<&str> = date.lines().next().unwrap().split(',').collect();

@@ -7,9 +7,9 @@ use std::collections::{HashMap, HashSet};
 
 #[test]
 fn small_files_are_the_public_ones() {
-    let real = include_str!("../../../../shared/data/real/instacart_aisles.csv");
+    let real = include_str!("../../tabular/tests/fixtures/instacart_aisles.csv");
     assert_eq!(text(Dataset::Instacart, "aisles.csv", 0.01, 1), real);
-    let real = include_str!("../../../../shared/data/real/instacart_departments.csv");
+    let real = include_str!("../../tabular/tests/fixtures/instacart_departments.csv");
     assert_eq!(text(Dataset::Instacart, "departments.csv", 0.01, 1), real);
 }
 
@@ -17,7 +17,9 @@ fn small_files_are_the_public_ones() {
 fn shape_and_byte_quirks() {
     let scale = 0.005;
     let orders = text(Dataset::Instacart, "orders.csv", scale, 42);
-    let real = include_str!("../../../../shared/data/real/instacart_orders_head1000.csv");
+    let real = include_str!(
+        "../../tabular/tests/fixtures/instacart_orders_head1000_float_days_empty_first.csv"
+    );
     assert_eq!(orders.lines().next(), real.lines().next());
     let (h, rows) = table(Dataset::Instacart, "orders.csv", scale, 42);
     let users: HashSet<&str> = rows.iter().map(|r| r[1].as_str()).collect();

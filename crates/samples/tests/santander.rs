@@ -14,7 +14,9 @@ fn full_scale_month_counts_sum_to_the_public_rows() {
 fn shape_and_byte_quirks() {
     let scale = 0.002;
     let t = text(Dataset::Santander, "train_ver2.csv", scale, 42);
-    let real = include_str!("../../../../shared/data/real/santander_train_ver2_head999.csv");
+    let real = include_str!(
+        "../../tabular/tests/fixtures/santander_train_ver2_head999_padded_numbers_na.csv"
+    );
     assert_eq!(
         t.lines().next(),
         real.lines().next(),
