@@ -28,7 +28,7 @@ function applySummary(summary, extra = {}) {
       Object.entries({ ...s.profiles, ...extra.profiles }).filter(([n]) => names.has(n)),
     );
     const selected = extra.selected ?? (names.has(s.selected) ? s.selected : (tables[0]?.name ?? null));
-    return { tables, useCases: summary.useCases, profiles, selected };
+    return { tables, useCases: summary.useCases, engineMemory: summary.engineMemoryBytes, profiles, selected };
   });
 }
 

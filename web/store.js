@@ -12,6 +12,8 @@ const initial = {
   profiles: {},
   /** Use-case statuses from the worker (tabular::dataset::use_cases). */
   useCases: [],
+  /** Bytes of wasm memory the engine holds for all loaded files (from the worker's summary). */
+  engineMemory: 0,
   /** File whose profile is shown. */
   selected: null,
   /** The running job: {id, label, progress: {phase, file, bytes, total, rows, rowsPerSec}} or null. */

@@ -38,7 +38,7 @@ function fileChooser(s) {
   );
 }
 
-function facts(p) {
+function facts(p, engineMemory) {
   const known = p.dataset
     ? `${t(`dataset.${datasetOf(p.dataset)}`)} · ${KNOWN_FILES[p.dataset]}`
     : t("profile.unknown");
@@ -50,6 +50,7 @@ function facts(p) {
     ["delimiter", t("profile.delimiter"), delimiter],
     ["encoding", t("profile.encoding"), p.encoding],
     ["dataset", t("profile.dataset"), known],
+    ["memory", t("profile.memory"), fmt.bytes(engineMemory ?? 0), { "data-bytes": String(engineMemory ?? 0) }],
   ];
   return h(
     "dl",
@@ -240,7 +241,7 @@ export const profileView = {
         ),
       ),
       fileChooser(s),
-      facts(p),
+      facts(p, s.engineMemory),
       enabled(s),
       columnsTable(p),
       missingness(p),

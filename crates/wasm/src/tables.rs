@@ -119,6 +119,9 @@ pub fn summary() -> Result<JsValue, JsValue> {
     struct Summary {
         tables: Vec<TableInfo>,
         use_cases: Vec<UseCaseStatus>,
+        /// Bytes of wasm memory the engine holds: the page shows it so that a user sees what
+        /// the loaded files cost (wasm32 memory never shrinks, so this is also the peak).
+        engine_memory_bytes: u64,
     }
     TABLES.with(|t| {
         let t = t.borrow();
@@ -136,6 +139,17 @@ pub fn summary() -> Result<JsValue, JsValue> {
         to_js(&Summary {
             tables,
             use_cases: dataset::use_cases(&loaded),
+            engine_memory_bytes: engine_memory_bytes(),
         })
     })
+}
+
+/// Size of the instance's linear memory; 0 natively (where the facade is only unit-tested).
+fn engine_memory_bytes() -> u64 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        core::arch::wasm32::memory_size(0) as u64 * 65_536
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    0
 }
