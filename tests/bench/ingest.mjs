@@ -25,10 +25,11 @@ export async function run() {
     `|---|---|---|`,
     `| pandas ${pandas.version} read_csv (C engine) | ${pandas.mb_per_s.toFixed(1)} | 1.00 |`,
     `| vitrine native (tabular, 1 thread) | ${nativeMbs.toFixed(1)} | ${ratio(nativeMbs, pandas.mb_per_s)} |`,
-    `| vitrine wasm in headless Chromium (page: file.stream() -> worker -> parser -> profile) | ${wasmMbs.toFixed(1)} | ${ratio(wasmMbs, pandas.mb_per_s)} |`,
+    `| vitrine wasm in headless Chromium (worker: file.stream() -> parser -> profile) | ${wasmMbs.toFixed(1)} | ${ratio(wasmMbs, pandas.mb_per_s)} |`,
+    `| the page end to end (file chosen -> profile drawn) | ${(mb / page.wallSeconds).toFixed(1)} | ${ratio(mb / page.wallSeconds, pandas.mb_per_s)} |`,
     ``,
-    `Targets: wasm >= 1.0x pandas, native >= 3x pandas. The page figure includes reading the file`,
-    `through \`file.stream()\`, posting progress and computing the profile.`,
+    `Targets: wasm >= 1.0x pandas, native >= 3x pandas. The wasm figure is timed by the worker from`,
+    `the first byte read to the profile computed; it includes \`file.stream()\` and progress messages.`,
     `Wasm memory after loading: ${(page.wasmBytes / 1e6).toFixed(0)} MB, ${(page.wasmBytes / (mb * 1e6)).toFixed(2)}x the file (target < 3x).`,
   ];
   writeSection("ingest", lines.join("\n"));

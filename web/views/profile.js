@@ -50,13 +50,21 @@ function facts(p, engineMemory) {
     ["delimiter", t("profile.delimiter"), delimiter],
     ["encoding", t("profile.encoding"), p.encoding],
     ["dataset", t("profile.dataset"), known],
+    [
+      "read",
+      t("profile.read"),
+      p.read_seconds === undefined
+        ? "–"
+        : t("profile.readIn", { seconds: p.read_seconds.toFixed(2), rate: fmt.bytes(p.bytes / p.read_seconds) }),
+      { "data-seconds": String(p.read_seconds ?? "") },
+    ],
     ["memory", t("profile.memory"), fmt.bytes(engineMemory ?? 0), { "data-bytes": String(engineMemory ?? 0) }],
   ];
   return h(
     "dl",
     { class: "facts" },
-    items.map(([key, label, value]) =>
-      h("div", { class: "fact", "data-fact": key }, h("dt", {}, label), h("dd", {}, value)),
+    items.map(([key, label, value, attributes = {}]) =>
+      h("div", { class: "fact", "data-fact": key }, h("dt", {}, label), h("dd", attributes, value)),
     ),
   );
 }

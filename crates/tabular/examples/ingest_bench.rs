@@ -139,7 +139,7 @@ fn main() {
         .map(|c| format!("{}:{}", c.name, c.kind().label()))
         .collect();
     println!(
-        "{{\"file\":\"{}\",\"bytes\":{},\"rows\":{},\"columns\":{},\"seconds\":{:.4},\"mb_per_s\":{:.1},\"rows_per_s\":{:.0},\"profile_seconds\":{:.4},\"csv_core_only_mb_per_s\":{:.1},\"kinds\":\"{}\",\"dataset\":{:?}}}",
+        "{{\"file\":\"{}\",\"bytes\":{},\"rows\":{},\"columns\":{},\"seconds\":{:.4},\"mb_per_s\":{:.1},\"rows_per_s\":{:.0},\"profile_seconds\":{:.4},\"csv_core_only_mb_per_s\":{:.1},\"kinds\":\"{}\",\"dataset\":{}}}",
         path.display(),
         bytes.len(),
         table.n_rows,
@@ -150,6 +150,8 @@ fn main() {
         profile_seconds,
         bytes.len() as f64 / 1e6 / core_seconds,
         kinds.join(" "),
-        profile.dataset.map(|d| d.id()),
+        profile
+            .dataset
+            .map_or_else(|| "null".to_string(), |d| format!("\"{}\"", d.id())),
     );
 }
