@@ -93,7 +93,20 @@ async function ingest(id, file) {
     }
     await checkpoint(id);
     progress("profile");
-    const profile = ingest.finish();
+    // Inside finish() the Ingest object is borrowed by Rust: the callback must not call it.
+    const rows = ingest.rows();
+    const bytes = ingest.bytes();
+    let lastProfile = performance.now();
+    const profile = ingest.finish((done, columns) => {
+      const now = performance.now();
+      if (now - lastProfile < PROGRESS_MS && done < columns) return;
+      lastProfile = now;
+      post({
+        type: "progress",
+        id,
+        progress: { phase: "profile", file: file.name, bytes, total, rows, rowsPerSec: 0, done, columns },
+      });
+    });
     // What the user waited for, from the first byte read to the profile: shown beside the file.
     profile.read_seconds = (performance.now() - started) / 1000;
     return profile;

@@ -104,7 +104,17 @@ const FEW_INTS: u64 = 20;
 
 /// Summarises a table: one pass or a sort per column, no hashing of numbers.
 pub fn profile(table: &Table) -> TableProfile {
+    profile_with_progress(table, &mut |_, _| {})
+}
+
+/// [`profile`], calling `on_column(done, total)` after each column, so that a caller can report
+/// progress on a wide or long table (a second or more on millions of rows).
+pub fn profile_with_progress(
+    table: &Table,
+    on_column: &mut dyn FnMut(usize, usize),
+) -> TableProfile {
     let header = table.header();
+    let total = table.columns.len();
     TableProfile {
         file: table.name.clone(),
         rows: table.n_rows as u64,
@@ -116,7 +126,12 @@ pub fn profile(table: &Table) -> TableProfile {
         columns: table
             .columns
             .iter()
-            .map(|c| profile_column(c, table.n_rows))
+            .enumerate()
+            .map(|(i, c)| {
+                let column = profile_column(c, table.n_rows);
+                on_column(i + 1, total);
+                column
+            })
             .collect(),
         missingness: missingness(table),
     }

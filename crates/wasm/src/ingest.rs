@@ -47,14 +47,25 @@ impl Ingest {
     }
 
     /// Ends the file: keeps the table in the registry (replacing one of the same name) and
-    /// returns its profile (`tabular::profile::TableProfile`).
-    pub fn finish(&mut self) -> Result<JsValue, JsValue> {
+    /// returns its profile (`tabular::profile::TableProfile`). `on_column(done, total)`, when
+    /// given, is called after each profiled column: the profile of millions of rows takes long
+    /// enough that the page must keep showing progress.
+    pub fn finish(&mut self, on_column: Option<js_sys::Function>) -> Result<JsValue, JsValue> {
         let reader = self
             .reader
             .take()
             .ok_or_else(|| JsError::other("internal", "this file was already finished").to_js())?;
         let table = reader.finish().map_err(csv_to_js)?;
-        tables::insert(table)
+        tables::insert(table, &mut |done, total| {
+            if let Some(callback) = &on_column {
+                // A throwing callback only loses a progress message; the profile goes on.
+                let _ = callback.call2(
+                    &JsValue::NULL,
+                    &(done as f64).into(),
+                    &(total as f64).into(),
+                );
+            }
+        })
     }
 
     fn reader_mut(&mut self) -> Result<&mut StreamReader, JsValue> {

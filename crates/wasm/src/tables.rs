@@ -24,8 +24,12 @@ thread_local! {
 }
 
 /// Profiles `table`, keeps it and returns the profile.
-pub(crate) fn insert(table: Table) -> Result<JsValue, JsValue> {
-    let profile = profile::profile(&table);
+/// `on_column(done, total)` is called as the profile advances column by column.
+pub(crate) fn insert(
+    table: Table,
+    on_column: &mut dyn FnMut(usize, usize),
+) -> Result<JsValue, JsValue> {
+    let profile = profile::profile_with_progress(&table, on_column);
     let js = to_js(&profile)?;
     TABLES.with(|t| {
         t.borrow_mut()

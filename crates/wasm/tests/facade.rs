@@ -17,7 +17,7 @@ fn ingest(name: &str, bytes: &[u8], chunk: usize) -> Result<Value, Value> {
     for part in bytes.chunks(chunk) {
         ingest.push(part).map_err(value)?;
     }
-    ingest.finish().map(value).map_err(value)
+    ingest.finish(None).map(value).map_err(value)
 }
 
 const STORES: &str = "\"Store\",\"StoreType\",\"Assortment\",\"CompetitionDistance\",\"CompetitionOpenSinceMonth\",\"CompetitionOpenSinceYear\",\"Promo2\",\"Promo2SinceWeek\",\"Promo2SinceYear\",\"PromoInterval\"\n\
