@@ -55,7 +55,7 @@ function facts(p, engineMemory) {
       t("profile.read"),
       p.read_seconds === undefined
         ? "–"
-        : t("profile.readIn", { seconds: p.read_seconds.toFixed(2), rate: fmt.bytes(p.bytes / p.read_seconds) }),
+        : t("profile.readIn", { seconds: fmt.num(p.read_seconds, 2), rate: fmt.bytes(p.bytes / p.read_seconds) }),
       { "data-seconds": String(p.read_seconds ?? "") },
     ],
     ["memory", t("profile.memory"), fmt.bytes(engineMemory ?? 0), { "data-bytes": String(engineMemory ?? 0) }],
