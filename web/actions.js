@@ -120,11 +120,9 @@ export function fetchRows(name, start, count) {
   return startJob("rows", { name, start, count }).promise;
 }
 
-/** Saves a loaded table as CSV (formulas neutralised by the engine). */
-export async function downloadCsv(name) {
-  const result = await withProgress(t("job.exporting", { file: name }), () => startJob("export", { name }));
-  if (!result) return;
-  const url = URL.createObjectURL(new Blob([result.bytes], { type: "text/csv" }));
+/** Hands `bytes` to the browser as a download named `name`. */
+function save(bytes, name, type) {
+  const url = URL.createObjectURL(new Blob([bytes], { type }));
   const link = document.createElement("a");
   link.href = url;
   link.download = name;
@@ -132,4 +130,37 @@ export async function downloadCsv(name) {
   link.click();
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** Saves a loaded table as CSV (formulas neutralised by the engine). */
+export async function downloadCsv(name) {
+  const result = await withProgress(t("job.exporting", { file: name }), () => startJob("export", { name }));
+  if (!result) return;
+  save(result.bytes, name, "text/csv");
+}
+
+/**
+ * Trains the forecast (use case 1.1) with `params` and keeps the report in the store. A cancel
+ * replaces the worker (training is one long call) and the loaded files are sent again.
+ */
+export async function trainForecast(params) {
+  stopQueue = false;
+  update({ forecast: null });
+  const report = await withProgress(t("forecast.training"), (onProgress) =>
+    startJob("forecast", { params }, { onProgress }),
+  );
+  if (report) update({ forecast: { report, params } });
+  else if (state().notice === t("job.cancelled")) update({ notice: t("forecast.cancelled") });
+}
+
+/** One store's actual, predicted and baseline sales around the validation period. */
+export function forecastSeries(store, historyDays) {
+  return startJob("forecastSeries", { store, historyDays }).promise;
+}
+
+/** Saves a forecast output: "predictions", "test" or "model". */
+export async function downloadForecast(kind) {
+  const result = await withProgress(t("forecast.preparing"), () => startJob("forecastDownload", { kind }));
+  if (!result) return;
+  save(result.bytes, result.name, kind === "model" ? "application/json" : "text/csv");
 }

@@ -20,6 +20,8 @@ const initial = {
   job: null,
   /** The last error to show: {message, file, line, column, columnName, kind} or null. */
   error: null,
+  /** The last trained forecast (use case 1.1): {report, params} or null. */
+  forecast: null,
   /** A short status line ("Cancelled…"), or null. */
   notice: null,
 };

@@ -149,6 +149,43 @@ function summary() {
   return engine.summary();
 }
 
+/**
+ * Trains the forecast (use case 1.1) on the loaded Rossmann files. The training is one
+ * synchronous wasm call, so a cancel message cannot be read until it returns: the page
+ * replaces this worker instead (jobs.js, after its grace period) and reloads the files.
+ * Progress is posted from the per-tree callback, at most every PROGRESS_MS.
+ */
+async function forecast(id, params) {
+  await checkpoint(id);
+  const started = performance.now();
+  let last = -Infinity;
+  const report = engine.forecast_run(params, (p) => {
+    const now = performance.now();
+    if (now - last >= PROGRESS_MS || p.trees === p.nTrees) {
+      last = now;
+      post({ type: "progress", id, progress: { phase: "train", ...p, model: p.phase } });
+    }
+    return true;
+  });
+  // The wasm build has no clock: the stages are timed here, as the user waited for them.
+  report.elapsed_seconds = (performance.now() - started) / 1000;
+  return report;
+}
+
+/** A forecast download as bytes: the validation predictions, the test.csv forecast or the model. */
+function forecastDownload(kind) {
+  if (kind === "predictions") return { bytes: engine.forecast_predictions_csv(), name: "forecast_validation.csv" };
+  if (kind === "test") {
+    const bytes = engine.forecast_test_csv();
+    if (!bytes) throw { kind: "noTest", message: "test.csv was not loaded (or the model uses Customers)" };
+    return { bytes, name: "forecast_test.csv" };
+  }
+  if (kind === "model") {
+    return { bytes: new TextEncoder().encode(engine.forecast_model_json()), name: "forecast_model.json" };
+  }
+  throw { kind: "internal", message: `unknown download ${kind}` };
+}
+
 const jobs = {
   async ingest(id, { file }) {
     const profile = await ingest(id, file);
@@ -174,6 +211,15 @@ const jobs = {
   export(_id, { name }) {
     const bytes = engine.export_csv(name);
     return { bytes };
+  },
+  forecast(id, { params }) {
+    return forecast(id, params);
+  },
+  forecastSeries(_id, { store, historyDays }) {
+    return engine.forecast_store_series(store, historyDays);
+  },
+  forecastDownload(_id, { kind }) {
+    return forecastDownload(kind);
   },
   /** Proves in tests that a Rust panic becomes an error and a fresh worker. */
   panic(_id, { message }) {

@@ -10,11 +10,16 @@
 //! right after catching the trap, reports it as the job's error and is replaced by a fresh one.
 
 mod error;
+mod forecast;
 mod ingest;
 mod samples;
 mod tables;
 
 pub use error::JsError;
+pub use forecast::{
+    forecast_model_json, forecast_predictions_csv, forecast_run, forecast_store_series,
+    forecast_test_csv,
+};
 pub use ingest::{Ingest, MAX_FILE_BYTES};
 pub use samples::{generate_sample, sample_datasets, sample_files};
 pub use tables::{export_csv, remove_table, summary, table_columns, table_profile, table_rows};

@@ -49,6 +49,24 @@ fn with_table<R>(name: &str, f: impl FnOnce(&Table) -> Result<R, JsValue>) -> Re
     with_entry(name, |e| f(&e.table))
 }
 
+/// Calls `f` with the loaded table recognised as `file` (whatever its name: a download may be
+/// saved as `train (1).csv`), or the one named `name`, or `None`.
+pub(crate) fn with_known_table<R>(
+    file: KnownFile,
+    name: &str,
+    f: impl FnOnce(Option<&Table>) -> R,
+) -> R {
+    TABLES.with(|t| {
+        let t = t.borrow();
+        let entry = t
+            .get(name)
+            .filter(|e| e.profile.dataset == Some(file))
+            .or_else(|| t.values().find(|e| e.profile.dataset == Some(file)))
+            .or_else(|| t.get(name));
+        f(entry.map(|e| &e.table))
+    })
+}
+
 /// The profile of a loaded table (`tabular::profile::TableProfile`).
 #[wasm_bindgen]
 pub fn table_profile(name: &str) -> Result<JsValue, JsValue> {
