@@ -163,7 +163,7 @@ async function forecast(id, params) {
     const now = performance.now();
     if (now - last >= PROGRESS_MS || p.trees === p.nTrees) {
       last = now;
-      post({ type: "progress", id, progress: { phase: "train", ...p, model: p.phase } });
+      post({ type: "progress", id, progress: { ...p, phase: "train", model: p.phase } });
     }
     return true;
   });
