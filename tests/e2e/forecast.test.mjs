@@ -131,3 +131,35 @@ test("an uploaded train.csv with the public file's quirks trains too", async () 
   assert.equal(await page.locator("table.store-errors tbody tr").count(), 20);
   assert.deepEqual(page.errors, []);
 });
+
+test("training reports each tree and can be cancelled, keeping the loaded files", async () => {
+  const page = await env.newPage();
+  await loadSample(page, "rossmann");
+  await page.locator("button.tab[data-view='forecast']").click();
+  await page.locator("#fc-trees").fill("2000");
+  await page.locator("#fc-trees").dispatchEvent("change");
+  await page.locator("#train").click();
+  const job = page.locator("section.job");
+  await job.getByText(/tree \d+ of 2,000/).waitFor({ timeout: TRAIN_TIMEOUT });
+  const first = Number((await job.textContent()).match(/tree (\d+) of/)[1]);
+  await page.waitForTimeout(800);
+  const later = Number((await job.textContent()).match(/tree (\d+) of/)[1]);
+  assert.ok(later > first, `progress moves during training: ${first} then ${later}`);
+
+  await page.locator("#cancel").click();
+  await idle(page);
+  await page
+    .locator(".notice")
+    .getByText(/cancelled/i)
+    .waitFor({ timeout: TRAIN_TIMEOUT });
+  assert.equal(await page.locator("[data-metric='mae']").count(), 0, "no result from a cancelled run");
+  // The worker was replaced; the files come back and training works again.
+  await page.locator("button.tab[data-view='start']").click();
+  const files = await page.locator(".loaded-file").evaluateAll((els) => els.map((e) => e.dataset.file).sort());
+  assert.deepEqual(files, ["store.csv", "test.csv", "train.csv"]);
+  await page.locator("button.tab[data-view='forecast']").click();
+  await page.locator("#fc-trees").fill("20");
+  await page.locator("#fc-trees").dispatchEvent("change");
+  await train(page);
+  assert.deepEqual(page.errors, []);
+});
