@@ -158,7 +158,7 @@ fn days_in_month(y: i32, m: i32) -> i32 {
 }
 
 /// Howard Hinnant's `days_from_civil`: exact for the proleptic Gregorian calendar.
-pub(crate) fn days_from_civil(y: i32, m: i32, d: i32) -> i32 {
+pub fn days_from_civil(y: i32, m: i32, d: i32) -> i32 {
     let y = if m <= 2 { y - 1 } else { y };
     let era = if y >= 0 { y } else { y - 399 } / 400;
     let yoe = y - era * 400;
@@ -169,7 +169,7 @@ pub(crate) fn days_from_civil(y: i32, m: i32, d: i32) -> i32 {
 }
 
 /// Inverse of [`days_from_civil`].
-pub(crate) fn civil_from_days(z: i32) -> (i32, i32, i32) {
+pub fn civil_from_days(z: i32) -> (i32, i32, i32) {
     let z = z + 719_468;
     let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
     let doe = z - era * 146_097;

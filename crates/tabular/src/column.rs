@@ -134,7 +134,7 @@ pub(crate) fn render_float(value: f32, out: &mut String) {
 }
 
 /// `YYYY-MM-DD` for days since 1970-01-01 (proleptic Gregorian).
-pub(crate) fn render_date(days: i32, out: &mut String) {
+pub fn render_date(days: i32, out: &mut String) {
     use std::fmt::Write;
     let (y, m, d) = crate::cell::civil_from_days(days);
     let _ = write!(out, "{y:04}-{m:02}-{d:02}");

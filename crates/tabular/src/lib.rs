@@ -5,6 +5,12 @@
 //! file (a column is promoted when a later row contradicts the earlier ones), so quirks such as
 //! Rossmann's `StateHoliday` turning from `"0"` to `"a"` after 63,555 rows come out right.
 
+/// Days since 1970-01-01, the representation of date columns, to and from civil dates, so that
+/// pipelines derive date parts with the same arithmetic the reader used.
+pub mod calendar {
+    pub use crate::cell::{civil_from_days, days_from_civil};
+    pub use crate::column::render_date;
+}
 pub mod column;
 pub mod dataset;
 pub mod error;

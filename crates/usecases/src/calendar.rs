@@ -12,35 +12,19 @@ pub struct CivilDate {
     pub day: u32,
 }
 
-/// Converts days since 1970-01-01 to a civil date (proleptic Gregorian calendar; the algorithm of
-/// Howard Hinnant's `civil_from_days`, exact for every i32 day count).
+/// Converts days since 1970-01-01 to a civil date (`tabular`'s arithmetic, exact for every day).
 pub fn civil_from_days(days: i32) -> CivilDate {
-    let z = days as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let day_of_era = z.rem_euclid(146_097);
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let shifted_month = (5 * day_of_year + 2) / 153;
-    let day = (day_of_year - (153 * shifted_month + 2) / 5 + 1) as u32;
-    let month = if shifted_month < 10 {
-        shifted_month + 3
-    } else {
-        shifted_month - 9
-    } as u32;
-    let year = (year_of_era + era * 400 + i64::from(month <= 2)) as i32;
-    CivilDate { year, month, day }
+    let (year, month, day) = tabular::calendar::civil_from_days(days);
+    CivilDate {
+        year,
+        month: month as u32,
+        day: day as u32,
+    }
 }
 
 /// Days since 1970-01-01 of a civil date (inverse of [`civil_from_days`]).
 pub fn days_from_civil(year: i32, month: u32, day: u32) -> i32 {
-    let year = i64::from(year) - i64::from(month <= 2);
-    let era = year.div_euclid(400);
-    let year_of_era = year.rem_euclid(400);
-    let shifted_month = (i64::from(month) + 9) % 12;
-    let day_of_year = (153 * shifted_month + 2) / 5 + i64::from(day) - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    (era * 146_097 + day_of_era - 719_468) as i32
+    tabular::calendar::days_from_civil(year, month as i32, day as i32)
 }
 
 /// ISO 8601 weekday, Monday = 1 .. Sunday = 7 (1970-01-01 was a Thursday). Rossmann's
@@ -59,8 +43,9 @@ pub fn iso_week(days: i32) -> u32 {
 
 /// Renders a day count as `YYYY-MM-DD`.
 pub fn iso_date(days: i32) -> String {
-    let date = civil_from_days(days);
-    format!("{:04}-{:02}-{:02}", date.year, date.month, date.day)
+    let mut text = String::with_capacity(10);
+    tabular::calendar::render_date(days, &mut text);
+    text
 }
 
 #[cfg(test)]
