@@ -1,80 +1,10 @@
-//! Ingest throughput: `cargo run --release -p tabular --example ingest_bench [-- FILE.csv]`.
+//! Ingest throughput: `cargo run --release -p tabular --example ingest_bench -- FILE.csv`.
 //!
-//! Without a file, writes a Rossmann-shaped `train.csv` of 1,017,209 rows (~38 MB, quoted header
-//! and quoted holiday cells, `StateHoliday` turning to `a` late) to the temp directory first.
-//! Feeds the file in 1 MiB chunks from memory (disk time excluded), best of 5 runs, and prints
-//! one JSON line.
+//! `npm run bench ingest` gives it the full-size Rossmann `train.csv` of
+//! `vitrine sample rossmann --scale 1`. Feeds the file in 1 MiB chunks from memory (disk time
+//! excluded), best of 5 runs, and prints one JSON line.
 
-use std::io::Write;
 use std::time::Instant;
-
-/// Deterministic xorshift: the benchmark file is the same on every machine.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self, n: u64) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0 % n
-    }
-}
-
-fn write_rossmann(path: &std::path::Path, rows: usize) -> std::io::Result<()> {
-    let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
-    writeln!(
-        out,
-        "\"Store\",\"DayOfWeek\",\"Date\",\"Sales\",\"Customers\",\"Open\",\"Promo\",\"StateHoliday\",\"SchoolHoliday\""
-    )?;
-    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
-    let stores = 1115;
-    // Days back from 2015-07-31, one row per store per day, as the public file is ordered.
-    let (mut y, mut m, mut d) = (2015, 7, 31);
-    let mut dow = 5;
-    for r in 0..rows {
-        let store = r % stores + 1;
-        if r > 0 && store == 1 {
-            d -= 1;
-            if d == 0 {
-                m -= 1;
-                if m == 0 {
-                    m = 12;
-                    y -= 1;
-                }
-                d = [
-                    31,
-                    if y % 4 == 0 { 29 } else { 28 },
-                    31,
-                    30,
-                    31,
-                    30,
-                    31,
-                    31,
-                    30,
-                    31,
-                    30,
-                    31,
-                ][m - 1];
-            }
-            dow = if dow == 1 { 7 } else { dow - 1 };
-        }
-        let open = u64::from(dow != 7 && rng.next(10) != 0);
-        let sales = if open == 1 { 2000 + rng.next(12000) } else { 0 };
-        let customers = if open == 1 { 200 + rng.next(1200) } else { 0 };
-        let holiday = if r >= 63_555 && rng.next(40) == 0 {
-            ["a", "b", "c"][rng.next(3) as usize]
-        } else {
-            "0"
-        };
-        writeln!(
-            out,
-            "{store},{dow},{y}-{m:02}-{d:02},{sales},{customers},{open},{},\"{holiday}\",\"{}\"",
-            rng.next(2),
-            rng.next(2)
-        )?;
-    }
-    out.flush()
-}
 
 /// csv-core alone over the same bytes: the floor under our typed reader.
 fn core_only(bytes: &[u8]) -> f64 {
@@ -102,15 +32,11 @@ fn core_only(bytes: &[u8]) -> f64 {
 }
 
 fn main() {
-    let path = match std::env::args().nth(1) {
-        Some(p) => std::path::PathBuf::from(p),
-        None => {
-            let p = std::env::temp_dir().join("vitrine_rossmann_train_1m.csv");
-            if !p.exists() {
-                write_rossmann(&p, 1_017_209).expect("write benchmark file");
-            }
-            p
-        }
+    let Some(path) = std::env::args().nth(1).map(std::path::PathBuf::from) else {
+        eprintln!(
+            "usage: ingest_bench FILE.csv (e.g. train.csv of `vitrine sample rossmann --scale 1`)"
+        );
+        std::process::exit(2);
     };
     let bytes = std::fs::read(&path).expect("read benchmark file");
     let name = path
