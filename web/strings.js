@@ -35,9 +35,10 @@ const en = {
   "forecast.cancelled":
     "Training cancelled. The engine was restarted and your loaded files were read again; nothing is lost.",
   "forecast.preparing": "Preparing the download",
+  "forecast.compareField": "Also train a model on the other feature set, to compare",
   "forecast.results": "How good is the forecast?",
   "forecast.facts":
-    "Validation on {from} to {to}: {valid} open store-days, after training on {train} store-days. {trees} trees, {seconds} s.",
+    "Validation on {from} to {to}: {valid} open store-days, after training on {train} store-days. {trees} trees: features and training {trainSeconds} s, {seconds} s in all.",
   "forecast.model": "model",
   "forecast.baseline": "baseline",
   "forecast.mae": "Mean absolute error",
@@ -205,9 +206,10 @@ const fr = {
   "forecast.cancelled":
     "Entraînement annulé. Le moteur a été redémarré et vos fichiers ont été relus ; rien n'est perdu.",
   "forecast.preparing": "Préparation du téléchargement",
+  "forecast.compareField": "Entraîner aussi un modèle sur l'autre jeu de variables, pour comparer",
   "forecast.results": "La prévision est-elle bonne ?",
   "forecast.facts":
-    "Validation du {from} au {to} : {valid} jours-magasins ouverts, après un entraînement sur {train} jours-magasins. {trees} arbres, {seconds} s.",
+    "Validation du {from} au {to} : {valid} jours-magasins ouverts, après un entraînement sur {train} jours-magasins. {trees} arbres : variables et entraînement {trainSeconds} s, {seconds} s en tout.",
   "forecast.model": "modèle",
   "forecast.baseline": "référence",
   "forecast.mae": "Erreur absolue moyenne",

@@ -27,3 +27,40 @@ export async function measurePageIngest(file) {
     await session.close();
   }
 }
+
+/**
+ * Uploads the Rossmann `files` (train.csv, store.csv) into the page, trains the forecast with
+ * `params` (trees, depth, learningRate; no comparison model) and returns {trainSeconds (features
+ * and training, timed by the wasm engine), seconds (the whole run, timed by the worker),
+ * wallSeconds (file chosen to chart drawn), mae}.
+ */
+export async function measurePageForecast(files, params, timeout = 1_800_000) {
+  const session = await launch();
+  try {
+    const page = await session.newPage();
+    const started = performance.now();
+    await upload(page, files);
+    await page.locator("button.tab[data-view='forecast']:not([disabled])").waitFor({ timeout });
+    await idle(page);
+    await page.locator("button.tab[data-view='forecast']").click();
+    for (const [key, value] of Object.entries(params)) {
+      const field = page.locator(`#fc-${key}`);
+      await field.fill(String(value));
+      await field.dispatchEvent("change");
+    }
+    await page.locator("#fc-compare").uncheck();
+    await page.locator("#train").click();
+    await page.locator(".forecast-chart canvas").waitFor({ timeout });
+    const wallSeconds = (performance.now() - started) / 1000;
+    const shown = page.locator("#forecast-facts");
+    const mae = await page.locator("[data-metric='mae'] .metric-model .metric-value").getAttribute("data-value");
+    return {
+      trainSeconds: Number(await shown.getAttribute("data-train-seconds")),
+      seconds: Number(await shown.getAttribute("data-seconds")),
+      wallSeconds,
+      mae: Number(mae),
+    };
+  } finally {
+    await session.close();
+  }
+}

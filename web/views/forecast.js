@@ -10,7 +10,15 @@ import { update } from "../store.js";
 import { t } from "../strings.js";
 
 /** Defaults that train in a few seconds on the page's sample (~100k rows). */
-const params = { features: "full", holdoutDays: 42, trees: 100, depth: 8, learningRate: 0.1, seed: 42 };
+const params = {
+  features: "full",
+  holdoutDays: 42,
+  trees: 100,
+  depth: 8,
+  learningRate: 0.1,
+  seed: 42,
+  compareSeed: true,
+};
 /** Days of training history drawn before the validation period. */
 const HISTORY_DAYS = 56;
 const DAY_SECONDS = 86_400;
@@ -71,6 +79,19 @@ function form(busy) {
       numberField("depth", t("forecast.depth"), { min: 1, max: 16, step: 1 }),
       numberField("learningRate", t("forecast.learningRate"), { min: 0.01, max: 1, step: 0.01 }),
       numberField("seed", t("forecast.seed"), { min: 0, step: 1 }),
+    ),
+    h(
+      "label",
+      { class: "choice" },
+      h("input", {
+        type: "checkbox",
+        id: "fc-compare",
+        checked: params.compareSeed,
+        onChange: (event) => {
+          params.compareSeed = event.target.checked;
+        },
+      }),
+      h("span", {}, t("forecast.compareField")),
     ),
     h(
       "div",
@@ -148,13 +169,19 @@ function metrics(r) {
     h("h2", {}, t("forecast.results")),
     h(
       "p",
-      { class: "muted small", id: "forecast-facts" },
+      {
+        class: "muted small",
+        id: "forecast-facts",
+        "data-train-seconds": String(r.seconds.train),
+        "data-seconds": String(r.elapsed_seconds ?? 0),
+      },
       t("forecast.facts", {
         from: r.valid_from,
         to: r.valid_to,
         valid: fmt.int(r.rows_valid),
         train: fmt.int(r.rows_train),
         trees: fmt.int(r.trees),
+        trainSeconds: fmt.num(r.seconds.train, 2),
         seconds: fmt.num(r.elapsed_seconds ?? 0, 2),
       }),
     ),

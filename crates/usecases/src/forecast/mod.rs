@@ -493,30 +493,23 @@ impl Forecast {
     }
 }
 
-/// Wall-clock laps; `std::time::Instant` panics on wasm32-unknown-unknown, so the wasm build
-/// reports zero and the page times stages itself.
+/// Wall-clock laps. `std::time::Instant` panics on wasm32-unknown-unknown; `web_time` reads
+/// `performance.now()` there, so the page's report carries the same stage times as the CLI's.
 struct Clock {
-    #[cfg(not(target_arch = "wasm32"))]
-    last: std::cell::Cell<std::time::Instant>,
+    last: std::cell::Cell<web_time::Instant>,
 }
 
 impl Clock {
     fn start() -> Clock {
         Clock {
-            #[cfg(not(target_arch = "wasm32"))]
-            last: std::cell::Cell::new(std::time::Instant::now()),
+            last: std::cell::Cell::new(web_time::Instant::now()),
         }
     }
 
     fn lap(&self) -> f64 {
-        #[cfg(not(target_arch = "wasm32"))]
-        {
-            let now = std::time::Instant::now();
-            let seconds = (now - self.last.get()).as_secs_f64();
-            self.last.set(now);
-            seconds
-        }
-        #[cfg(target_arch = "wasm32")]
-        0.0
+        let now = web_time::Instant::now();
+        let seconds = (now - self.last.get()).as_secs_f64();
+        self.last.set(now);
+        seconds
     }
 }
