@@ -182,38 +182,41 @@ fn profile_column(column: &Column, rows: usize) -> ColumnProfile {
         }
         ColumnData::Int(v) | ColumnData::Date(v) => {
             let is_date = column.kind() == ColumnKind::Date;
-            let present: Vec<i32> = v.iter().copied().filter(|&x| x != INT_MISSING).collect();
-            if let (Some(&lo), Some(&hi)) = (present.iter().min(), present.iter().max()) {
-                let sum: f64 = present.iter().map(|&x| f64::from(x)).sum();
-                p.min = Some(f64::from(lo));
-                p.max = Some(f64::from(hi));
-                p.mean = Some(sum / present.len() as f64);
-                let label = |x: i32| {
-                    let mut s = String::new();
-                    if is_date {
-                        render_date(x, &mut s);
-                    } else {
-                        s = x.to_string();
-                    }
-                    s
-                };
-                p.min_label = Some(label(lo));
-                p.max_label = Some(label(hi));
-                p.histogram = Some(histogram(
-                    present.iter().map(|&x| f64::from(x)),
-                    f64::from(lo),
-                    f64::from(hi),
-                ));
-                let counts = int_counts(present, lo, hi);
-                p.distinct = counts.len() as u64;
-                if !is_date && p.distinct <= FEW_INTS {
-                    p.top = top_values(
-                        counts
-                            .into_iter()
-                            .map(|(x, c)| (x.to_string(), c))
-                            .collect(),
-                    );
+            // Everything below comes from the distinct values and their counts: one pass over
+            // the rows for the range, one to count, then work per distinct value only.
+            let Some((lo, hi)) = int_range(v) else {
+                return p;
+            };
+            let counts = int_counts(v, lo, hi);
+            let n: u64 = counts.iter().map(|&(_, c)| c).sum();
+            let sum: f64 = counts.iter().map(|&(x, c)| f64::from(x) * c as f64).sum();
+            p.min = Some(f64::from(lo));
+            p.max = Some(f64::from(hi));
+            p.mean = Some(sum / n as f64);
+            let label = |x: i32| {
+                let mut s = String::new();
+                if is_date {
+                    render_date(x, &mut s);
+                } else {
+                    s = x.to_string();
                 }
+                s
+            };
+            p.min_label = Some(label(lo));
+            p.max_label = Some(label(hi));
+            p.histogram = Some(histogram(
+                counts.iter().map(|&(x, c)| (f64::from(x), c)),
+                f64::from(lo),
+                f64::from(hi),
+            ));
+            p.distinct = counts.len() as u64;
+            if !is_date && p.distinct <= FEW_INTS {
+                p.top = top_values(
+                    counts
+                        .into_iter()
+                        .map(|(x, c)| (x.to_string(), c))
+                        .collect(),
+                );
             }
         }
         ColumnData::Float(v) => {
@@ -242,7 +245,7 @@ fn profile_column(column: &Column, rows: usize) -> ColumnProfile {
                 p.max_label = Some(label(hi));
                 if lo.is_finite() && hi.is_finite() {
                     p.histogram = Some(histogram(
-                        bits.iter().map(|&b| f64::from(f32::from_bits(b))),
+                        bits.iter().map(|&b| (f64::from(f32::from_bits(b)), 1)),
                         f64::from(lo),
                         f64::from(hi),
                     ));
@@ -266,14 +269,28 @@ fn profile_column(column: &Column, rows: usize) -> ColumnProfile {
     p
 }
 
-/// (value, count) for each distinct integer, ascending. A counting array when the range is
-/// small (codes, flags, days), a sort otherwise.
-fn int_counts(mut present: Vec<i32>, lo: i32, hi: i32) -> Vec<(i32, u64)> {
+/// Smallest and largest present value, or `None` when every cell is missing.
+fn int_range(values: &[i32]) -> Option<(i32, i32)> {
+    let (mut lo, mut hi) = (i32::MAX, i32::MIN);
+    for &x in values {
+        if x != INT_MISSING {
+            lo = lo.min(x);
+            hi = hi.max(x);
+        }
+    }
+    (lo <= hi).then_some((lo, hi))
+}
+
+/// (value, count) for each distinct present integer, ascending. A counting array when the range
+/// is small (codes, flags, days), a sort otherwise.
+fn int_counts(values: &[i32], lo: i32, hi: i32) -> Vec<(i32, u64)> {
     let range = (i64::from(hi) - i64::from(lo)) as usize + 1;
-    if range <= present.len().max(1 << 16) {
+    if range <= values.len().max(1 << 16) {
         let mut counts = vec![0u64; range];
-        for &x in &present {
-            counts[(i64::from(x) - i64::from(lo)) as usize] += 1;
+        for &x in values {
+            if x != INT_MISSING {
+                counts[x.wrapping_sub(lo) as u32 as usize] += 1;
+            }
         }
         return counts
             .into_iter()
@@ -282,6 +299,11 @@ fn int_counts(mut present: Vec<i32>, lo: i32, hi: i32) -> Vec<(i32, u64)> {
             .map(|(i, c)| ((i64::from(lo) + i as i64) as i32, c))
             .collect();
     }
+    let mut present: Vec<i32> = values
+        .iter()
+        .copied()
+        .filter(|&x| x != INT_MISSING)
+        .collect();
     present.sort_unstable();
     let mut out: Vec<(i32, u64)> = Vec::new();
     for x in present {
@@ -305,16 +327,17 @@ fn top_values(mut counts: Vec<(String, u64)>) -> Vec<TopValue> {
         .collect()
 }
 
-fn histogram(values: impl Iterator<Item = f64>, lo: f64, hi: f64) -> Histogram {
+/// Bins `(value, weight)` pairs: a value once per row, or each distinct value with its count.
+fn histogram(values: impl Iterator<Item = (f64, u64)>, lo: f64, hi: f64) -> Histogram {
     let mut counts = vec![0u64; BINS];
     let width = (hi - lo) / BINS as f64;
-    for x in values {
+    for (x, weight) in values {
         let bin = if width > 0.0 {
             ((x - lo) / width) as usize
         } else {
             0
         };
-        counts[bin.min(BINS - 1)] += 1;
+        counts[bin.min(BINS - 1)] += weight;
     }
     Histogram { lo, hi, counts }
 }

@@ -130,6 +130,10 @@ fn messy_bytes() -> impl Strategy<Value = Vec<u8>> {
         Just(b";".to_vec()),
         Just(b"\t".to_vec()),
         Just(b"\"".to_vec()),
+        Just(b"\"0\"".to_vec()),
+        Just(b"\"a,b\"".to_vec()),
+        Just(b"\"\"".to_vec()),
+        Just(b"\r".to_vec()),
         Just(b"\n".to_vec()),
         Just(b"\r\n".to_vec()),
         Just(b" ".to_vec()),
@@ -206,5 +210,64 @@ proptest! {
         let whole = read_bytes("t.csv", &bytes, ReadOptions::default()).unwrap();
         prop_assert_eq!(&whole.columns, &big.columns);
         prop_assert_eq!(read_chunked("t.csv", &bytes, &sizes, ReadOptions::default()).unwrap(), whole);
+    }
+}
+
+/// The profile of an integer column computed row by row, the obvious way: (min, max, mean,
+/// distinct, histogram counts).
+fn naive_int_profile(values: &[Option<i32>]) -> Option<(f64, f64, f64, u64, Vec<u64>)> {
+    let present: Vec<i32> = values.iter().flatten().copied().collect();
+    let lo = *present.iter().min()?;
+    let hi = *present.iter().max()?;
+    let mean = present.iter().map(|&x| f64::from(x)).sum::<f64>() / present.len() as f64;
+    let mut distinct = present.clone();
+    distinct.sort_unstable();
+    distinct.dedup();
+    let width = (f64::from(hi) - f64::from(lo)) / 20.0;
+    let mut bins = vec![0u64; 20];
+    for &x in &present {
+        let bin = if width > 0.0 {
+            ((f64::from(x) - f64::from(lo)) / width) as usize
+        } else {
+            0
+        };
+        bins[bin.min(19)] += 1;
+    }
+    Some((
+        f64::from(lo),
+        f64::from(hi),
+        mean,
+        distinct.len() as u64,
+        bins,
+    ))
+}
+
+proptest! {
+    #[test]
+    fn int_profile_equals_the_row_by_row_computation(
+        // Narrow ranges take the counting path, wide ones the sort path.
+        values in prop_oneof![
+            prop::collection::vec(prop::option::weighted(0.8, -50i32..50), 1..300),
+            prop::collection::vec(prop::option::weighted(0.8, (i32::MIN + 1)..=i32::MAX), 1..300),
+        ]
+    ) {
+        let rows = values.len();
+        let table = Table {
+            name: "t.csv".into(),
+            columns: vec![to_column("c".into(), Values::Int(values.clone()), rows)],
+            n_rows: rows,
+            source: SourceInfo { bytes: 0, delimiter: b',', encoding: Encoding::Utf8, decimal_comma: false },
+        };
+        let column = &tabular::profile::profile(&table).columns[0];
+        match naive_int_profile(&values) {
+            None => prop_assert_eq!(column.min, None),
+            Some((lo, hi, mean, distinct, bins)) => {
+                prop_assert_eq!(column.min, Some(lo));
+                prop_assert_eq!(column.max, Some(hi));
+                prop_assert!((column.mean.unwrap() - mean).abs() <= 1e-9 * mean.abs().max(1.0));
+                prop_assert_eq!(column.distinct, distinct);
+                prop_assert_eq!(&column.histogram.as_ref().unwrap().counts, &bins);
+            }
+        }
     }
 }
