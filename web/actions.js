@@ -32,8 +32,11 @@ function applySummary(summary, extra = {}) {
   });
 }
 
-/** Runs one job with the progress bar; returns its result, or null when it failed or was cancelled. */
-async function withProgress(label, run) {
+/**
+ * Runs one job with the progress bar; returns its result, or null when it failed or was cancelled.
+ * A failure shows in the banner under `errorTitle` (a strings key) naming what could not be done.
+ */
+async function withProgress(label, run, errorTitle = "error.title") {
   const job = run((progress) => update({ job: { label, progress } }));
   cancelCurrent = job.cancel;
   update({ job: { label, progress: null }, error: null, notice: null });
@@ -43,9 +46,12 @@ async function withProgress(label, run) {
     if (error instanceof JobError && error.details.kind === "cancelled") {
       update({ notice: t("job.cancelled") });
     } else if (error instanceof JobError && error.details.kind === "crash") {
-      update({ error: { kind: "crash", message: t("error.crash", { message: error.details.message }) } });
+      update({
+        error: { kind: "crash", title: errorTitle, message: t("error.crash", { message: error.details.message }) },
+      });
     } else {
-      update({ error: error instanceof JobError ? error.details : { kind: "internal", message: String(error) } });
+      const details = error instanceof JobError ? error.details : { kind: "internal", message: String(error) };
+      update({ error: { ...details, title: errorTitle } });
     }
     stopQueue = true;
     // After a cancel or a crash the worker may have been replaced: ask what it holds.
@@ -134,7 +140,11 @@ function save(bytes, name, type) {
 
 /** Saves a loaded table as CSV (formulas neutralised by the engine). */
 export async function downloadCsv(name) {
-  const result = await withProgress(t("job.exporting", { file: name }), () => startJob("export", { name }));
+  const result = await withProgress(
+    t("job.exporting", { file: name }),
+    () => startJob("export", { name }),
+    "error.downloadTitle",
+  );
   if (!result) return;
   save(result.bytes, name, "text/csv");
 }
@@ -146,8 +156,10 @@ export async function downloadCsv(name) {
 export async function trainForecast(params) {
   stopQueue = false;
   update({ forecast: null });
-  const report = await withProgress(t("forecast.training"), (onProgress) =>
-    startJob("forecast", { params }, { onProgress }),
+  const report = await withProgress(
+    t("forecast.training"),
+    (onProgress) => startJob("forecast", { params }, { onProgress }),
+    "error.trainTitle",
   );
   if (report) update({ forecast: { report, params } });
   else if (state().notice === t("job.cancelled")) update({ notice: t("forecast.cancelled") });
@@ -160,7 +172,11 @@ export function forecastSeries(store, historyDays) {
 
 /** Saves a forecast output: "predictions", "test" or "model". */
 export async function downloadForecast(kind) {
-  const result = await withProgress(t("forecast.preparing"), () => startJob("forecastDownload", { kind }));
+  const result = await withProgress(
+    t("forecast.preparing"),
+    () => startJob("forecastDownload", { kind }),
+    "error.downloadTitle",
+  );
   if (!result) return;
   save(result.bytes, result.name, kind === "model" ? "application/json" : "text/csv");
 }

@@ -114,7 +114,12 @@ function renderBanner(s) {
   }
   replace(
     banner,
-    h("div", {}, h("strong", {}, t("error.title")), h("p", { class: "error-message" }, s.error.message)),
+    h(
+      "div",
+      {},
+      h("strong", {}, t(s.error.title ?? "error.title")),
+      h("p", { class: "error-message" }, s.error.message),
+    ),
     h(
       "button",
       { type: "button", class: "button secondary", onClick: () => update({ error: null }) },

@@ -130,6 +130,8 @@ const en = {
   "job.rate": "{rate} rows/s",
   "job.bytes": "{done} of {total}",
   "error.title": "Could not load the file",
+  "error.trainTitle": "Could not train the model",
+  "error.downloadTitle": "Could not prepare the download",
   "error.dismiss": "Dismiss",
   "error.crash": "The engine stopped on an internal error and was restarted; loaded files are kept. Details: {message}",
   "error.engine": "The engine could not start in this browser, so files cannot be read. Details: {message}",
@@ -297,6 +299,8 @@ const fr = {
   "job.rate": "{rate} lignes/s",
   "job.bytes": "{done} sur {total}",
   "error.title": "Impossible de charger le fichier",
+  "error.trainTitle": "Impossible d'entraîner le modèle",
+  "error.downloadTitle": "Impossible de préparer le téléchargement",
   "error.dismiss": "Fermer",
   "error.crash":
     "Le moteur s'est arrêté sur une erreur interne et a été relancé ; les fichiers chargés sont conservés. Détails : {message}",

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { ARTIFACTS, FIXTURES, idle, launch, loadSample, upload } from "./harness.mjs";
+import { ARTIFACTS, FIXTURES, idle, launch, loadedNames, loadSample, upload } from "./harness.mjs";
 
 /** Training the sample (main model and the comparison) on a busy 2-core machine. */
 const TRAIN_TIMEOUT = 120_000;
@@ -62,6 +62,14 @@ test("the Rossmann sample trains a forecast that beats the baseline", async () =
     return n;
   });
   assert.ok(painted > 2000, `${painted} painted pixels`);
+  // The chart follows the window's width.
+  const wide = await canvas.evaluate((c) => c.getBoundingClientRect().width);
+  await page.setViewportSize({ width: 900, height: 800 });
+  await page.waitForFunction(
+    (before) => document.querySelector(".forecast-chart canvas").getBoundingClientRect().width < before - 200,
+    wide,
+  );
+  await page.setViewportSize({ width: 1280, height: 800 });
 
   // The store table: one row per store, sortable.
   const rows = page.locator("table.store-errors tbody tr");
@@ -161,5 +169,31 @@ test("training reports each tree and can be cancelled, keeping the loaded files"
   await page.locator("#fc-trees").fill("20");
   await page.locator("#fc-trees").dispatchEvent("change");
   await train(page);
+  assert.deepEqual(page.errors, []);
+});
+
+test("a training error says what failed, keeps the files, and the next run works", async () => {
+  const page = await env.newPage();
+  const path = join(ARTIFACTS, "train.csv");
+  writeFileSync(path, quirkyTrain());
+  await upload(page, [path]);
+  await page.locator("main[data-view='profile'] .facts").waitFor();
+  await idle(page);
+  await page.locator("button.tab[data-view='forecast']").click();
+  // The file holds 400 days: a 400-day holdout leaves nothing to train on.
+  await page.locator("#fc-holdoutDays").fill("400");
+  await page.locator("#fc-holdoutDays").dispatchEvent("change");
+  await page.locator("#train").click();
+  const banner = page.locator(".banner");
+  await banner.waitFor({ state: "visible", timeout: TRAIN_TIMEOUT });
+  assert.match(await banner.textContent(), /Could not train the model/);
+  assert.match(await banner.textContent(), /cannot hold out 400 days: train\.csv covers 400 days; choose between 1 and 399/);
+  assert.deepEqual(await loadedNames(page), ["train.csv"]);
+
+  await page.locator("button.tab[data-view='forecast']").click();
+  await page.locator("#fc-holdoutDays").fill("42");
+  await page.locator("#fc-holdoutDays").dispatchEvent("change");
+  await train(page);
+  assert.equal(await banner.isVisible(), false);
   assert.deepEqual(page.errors, []);
 });

@@ -22,9 +22,10 @@ const params = {
 /** Days of training history drawn before the validation period. */
 const HISTORY_DAYS = 56;
 const DAY_SECONDS = 86_400;
+const CHART_HEIGHT = 320;
 
 /** The view's own state, kept between renders. */
-const local = { store: null, sort: { key: "abs_error_sum", desc: true }, chart: null };
+const local = { store: null, sort: { key: "abs_error_sum", desc: true }, chart: null, resize: null };
 
 function numberField(key, label, { min, max, step }) {
   const input = h("input", {
@@ -189,9 +190,25 @@ function metrics(r) {
   );
 }
 
-function drawChart(holder, series, report) {
+/** Drops the chart and stops following its holder's width. */
+function dropChart() {
+  local.resize?.disconnect();
+  local.resize = null;
   local.chart?.destroy();
   local.chart = null;
+}
+
+/** uPlot draws at a fixed width: redraw at the holder's width whenever the window changes it. */
+function followWidth(holder) {
+  local.resize = new ResizeObserver(() => {
+    const width = Math.max(320, holder.clientWidth);
+    if (local.chart && Math.abs(local.chart.width - width) > 1) local.chart.setSize({ width, height: CHART_HEIGHT });
+  });
+  local.resize.observe(holder);
+}
+
+function drawChart(holder, series, report) {
+  dropChart();
   const xs = series.dates.map((d) => d * DAY_SECONDS);
   const validFrom = Date.parse(report.valid_from) / 1000;
   const validTo = Date.parse(report.valid_to) / 1000 + DAY_SECONDS / 2;
@@ -209,7 +226,7 @@ function drawChart(holder, series, report) {
   local.chart = new uPlot(
     {
       width,
-      height: 320,
+      height: CHART_HEIGHT,
       tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), "Etc/UTC"),
       cursor: { drag: { x: true, y: false } },
       scales: { y: { range: (_u, _min, max) => [0, max * 1.05 || 1] } },
@@ -241,6 +258,7 @@ function drawChart(holder, series, report) {
     [xs, series.actual, series.predicted, series.baseline],
     holder,
   );
+  followWidth(holder);
 }
 
 function chartPanel(s) {
@@ -447,8 +465,7 @@ export const forecastView = {
       const report = s.forecast.report;
       children.push(metrics(report), chartPanel(s), storeTable(report), importance(report), downloads(s));
     } else {
-      local.chart?.destroy();
-      local.chart = null;
+      dropChart();
     }
     replace(container, ...children);
   },

@@ -54,6 +54,8 @@ struct Parsing {
     n_fields: usize,
     /// For each field of the file, the index of its builder, or `SKIP`.
     map: Vec<usize>,
+    /// Every column name of the header, kept or not, for messages.
+    header_names: Vec<String>,
     builders: Vec<ColumnBuilder>,
     decode: Decode,
     rows: u64,
@@ -177,6 +179,7 @@ impl StreamReader {
             wanted: self.options.columns.take(),
             n_fields: 0,
             map: Vec::new(),
+            header_names: Vec::new(),
             builders: Vec::new(),
             decode: Decode {
                 decimal_comma_allowed: delimiter == b';',
@@ -271,6 +274,9 @@ impl Parsing {
                 },
             );
             e.line = Some(self.record_line());
+            // Point at the first column the row lacks, or at the first field it has too many.
+            e.column = Some(n.min(self.n_fields) + 1);
+            e.column_name = self.header_names.get(n).cloned();
             return Err(e);
         }
         let mut start = 0;
@@ -353,6 +359,7 @@ impl Parsing {
             };
             names.push(name);
         }
+        self.header_names = names.clone();
         match self.wanted.take() {
             None => {
                 self.map = (0..names.len()).collect();

@@ -347,17 +347,17 @@ fn ragged_row_error_names_file_line_and_counts() {
     let e = read("ragged_row_line_5.csv", &fixture("ragged_row_line_5.csv")).unwrap_err();
     assert_eq!(
         e.to_string(),
-        "ragged_row_line_5.csv, line 5: expected 3 fields, found 2"
+        "ragged_row_line_5.csv, line 5, column 3 (c): expected 3 fields, found 2"
     );
     let crlf = read("r.csv", b"a,b\r\n1,2\r\n3\r\n").unwrap_err();
     assert_eq!(
         crlf.to_string(),
-        "r.csv, line 3: expected 2 fields, found 1"
+        "r.csv, line 3, column 2 (b): expected 2 fields, found 1"
     );
     let last = read("r.csv", b"a,b\n1,2\n3,4,5").unwrap_err();
     assert_eq!(
         last.to_string(),
-        "r.csv, line 3: expected 2 fields, found 3"
+        "r.csv, line 3, column 3: expected 2 fields, found 3"
     );
 }
 

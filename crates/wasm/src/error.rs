@@ -71,18 +71,7 @@ impl From<&tabular::CsvError> for JsError {
 
 /// Converts a `tabular` error into the thrown JS value.
 pub(crate) fn csv_to_js(e: tabular::CsvError) -> JsValue {
-    JsError::from(&with_ragged_column(e)).to_js()
-}
-
-/// A ragged row's error names its line; the page also points at the column where the row
-/// went wrong: the first missing field of a short row, the first extra field of a long one.
-fn with_ragged_column(mut e: tabular::CsvError) -> tabular::CsvError {
-    if let tabular::ErrorKind::Ragged { expected, found } = e.kind {
-        if e.column.is_none() {
-            e.column = Some(expected.min(found) + 1);
-        }
-    }
-    e
+    JsError::from(&e).to_js()
 }
 
 /// Serialises a result for JS, as plain objects (maps become objects, not `Map`s).
