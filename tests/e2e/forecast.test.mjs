@@ -187,7 +187,10 @@ test("a training error says what failed, keeps the files, and the next run works
   const banner = page.locator(".banner");
   await banner.waitFor({ state: "visible", timeout: TRAIN_TIMEOUT });
   assert.match(await banner.textContent(), /Could not train the model/);
-  assert.match(await banner.textContent(), /cannot hold out 400 days: train\.csv covers 400 days; choose between 1 and 399/);
+  assert.match(
+    await banner.textContent(),
+    /cannot hold out 400 days: train\.csv covers 400 days; choose between 1 and 399/,
+  );
   assert.deepEqual(await loadedNames(page), ["train.csv"]);
 
   await page.locator("button.tab[data-view='forecast']").click();
