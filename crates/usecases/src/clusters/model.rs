@@ -156,6 +156,16 @@ impl ClusterModel {
         self.k
     }
 
+    /// Gower distance between entities `i` and `j` (0-based rows), as the tree saw it: what
+    /// an export of each entity's distance to its cluster's typical entity needs.
+    pub fn distance(&self, i: usize, j: usize) -> f64 {
+        if i == j {
+            0.0
+        } else {
+            self.gower.distance(i, j)
+        }
+    }
+
     /// Cuts the kept tree into `k` clusters and describes them: no distance matrix or tree is
     /// rebuilt. The description's typical entities cost one Gower distance per pair of members
     /// of a cluster.
