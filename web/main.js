@@ -88,7 +88,7 @@ function renderJob(s) {
   const p = job.progress;
   let share = p?.total > 0 && p.phase === "read" ? p.bytes / p.total : null;
   if (p?.phase === "train" && p.nTrees > 0) share = p.trees / p.nTrees;
-  if (p?.phase === "cluster") share = (p.step - 1) / p.stages;
+  if (p?.phase === "cluster") share = (p.step - 1 + (p.share ?? 0)) / p.stages;
   const bar = h("progress", { max: "1", class: "bar", "aria-label": jobLabel(job) });
   if (share !== null) bar.value = share;
   const figures = [];

@@ -4,7 +4,7 @@
 // follows; hover the map. Then the generic mode on the public store.csv (1,115 stores).
 
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { ARTIFACTS, count, FIXTURES, idle, launch, loadSample, ROOT, upload } from "./harness.mjs";
@@ -263,5 +263,50 @@ test("the generic mode clusters the 1,115 rows of the public store.csv by its St
     ["1", "2", "3"],
   );
   await page.screenshot({ path: join(ARTIFACTS, "clusters_store.png"), fullPage: true });
+  assert.deepEqual(page.errors, []);
+});
+
+/** A table of `n` entities with three planted groups and six mixed columns. */
+function entitiesCsv(n) {
+  const lines = ["Id,Size,Price,Staff,Region,Rating,Open"];
+  for (let i = 1; i <= n; i++) {
+    const g = i % 3;
+    const jitter = ((i * 7919) % 1000) / 1000;
+    lines.push(
+      `E${i},${100 + 400 * g + 50 * jitter},${(5 + 3 * g + jitter).toFixed(2)},${3 + 4 * g},${["north", "south", "east"][g]},${(1 + g + jitter).toFixed(1)},${g === 1 ? "true" : "false"}`,
+    );
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+test("a long clustering shows the distance filling and can be cancelled, keeping the loaded files", async () => {
+  const page = await env.newPage();
+  const path = join(ARTIFACTS, "entities_10000.csv");
+  writeFileSync(path, entitiesCsv(10_000));
+  await upload(page, [path]);
+  await page.locator("main[data-view='profile'] .facts").waitFor();
+  await idle(page);
+  await page.locator("button.tab[data-view='clusters']").click();
+  assert.equal(await page.locator("#cl-id").inputValue(), "Id");
+  await page.locator("#cluster-run").click();
+  const job = page.locator("section.job");
+  await job.getByText("Computing the Gower distance").waitFor({ timeout: RUN_TIMEOUT });
+  const bar = job.locator("progress");
+  const first = Number(await bar.getAttribute("value"));
+  await page.waitForFunction(
+    (before) => Number(document.querySelector("section.job progress")?.value ?? 1) > before,
+    first,
+    { timeout: RUN_TIMEOUT },
+  );
+  await page.locator("#cancel").click();
+  await idle(page);
+  await page
+    .locator(".notice")
+    .getByText(/cancelled/i)
+    .waitFor({ timeout: RUN_TIMEOUT });
+  assert.equal(await page.locator(".cl-cut").count(), 0, "no result from a cancelled run");
+  await page.locator("button.tab[data-view='start']").click();
+  const files = await page.locator(".loaded-file").evaluateAll((els) => els.map((e) => e.dataset.file));
+  assert.deepEqual(files, ["entities_10000.csv"]);
   assert.deepEqual(page.errors, []);
 });

@@ -189,17 +189,23 @@ function forecastDownload(kind) {
 /**
  * Clusters the loaded stores or a table's rows (use case 1.2). Like the forecast, the run is one
  * synchronous wasm call: a cancel is honoured at the checkpoint before it, and during it the page
- * replaces this worker. Each stage is posted as it starts (there are five, each short on
- * thousands of entities) and timed here, since the wasm build has no clock: `seconds` is the
+ * replaces this worker. Each stage is posted as it starts, the distance matrix as it fills (at
+ * most every PROGRESS_MS), and each stage is timed here, since the wasm build has no clock: `seconds` is the
  * whole run, `stageSeconds` each stage, `distance + tree` being Gower + the hierarchy.
  */
 async function cluster(id, params) {
   await checkpoint(id);
   const started = performance.now();
   const marks = [];
+  let last = -Infinity;
   const result = engine.cluster_run(params, (p) => {
-    marks.push([p.stage, performance.now()]);
-    post({ type: "progress", id, progress: { ...p, phase: "cluster" } });
+    const now = performance.now();
+    // share 0 opens a stage; the distance stage then reports as its matrix fills.
+    if (p.share === 0) marks.push([p.stage, now]);
+    if (p.share === 0 || now - last >= PROGRESS_MS) {
+      last = now;
+      post({ type: "progress", id, progress: { ...p, phase: "cluster" } });
+    }
     return true;
   });
   const finished = performance.now();

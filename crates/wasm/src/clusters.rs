@@ -110,6 +110,8 @@ struct PageProgress {
     /// 1-based position of the stage, of `stages`.
     step: usize,
     stages: usize,
+    /// Share of the stage done (the distance matrix reports as it fills).
+    share: f64,
 }
 
 const STAGES: usize = 5;
@@ -124,11 +126,12 @@ fn stage_name(stage: Stage) -> (&'static str, usize) {
 }
 
 /// Sends one progress report; `false` when the page asks to stop (or the callback throws).
-fn report(on_progress: &js_sys::Function, stage: &'static str, step: usize) -> bool {
+fn report(on_progress: &js_sys::Function, stage: &'static str, step: usize, share: f64) -> bool {
     let Ok(value) = to_js(&PageProgress {
         stage,
         step,
         stages: STAGES,
+        share,
     }) else {
         return true;
     };
@@ -175,21 +178,22 @@ fn entities(source: &Source, params: &mut ClusterParams) -> Result<(EntityTable,
 
 /// Clusters the entities the form names: `params_js` is `{source: "rossmann"|"table", table,
 /// id, linkage: "ward"|"average"|"complete"|"single", k: number|null}`. `on_progress({stage,
-/// step, stages})` is called before each stage; returning `false` cancels. Returns the whole
+/// step, stages, share})` is called before each stage (share 0) and as the distance matrix fills;
+/// returning `false` cancels. Returns the whole
 /// result (`usecases::clusters::ClusterResult`: tree, suggested k, inertia bars, map, and the cut
 /// at k) with `idName`, the header of the entities' id.
 #[wasm_bindgen]
 pub fn cluster_run(params_js: JsValue, on_progress: &js_sys::Function) -> Result<JsValue, JsValue> {
     let PageParams { source, mut params } = PageParams::read(&params_js)?;
     LAST.with(|last| last.borrow_mut().take());
-    if !report(on_progress, "profiles", 1) {
+    if !report(on_progress, "profiles", 1, 0.0) {
         return Err(use_case_error(UseCaseError::Cancelled));
     }
     let (entities, id_name) = entities(&source, &mut params)?;
     let model = params
-        .fit_with_progress(&entities, &mut |stage| {
+        .fit_with_detail(&entities, &mut |stage, share| {
             let (name, step) = stage_name(stage);
-            report(on_progress, name, step)
+            report(on_progress, name, step, share)
         })
         .map_err(use_case_error)?;
     let result = model.result().map_err(use_case_error)?;

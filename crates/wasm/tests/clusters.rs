@@ -47,7 +47,9 @@ fn params(pairs: &[(&str, JsValue)]) -> JsValue {
 fn recording_progress() -> js_sys::Function {
     js_sys::Function::new_with_args(
         "p",
-        "(globalThis.clusterStages ??= []).push(p.stage); return true;",
+        "if (p.share === 0) (globalThis.clusterStages ??= []).push(p.stage); \
+         else globalThis.clusterShares = [...(globalThis.clusterShares ?? []), p.share]; \
+         return true;",
     )
 }
 
@@ -88,6 +90,14 @@ fn the_page_sample_recovers_the_planted_segments_and_recuts_without_the_files() 
         recorded_stages(),
         json!(["profiles", "distance", "tree", "map", "describe"])
     );
+    // The distance matrix reports as it fills, up to every pair.
+    let shares = value(
+        js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("clusterShares")).unwrap(),
+    );
+    let shares: Vec<f64> = serde_json::from_value(shares).unwrap();
+    assert!(shares.len() >= 10, "{shares:?}");
+    assert!(shares.windows(2).all(|w| w[0] < w[1]), "{shares:?}");
+    assert_eq!(shares.last(), Some(&1.0));
     let n = result["n"].as_u64().unwrap() as usize;
     assert_eq!(result["ids"].as_array().unwrap().len(), n);
     assert!(n > 100, "{n} stores");
