@@ -223,6 +223,13 @@ test("the Rossmann sample's stores fall into the planted segments, and the k sli
 
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(ARTIFACTS, "clusters.png"), fullPage: true });
+
+  // In French, the same cut is shown in French words.
+  await page.locator("button.lang-button[lang='fr']").click();
+  await page.locator("main h1", { hasText: "Profils de magasins et groupes" }).waitFor();
+  assert.equal(await page.locator("table.cl-profiles tbody tr").count(), 6);
+  assert.match(await page.locator("table.cl-profiles tbody tr").first().textContent(), /Groupe 1/);
+  await page.screenshot({ path: join(ARTIFACTS, "clusters-fr.png"), fullPage: true });
   assert.deepEqual(page.errors, []);
 });
 

@@ -535,7 +535,7 @@ function profileTable(result, cut) {
                 h("strong", {}, v.name),
                 " ",
                 contrastText(v),
-                h("span", { class: `cl-vtest ${v.v_test >= 0 ? "up" : "down"}` }, ` v = ${fmt.num(v.v_test, 1)}`),
+                h("span", { class: `cl-vtest ${v.v_test >= 0 ? "up" : "down"}` }, ` v = ${fmt.num(v.v_test, 2)}`),
               ),
             ),
         ),
