@@ -180,3 +180,61 @@ export async function downloadForecast(kind) {
   if (!result) return;
   save(result.bytes, result.name, kind === "model" ? "application/json" : "text/csv");
 }
+
+/**
+ * Clusters the loaded stores, or a loaded table's rows (use case 1.2), with `params`
+ * ({source, table, id, linkage, k}) and keeps the result in the store. The cut shown is
+ * `clusters.cut`; `recutClusters` replaces it.
+ */
+export async function runClusters(params) {
+  stopQueue = false;
+  update({ clusters: null });
+  const result = await withProgress(t("clusters.running"), (onProgress) =>
+    startJob("cluster", { params }, { onProgress }),
+  );
+  if (result) {
+    const { k, labels, clusters, anomalies } = result;
+    update({ clusters: { result, params, cut: { k, labels, clusters, anomalies } } });
+  } else if (state().notice === t("job.cancelled")) {
+    update({ notice: t("clusters.cancelled") });
+  }
+}
+
+let recutWanted = null;
+let recutRunning = false;
+
+/**
+ * Cuts the kept tree at `k` (the slider): no new distance or tree, a few milliseconds. While a
+ * cut is computed, later requests collapse into the last one, so dragging stays smooth.
+ */
+export async function recutClusters(k) {
+  recutWanted = k;
+  if (recutRunning) return;
+  recutRunning = true;
+  try {
+    while (recutWanted !== null) {
+      const wanted = recutWanted;
+      recutWanted = null;
+      try {
+        const cut = await startJob("clusterRecut", { k: wanted }).promise;
+        update((s) => (s.clusters ? { clusters: { ...s.clusters, cut } } : {}));
+      } catch (error) {
+        // A restarted engine no longer holds the tree: ask for a new run.
+        update({
+          clusters: null,
+          error: error instanceof JobError ? error.details : { kind: "internal", message: String(error) },
+        });
+        recutWanted = null;
+      }
+    }
+  } finally {
+    recutRunning = false;
+  }
+}
+
+/** Saves entity -> cluster (with the distance to the cluster's typical entity) as CSV. */
+export async function downloadClusters() {
+  const result = await withProgress(t("clusters.preparing"), () => startJob("clusterDownload"));
+  if (!result) return;
+  save(result.bytes, result.name, "text/csv");
+}

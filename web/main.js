@@ -9,6 +9,7 @@ import { startEngine, startJob } from "./jobs.js";
 import { allViews, go, registerView, viewById } from "./router.js";
 import { state, subscribe, update } from "./store.js";
 import { LANGUAGES, setLanguage, t } from "./strings.js";
+import { clustersView } from "./views/clusters.js";
 import { forecastView } from "./views/forecast.js";
 import { profileView } from "./views/profile.js";
 import { startView } from "./views/start.js";
@@ -16,6 +17,7 @@ import { startView } from "./views/start.js";
 registerView(startView);
 registerView(profileView);
 registerView(forecastView);
+registerView(clustersView);
 
 const LANG_KEY = "vitrine.lang";
 
@@ -71,6 +73,7 @@ function jobLabel(job) {
   if (!p) return job.label;
   if (p.phase === "generate") return t("job.generating", { file: p.file });
   if (p.phase === "profile") return t("job.profiling", { file: p.file });
+  if (p.phase === "cluster") return t(`clusters.stage.${p.stage}`);
   if (p.phase === "train") return t(p.model === "comparison" ? "forecast.trainingSeed" : "forecast.trainingMain");
   return t("job.reading", { file: p.file });
 }
@@ -85,9 +88,11 @@ function renderJob(s) {
   const p = job.progress;
   let share = p?.total > 0 && p.phase === "read" ? p.bytes / p.total : null;
   if (p?.phase === "train" && p.nTrees > 0) share = p.trees / p.nTrees;
+  if (p?.phase === "cluster") share = (p.step - 1 + (p.share ?? 0)) / p.stages;
   const bar = h("progress", { max: "1", class: "bar", "aria-label": jobLabel(job) });
   if (share !== null) bar.value = share;
   const figures = [];
+  if (p?.phase === "cluster") figures.push(t("clusters.step", { step: p.step, stages: p.stages }));
   if (p?.phase === "train") figures.push(t("forecast.trees", { done: fmt.int(p.trees), total: fmt.int(p.nTrees) }));
   if (p?.rows > 0) figures.push(t("job.rows", { rows: fmt.int(p.rows) }));
   if (p?.rowsPerSec > 0 && p.phase === "read") figures.push(t("job.rate", { rate: fmt.int(p.rowsPerSec) }));

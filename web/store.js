@@ -22,6 +22,8 @@ const initial = {
   error: null,
   /** The last trained forecast (use case 1.1): {report, params} or null. */
   forecast: null,
+  /** The last clustering (use case 1.2): {result, params, cut} (cut: the k shown) or null. */
+  clusters: null,
   /** A short status line ("Cancelled…"), or null. */
   notice: null,
 };

@@ -5,7 +5,8 @@
 // shaped tables of 5,000 and 20,000 entities (real store rows drawn with replacement, competition
 // distance jittered). Times exclude reading the CSV on both sides: ours is distance + tree (one
 // thread, as R), R's is daisy + hclust. Heights are compared merge by merge; labels at k = 4 by
-// adjusted Rand index.
+// adjusted Rand index. Then the same Gower + Ward in the page: wasm in headless Chromium, through
+// the clusters view's generic mode (upload, cluster the rows by Store), timed by the worker.
 import { createWriteStream, existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import {
@@ -20,6 +21,7 @@ import {
   vitrine,
   writeSection,
 } from "./lib.mjs";
+import { measurePageCluster } from "./page.mjs";
 
 const K = 4;
 const REAL_STORE = path.resolve(root, "../shared/data/real/rossmann_store.csv");
@@ -156,6 +158,29 @@ export async function run() {
   for (const n of [5_000, 20_000]) {
     rows.push(compare(bin, `store.csv-shaped, ${n}`, await storeLike(n)));
   }
+  const browser = [];
+  for (const [label, csv] of [
+    ["Rossmann store.csv (real)", REAL_STORE],
+    ["Rossmann sample store profiles (scale 1, seed 42)", sampleProfiles(bin)],
+    ["store.csv-shaped, 5000", await storeLike(5_000)],
+  ]) {
+    console.log(`${label}: the page in headless Chromium`);
+    const page = await measurePageCluster(csv, { k: K });
+    const peer = rows.find((r) => r.label === label);
+    const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const row = {
+      label,
+      n: page.n,
+      wasm: median(page.runs.map((r) => r.distanceTree)),
+      first: page.runs[0].distanceTree,
+      whole: median(page.runs.map((r) => r.seconds)),
+      native: peer.ours,
+      r: peer.theirs,
+    };
+    console.log(JSON.stringify(row));
+    browser.push(row);
+  }
+  const ms = (s) => (s * 1000).toFixed(0);
   const lines = [
     "## Store clustering (use case 1.2): `vitrine cluster --table` vs R cluster::daisy + hclust, Gower + Ward (ward.D2)",
     "",
@@ -173,6 +198,19 @@ export async function run() {
     ...rows.map(
       (r) =>
         `| ${r.label} | ${r.n} | ${r.cols} | ${r.ours.toFixed(3)} | ${r.theirs.toFixed(3)} | ${ratio(r.ours, r.theirs)} | ${r.oursWall.toFixed(2)} | ${r.rWall.toFixed(2)} | ${r.heights.max.toExponential(1)} | ${r.heights.differ} | ${r.ari.toFixed(4)} | ${r.suggested} |`,
+    ),
+    "",
+    "In the browser: the same Gower + Ward as wasm in headless Chromium, through the page (upload the",
+    "CSV, clusters view, rows of the table by `Store`, Ward, k = 4), timed by the worker: distance +",
+    "tree is the median of 3 runs in the same page (the first run, before the engine's code is",
+    "optimised, in brackets); the whole run adds building the entity table, the PCA/FAMD map and the",
+    "cluster description. Native and R figures are the rows above, from the same run.",
+    "",
+    "| data | entities | wasm in Chromium, distance + tree ms (first run) | whole run in the page ms | native ms | R daisy + hclust ms | wasm / native | wasm / R |",
+    "|---|---|---|---|---|---|---|---|",
+    ...browser.map(
+      (b) =>
+        `| ${b.label} | ${b.n} | ${ms(b.wasm)} (${ms(b.first)}) | ${ms(b.whole)} | ${ms(b.native)} | ${ms(b.r)} | ${ratio(b.wasm, b.native)} | ${ratio(b.wasm, b.r)} |`,
     ),
   ];
   writeSection("cluster", lines.join("\n"));

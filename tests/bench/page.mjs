@@ -85,3 +85,38 @@ export async function measurePageForecast(files, params, timeout = 1_800_000) {
     await session.close();
   }
 }
+
+/**
+ * Clusters the rows of `file` in headless Chromium, as a user would: upload it, open the clusters
+ * view, cluster its rows by `id` with Ward at k = `k`, `runs` times in the same page (the first
+ * run also tiers the wasm up). Returns each run's {seconds (whole run, profiles to description),
+ * distanceTree (Gower + tree)}, as the worker timed them (the facts' data-seconds), and `n`.
+ */
+export async function measurePageCluster(file, { id = "Store", k = 4, runs = 3 } = {}) {
+  const session = await launch();
+  try {
+    const page = await session.newPage();
+    await upload(page, [file]);
+    await page.locator("main[data-view='profile'] .facts").waitFor({ timeout: 120_000 });
+    await idle(page);
+    await page.locator("button.tab[data-view='clusters']").click();
+    await page.locator("input[name='cl-source'][value='table']").check();
+    await page.locator("#cl-id").selectOption(id);
+    await page.locator("#cl-linkage").selectOption("ward");
+    await page.locator("#cl-k").selectOption(String(k));
+    const measured = [];
+    for (let i = 0; i < runs; i++) {
+      await page.locator("#cluster-run").click();
+      await page.locator("[data-fact='seconds'] dd").waitFor({ timeout: 300_000 });
+      await idle(page);
+      const seconds = await page.locator("[data-fact='seconds'] dd").getAttribute("data-seconds");
+      const distanceTree = await page.locator("[data-fact='distanceTree'] dd").getAttribute("data-seconds");
+      measured.push({ seconds: Number(seconds), distanceTree: Number(distanceTree) });
+    }
+    const n = count(await page.locator("[data-fact='entities'] dd").textContent());
+    if (page.errors.length > 0) throw new Error(`page errors: ${page.errors.join("; ")}`);
+    return { n, runs: measured };
+  } finally {
+    await session.close();
+  }
+}

@@ -186,6 +186,36 @@ function forecastDownload(kind) {
   throw { kind: "internal", message: `unknown download ${kind}` };
 }
 
+/**
+ * Clusters the loaded stores or a table's rows (use case 1.2). Like the forecast, the run is one
+ * synchronous wasm call: a cancel is honoured at the checkpoint before it, and during it the page
+ * replaces this worker. Each stage is posted as it starts, the distance matrix as it fills (at
+ * most every PROGRESS_MS), and each stage is timed here, since the wasm build has no clock: `seconds` is the
+ * whole run, `stageSeconds` each stage, `distance + tree` being Gower + the hierarchy.
+ */
+async function cluster(id, params) {
+  await checkpoint(id);
+  const started = performance.now();
+  const marks = [];
+  let last = -Infinity;
+  const result = engine.cluster_run(params, (p) => {
+    const now = performance.now();
+    // share 0 opens a stage; the distance stage then reports as its matrix fills.
+    if (p.share === 0) marks.push([p.stage, now]);
+    if (p.share === 0 || now - last >= PROGRESS_MS) {
+      last = now;
+      post({ type: "progress", id, progress: { ...p, phase: "cluster" } });
+    }
+    return true;
+  });
+  const finished = performance.now();
+  result.seconds = (finished - started) / 1000;
+  result.stageSeconds = Object.fromEntries(
+    marks.map(([stage, at], i) => [stage, ((marks[i + 1]?.[1] ?? finished) - at) / 1000]),
+  );
+  return result;
+}
+
 const jobs = {
   async ingest(id, { file }) {
     const profile = await ingest(id, file);
@@ -220,6 +250,15 @@ const jobs = {
   },
   forecastDownload(_id, { kind }) {
     return forecastDownload(kind);
+  },
+  cluster(id, { params }) {
+    return cluster(id, params);
+  },
+  clusterRecut(_id, { k }) {
+    return engine.cluster_recut(k);
+  },
+  clusterDownload() {
+    return { bytes: engine.cluster_assignments_csv(), name: "clusters.csv" };
   },
   /** Proves in tests that a Rust panic becomes an error and a fresh worker. */
   panic(_id, { message }) {

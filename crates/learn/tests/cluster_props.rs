@@ -223,3 +223,49 @@ fn planted_outlier_is_the_most_anomalous_and_medoids_sit_inside() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn the_matrix_in_blocks_reports_every_pair_and_equals_the_whole() {
+    for n in [2usize, 3, 7, 130] {
+        let table = MixedTable::new(vec![
+            column(
+                "x",
+                ColumnValues::Numeric((0..n).map(|i| ((i * 37) % 11) as f64).collect()),
+            ),
+            column(
+                "c",
+                ColumnValues::Categorical {
+                    codes: (0..n).map(|i| (i % 3) as u32).collect(),
+                    levels: vec!["a".into(), "b".into(), "c".into()],
+                },
+            ),
+        ])
+        .unwrap();
+        let gower = GowerParams::default().fit(&table).unwrap();
+        let mut reports = Vec::new();
+        let blocks = gower
+            .matrix_with_progress(&mut |done, total| {
+                reports.push((done, total));
+                true
+            })
+            .unwrap()
+            .unwrap();
+        assert_eq!(blocks, gower.matrix().unwrap(), "n = {n}");
+        let total = (n * (n - 1) / 2) as u64;
+        assert_eq!(reports.last(), Some(&(total, total)));
+        assert!(reports.windows(2).all(|w| w[0].0 < w[1].0));
+        // At most ~64 blocks (plus the rows that overshoot a block): the page hears often
+        // enough, not per row.
+        assert!(reports.len() <= 66, "{} reports", reports.len());
+        // A `false` stops it.
+        let mut calls = 0;
+        let stopped = gower
+            .matrix_with_progress(&mut |_, _| {
+                calls += 1;
+                false
+            })
+            .unwrap();
+        assert!(stopped.is_none());
+        assert_eq!(calls, 1);
+    }
+}

@@ -9,12 +9,14 @@
 //! [`init`] installs a hook that keeps the message: the worker reads it with [`take_panic`]
 //! right after catching the trap, reports it as the job's error and is replaced by a fresh one.
 
+mod clusters;
 mod error;
 mod forecast;
 mod ingest;
 mod samples;
 mod tables;
 
+pub use clusters::{cluster_assignments_csv, cluster_recut, cluster_run};
 pub use error::JsError;
 pub use forecast::{
     forecast_model_json, forecast_predictions_csv, forecast_run, forecast_store_series,

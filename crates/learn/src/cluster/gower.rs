@@ -171,8 +171,37 @@ impl Gower {
     pub fn matrix(&self) -> Result<DistanceMatrix, ClusterError> {
         let n = self.n;
         let mut values = vec![0.0; n * n.saturating_sub(1) / 2];
-        fill(self, &mut values);
+        fill(self, 0..n.saturating_sub(1), &mut values);
         DistanceMatrix::from_condensed(n, values)
+    }
+
+    /// As [`Gower::matrix`], in blocks of rows of about 1/64th of the pairs, calling
+    /// `progress(pairs_done, pairs_total)` after each block: on thousands of entities the matrix
+    /// takes seconds, and a page must show it advancing. A `false` from `progress` stops the work
+    /// and gives `Ok(None)`. The values are the same as [`Gower::matrix`]'s.
+    pub fn matrix_with_progress(
+        &self,
+        progress: &mut dyn FnMut(u64, u64) -> bool,
+    ) -> Result<Option<DistanceMatrix>, ClusterError> {
+        let n = self.n;
+        let total = n * n.saturating_sub(1) / 2;
+        let mut values = vec![0.0; total];
+        let block = (total / 64).max(1);
+        let (mut row, mut done) = (0, 0);
+        while row + 1 < n {
+            let first = row;
+            let mut pairs = 0;
+            while row + 1 < n && pairs < block {
+                pairs += n - row - 1;
+                row += 1;
+            }
+            fill(self, first..row, &mut values[done..done + pairs]);
+            done += pairs;
+            if !progress(done as u64, total as u64) {
+                return Ok(None);
+            }
+        }
+        DistanceMatrix::from_condensed(n, values).map(Some)
     }
 
     /// Fills row `i`'s segment (`j` in `i+1..n`) with accumulated numerators, then divides.
@@ -261,29 +290,34 @@ fn column_distance(column: &Prepared, i: usize, j: usize) -> Option<f64> {
     }
 }
 
+/// Fills the condensed segments of `rows` (consecutive), which `values` holds back to back.
 #[cfg(not(feature = "threads"))]
-fn fill(gower: &Gower, values: &mut [f64]) {
+fn fill(gower: &Gower, rows: std::ops::Range<usize>, values: &mut [f64]) {
     let n = gower.n;
     let mut den = Vec::with_capacity(n);
-    for i in 0..n.saturating_sub(1) {
-        let start = super::condensed::condensed_index(n, i, i + 1);
-        gower.fill_row(i, &mut values[start..start + n - i - 1], &mut den);
+    let mut rest = values;
+    for i in rows {
+        let (row, tail) = rest.split_at_mut(n - i - 1);
+        gower.fill_row(i, row, &mut den);
+        rest = tail;
     }
 }
 
+/// Fills the condensed segments of `rows` (consecutive), which `values` holds back to back.
 #[cfg(feature = "threads")]
-fn fill(gower: &Gower, values: &mut [f64]) {
+fn fill(gower: &Gower, rows: std::ops::Range<usize>, values: &mut [f64]) {
     use rayon::prelude::*;
     let n = gower.n;
     // Each row owns its disjoint segment; rows are independent, so the result does not depend on
     // scheduling.
-    let mut rows = Vec::with_capacity(n);
+    let mut segments = Vec::with_capacity(rows.len());
     let mut rest = values;
-    for i in 0..n.saturating_sub(1) {
+    for i in rows {
         let (row, tail) = rest.split_at_mut(n - i - 1);
-        rows.push((i, row));
+        segments.push((i, row));
         rest = tail;
     }
-    rows.into_par_iter()
+    segments
+        .into_par_iter()
         .for_each_init(Vec::new, |den, (i, row)| gower.fill_row(i, row, den));
 }

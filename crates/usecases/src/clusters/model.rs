@@ -56,6 +56,17 @@ impl ClusterParams {
         entities: &EntityTable,
         progress: &mut dyn FnMut(Stage) -> bool,
     ) -> Result<ClusterModel, UseCaseError> {
+        self.fit_with_detail(entities, &mut |stage, share| share > 0.0 || progress(stage))
+    }
+
+    /// As [`ClusterParams::fit_with_progress`], with the share of the stage done: `progress(stage,
+    /// 0.0)` before each stage, then `progress(Stage::Distance, share)` as the distance matrix
+    /// fills (about 64 times; on thousands of entities it takes seconds). A `false` cancels.
+    pub fn fit_with_detail(
+        &self,
+        entities: &EntityTable,
+        progress: &mut dyn FnMut(Stage, f64) -> bool,
+    ) -> Result<ClusterModel, UseCaseError> {
         self.check()?;
         let n = entities.len();
         if n == 0 {
@@ -76,7 +87,12 @@ impl ClusterParams {
         .fit(&table)
         .map_err(model_error)?;
         step(progress, Stage::Distance)?;
-        let matrix = gower.matrix().map_err(model_error)?;
+        let matrix = gower
+            .matrix_with_progress(&mut |done, total| {
+                progress(Stage::Distance, done as f64 / total.max(1) as f64)
+            })
+            .map_err(model_error)?
+            .ok_or(UseCaseError::Cancelled)?;
         if let Some((i, j)) = matrix.first_undefined() {
             return Err(UseCaseError::Input(format!(
                 "{} pairs of entities have no variable observed in both (the first: {} and {}), \
@@ -132,8 +148,8 @@ impl ClusterParams {
     }
 }
 
-fn step(progress: &mut dyn FnMut(Stage) -> bool, stage: Stage) -> Result<(), UseCaseError> {
-    if progress(stage) {
+fn step(progress: &mut dyn FnMut(Stage, f64) -> bool, stage: Stage) -> Result<(), UseCaseError> {
+    if progress(stage, 0.0) {
         Ok(())
     } else {
         Err(UseCaseError::Cancelled)
@@ -154,6 +170,16 @@ impl ClusterModel {
     /// The k of the parameters, or the suggested one.
     pub fn k(&self) -> usize {
         self.k
+    }
+
+    /// Gower distance between entities `i` and `j` (0-based rows), as the tree saw it: what
+    /// an export of each entity's distance to its cluster's typical entity needs.
+    pub fn distance(&self, i: usize, j: usize) -> f64 {
+        if i == j {
+            0.0
+        } else {
+            self.gower.distance(i, j)
+        }
     }
 
     /// Cuts the kept tree into `k` clusters and describes them: no distance matrix or tree is
