@@ -189,8 +189,10 @@ export async function downloadForecast(kind) {
 export async function runClusters(params) {
   stopQueue = false;
   update({ clusters: null });
-  const result = await withProgress(t("clusters.running"), (onProgress) =>
-    startJob("cluster", { params }, { onProgress }),
+  const result = await withProgress(
+    t("clusters.running"),
+    (onProgress) => startJob("cluster", { params }, { onProgress }),
+    "error.clustersTitle",
   );
   if (result) {
     const { k, labels, clusters, anomalies } = result;
@@ -220,10 +222,8 @@ export async function recutClusters(k) {
         update((s) => (s.clusters ? { clusters: { ...s.clusters, cut } } : {}));
       } catch (error) {
         // A restarted engine no longer holds the tree: ask for a new run.
-        update({
-          clusters: null,
-          error: error instanceof JobError ? error.details : { kind: "internal", message: String(error) },
-        });
+        const details = error instanceof JobError ? error.details : { kind: "internal", message: String(error) };
+        update({ clusters: null, error: { ...details, title: "error.clustersTitle" } });
         recutWanted = null;
       }
     }
@@ -234,7 +234,7 @@ export async function recutClusters(k) {
 
 /** Saves entity -> cluster (with the distance to the cluster's typical entity) as CSV. */
 export async function downloadClusters() {
-  const result = await withProgress(t("clusters.preparing"), () => startJob("clusterDownload"));
+  const result = await withProgress(t("clusters.preparing"), () => startJob("clusterDownload"), "error.downloadTitle");
   if (!result) return;
   save(result.bytes, result.name, "text/csv");
 }

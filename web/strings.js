@@ -131,6 +131,7 @@ const en = {
   "job.bytes": "{done} of {total}",
   "error.title": "Could not load the file",
   "error.trainTitle": "Could not train the model",
+  "error.clustersTitle": "Could not compute the clusters",
   "error.downloadTitle": "Could not prepare the download",
   "error.dismiss": "Dismiss",
   "error.crash": "The engine stopped on an internal error and was restarted; loaded files are kept. Details: {message}",
@@ -383,6 +384,7 @@ const fr = {
   "job.bytes": "{done} sur {total}",
   "error.title": "Impossible de charger le fichier",
   "error.trainTitle": "Impossible d'entraîner le modèle",
+  "error.clustersTitle": "Impossible de calculer les groupes",
   "error.downloadTitle": "Impossible de préparer le téléchargement",
   "error.dismiss": "Fermer",
   "error.crash":

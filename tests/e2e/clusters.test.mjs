@@ -250,6 +250,7 @@ test("the generic mode clusters the 1,115 rows of the public store.csv by its St
   await page.locator("#cluster-run").click();
   await page.locator(".banner .error-message").waitFor({ timeout: RUN_TIMEOUT });
   assert.match(await page.locator(".banner .error-message").textContent(), /StoreType/);
+  assert.match(await page.locator(".banner").textContent(), /Could not compute the clusters/);
   assert.equal(await page.locator(".cl-cut").count(), 0);
 
   await page.locator("#cl-id").selectOption("Store");

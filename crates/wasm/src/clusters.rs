@@ -2,7 +2,7 @@
 //! table with one row per entity) and keeps the fitted [`ClusterModel`], so that moving the k
 //! slider costs a cut of the kept tree, not a new distance matrix and tree.
 
-use crate::error::{csv_to_js, to_js, JsError};
+use crate::error::{to_js, use_case_error, JsError};
 use crate::tables::{with_known_table, with_table};
 use serde::Serialize;
 use std::cell::RefCell;
@@ -12,7 +12,6 @@ use usecases::clusters::{
     parse_linkage, rossmann_entities, store_weights, ClusterModel, ClusterParams, ClusterResult,
     Cut, EntityTable, Stage, TableOptions,
 };
-use usecases::UseCaseError;
 use wasm_bindgen::prelude::*;
 
 /// The last fitted clustering and the cut the page shows.
@@ -89,15 +88,6 @@ impl PageParams {
             Some(other) => return Err(bad(format!("unknown source {other:?}: rossmann or table"))),
         };
         Ok(PageParams { source, params })
-    }
-}
-
-fn use_case_error(e: UseCaseError) -> JsValue {
-    match e {
-        UseCaseError::Csv(e) => csv_to_js(e),
-        UseCaseError::Cancelled => JsError::other("cancelled", "cancelled").to_js(),
-        UseCaseError::Input(_) => JsError::other("input", e.to_string()).to_js(),
-        UseCaseError::Model(_) => JsError::other("model", e.to_string()).to_js(),
     }
 }
 
@@ -187,7 +177,7 @@ pub fn cluster_run(params_js: JsValue, on_progress: &js_sys::Function) -> Result
     let PageParams { source, mut params } = PageParams::read(&params_js)?;
     LAST.with(|last| last.borrow_mut().take());
     if !report(on_progress, "profiles", 1, 0.0) {
-        return Err(use_case_error(UseCaseError::Cancelled));
+        return Err(use_case_error(usecases::UseCaseError::Cancelled));
     }
     let (entities, id_name) = entities(&source, &mut params)?;
     let model = params
