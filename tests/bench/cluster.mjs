@@ -22,6 +22,7 @@ import {
   writeSection,
 } from "./lib.mjs";
 import { measurePageCluster } from "./page.mjs";
+import { ingestFile, nodeEngine } from "./wasm.mjs";
 
 const K = 4;
 const REAL_STORE = path.resolve(root, "../shared/data/real/rossmann_store.csv");
@@ -150,6 +151,28 @@ function compare(bin, label, csv) {
   return row;
 }
 
+/**
+ * Gower + Ward on the rows of `csv` by the wasm engine in Node, timed as the page's worker times
+ * it (from the distance stage opening to the stage after the tree opening): the median of `runs`.
+ */
+async function wasmInNode(csv, runs) {
+  const engine = await nodeEngine();
+  await ingestFile(engine, csv);
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const opened = {};
+    engine.cluster_run({ source: "table", table: path.basename(csv), id: "Store", linkage: "ward", k: K }, (p) => {
+      if (p.share === 0) opened[p.stage] = performance.now();
+      return true;
+    });
+    const stages = Object.entries(opened).sort((a, b) => a[1] - b[1]);
+    const after = stages.findIndex(([stage]) => stage === "tree") + 1;
+    times.push((stages[after][1] - opened.distance) / 1000);
+  }
+  engine.remove_table(path.basename(csv));
+  return times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
+}
+
 export async function run() {
   const bin = vitrine();
   const rows = [];
@@ -157,6 +180,23 @@ export async function run() {
   rows.push(compare(bin, "Rossmann sample store profiles (scale 1, seed 42)", sampleProfiles(bin)));
   for (const n of [5_000, 20_000]) {
     rows.push(compare(bin, `store.csv-shaped, ${n}`, await storeLike(n)));
+  }
+  const node = [];
+  for (const [label, csv] of [
+    ["Rossmann store.csv (real)", REAL_STORE],
+    ["Rossmann sample store profiles (scale 1, seed 42)", sampleProfiles(bin)],
+    ["store.csv-shaped, 5000", await storeLike(5_000)],
+    ["store.csv-shaped, 20000", await storeLike(20_000)],
+  ]) {
+    console.log(`${label}: wasm in Node`);
+    const peer = rows.find((r) => r.label === label);
+    node.push({
+      label,
+      n: peer.n,
+      wasm: await wasmInNode(csv, peer.n > 10_000 ? 1 : 3),
+      native: peer.ours,
+      r: peer.theirs,
+    });
   }
   const browser = [];
   for (const [label, csv] of [
@@ -213,6 +253,18 @@ export async function run() {
         `| ${b.label} | ${b.n} | ${ms(b.wasm)} (${ms(b.first)}) | ${ms(b.whole)} | ${ms(b.native)} | ${ms(b.r)} | ${ratio(b.wasm, b.native)} | ${ratio(b.wasm, b.r)} |`,
     ),
   ];
+  lines.push(
+    "",
+    `The wasm engine in Node ${process.version} (the module the page loads, same calls as the worker; median of 3 runs,`,
+    "1 run at 20,000), distance + tree, beside native and R from the same run:",
+    "",
+    "| data | entities | wasm in Node s | native s | R s | wasm / native | wasm / R |",
+    "|---|---|---|---|---|---|---|",
+    ...node.map(
+      (b) =>
+        `| ${b.label} | ${b.n} | ${b.wasm.toFixed(3)} | ${b.native.toFixed(3)} | ${b.r.toFixed(3)} | ${ratio(b.wasm, b.native)} | ${ratio(b.wasm, b.r)} |`,
+    ),
+  );
   writeSection("cluster", lines.join("\n"));
   console.log(lines.join("\n"));
 }
