@@ -45,7 +45,10 @@ fn with_entry<R>(name: &str, f: impl FnOnce(&Entry) -> Result<R, JsValue>) -> Re
     })
 }
 
-fn with_table<R>(name: &str, f: impl FnOnce(&Table) -> Result<R, JsValue>) -> Result<R, JsValue> {
+pub(crate) fn with_table<R>(
+    name: &str,
+    f: impl FnOnce(&Table) -> Result<R, JsValue>,
+) -> Result<R, JsValue> {
     with_entry(name, |e| f(&e.table))
 }
 
