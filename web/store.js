@@ -22,6 +22,10 @@ const initial = {
   error: null,
   /** The last trained forecast (use case 1.1): {report, params} or null. */
   forecast: null,
+  /** The missingness summary of the file to impute (use case 2.1): {name, summary} or null. */
+  imputeSummary: null,
+  /** The last imputation run (use case 2.1): {report, params} or null. */
+  impute: null,
   /** A short status line ("Cancelled…"), or null. */
   notice: null,
 };
