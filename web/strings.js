@@ -127,6 +127,10 @@ const en = {
   "impute.empri": "Ridge prior (empri)",
   "impute.empriHint":
     "The ridge prior, in pseudo-rows, steadies wide or collinear selections; 0 is Amelia's default. About 1% of the rows is a usual value.",
+  "impute.roundIntegers": "Round imputed values of integer and yes/no columns to whole numbers",
+  "impute.boundToObserved": "Keep imputed values within each column's observed range (out-of-range draws are redrawn)",
+  "impute.roundedNote": "Imputed values of integer and yes/no columns were rounded to whole numbers.",
+  "impute.boundedNote": "Imputed values were kept within each column's observed range.",
   "impute.run": "Impute",
   "impute.cancelHint": "Runs in this tab; Cancel stops it and keeps the loaded files.",
   "impute.running": "Imputing",
@@ -409,6 +413,11 @@ const fr = {
   "impute.empri": "A priori ridge (empri)",
   "impute.empriHint":
     "L'a priori ridge, en pseudo-lignes, stabilise les sélections larges ou colinéaires ; 0 est la valeur par défaut d'Amelia. Environ 1 % des lignes est une valeur courante.",
+  "impute.roundIntegers": "Arrondir les valeurs imputées des colonnes entières et oui/non",
+  "impute.boundToObserved":
+    "Garder les valeurs imputées dans l'étendue observée de chaque colonne (les tirages hors bornes sont refaits)",
+  "impute.roundedNote": "Les valeurs imputées des colonnes entières et oui/non ont été arrondies.",
+  "impute.boundedNote": "Les valeurs imputées ont été gardées dans l'étendue observée de chaque colonne.",
   "impute.run": "Imputer",
   "impute.cancelHint": "Tourne dans cet onglet ; Annuler l'arrête et garde les fichiers chargés.",
   "impute.running": "Imputation",

@@ -223,7 +223,9 @@ test("an uploaded numeric CSV is imputed from its correlated columns", async () 
     ["weight", true],
   ]);
   assert.equal((await plan(page)).columns, 4);
+  await page.locator("#impute-boundToObserved").check();
   await run(page);
+  await page.locator("p[data-option='bounds']").waitFor();
   const coverage = Number(await page.locator(".fact[data-fact='coverage'] dd").getAttribute("data-coverage"));
   assert.ok(coverage >= 0.8 && coverage <= 0.97, `overimputation coverage ${coverage}`);
 
@@ -240,6 +242,17 @@ test("an uploaded numeric CSV is imputed from its correlated columns", async () 
     if (before[2] !== "" || before[1] === "") continue;
     filled += 1;
     if (Math.abs(Number(row[2]) - (3 + 0.5 * Number(row[1]))) < 0.9) close += 1;
+  }
+  // Bounded to the observed range, as ticked.
+  for (const [j, name] of one.header.entries()) {
+    if (j === 0) continue;
+    const observed = original.rows
+      .map((r) => r[j])
+      .filter((c) => c !== "")
+      .map(Number);
+    const [lo, hi] = [Math.min(...observed), Math.max(...observed)];
+    const outside = one.rows.filter((r) => Number(r[j]) < lo || Number(r[j]) > hi);
+    assert.deepEqual(outside, [], `${name} outside [${lo}, ${hi}]`);
   }
   assert.ok(filled >= 50, `${filled} heights imputed`);
   assert.ok(close >= 0.95 * filled, `${close} of ${filled} imputed heights within 3 sd of 3 + 0.5 width`);

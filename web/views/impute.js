@@ -12,7 +12,7 @@ import { update } from "../store.js";
 import { t } from "../strings.js";
 
 /** Amelia's defaults; the seed is the page's. */
-const params = { m: 5, seed: 42, empri: 0 };
+const params = { m: 5, seed: 42, empri: 0, roundIntegers: false, boundToObserved: false };
 /** Quiet spell after a change of selection before the plan is asked for. */
 const PLAN_DELAY_MS = 250;
 /** One colour per bootstrap run (the point EM is drawn in ink). */
@@ -359,6 +359,18 @@ function numberField(key, label, { min, max, step }) {
   return h("label", { class: "field", for: `impute-${key}` }, h("span", { class: "field-label" }, label), input);
 }
 
+function optionBox(key, label) {
+  const input = h("input", {
+    type: "checkbox",
+    id: `impute-${key}`,
+    checked: params[key],
+    onChange: () => {
+      params[key] = input.checked;
+    },
+  });
+  return h("label", { class: "pick", for: `impute-${key}` }, input, h("span", {}, label));
+}
+
 function form(s, summary, columns) {
   local.planNode = h("div", { class: "plan", "aria-live": "polite" });
   const busy = s.job !== null;
@@ -377,6 +389,12 @@ function form(s, summary, columns) {
       numberField("empri", t("impute.empri"), { min: 0, step: 1 }),
     ),
     h("p", { class: "muted small" }, t("impute.empriHint")),
+    h(
+      "div",
+      { class: "choices impute-options" },
+      optionBox("roundIntegers", t("impute.roundIntegers")),
+      optionBox("boundToObserved", t("impute.boundToObserved")),
+    ),
     h(
       "div",
       { class: "train-row" },
@@ -427,6 +445,8 @@ function resultFacts(r) {
         h("div", { class: "fact", "data-fact": key }, h("dt", {}, label), h("dd", attrs, text)),
       ),
     ),
+    r.round_integers ? h("p", { class: "muted small", "data-option": "round" }, t("impute.roundedNote")) : null,
+    r.bound_to_observed ? h("p", { class: "muted small", "data-option": "bounds" }, t("impute.boundedNote")) : null,
     r.notes.length > 0
       ? h(
           "ul",

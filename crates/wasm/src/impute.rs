@@ -84,6 +84,14 @@ impl PageParams {
         if let Some(budget) = number("budgetBytes")? {
             params.memory_budget = budget as u64;
         }
+        let flag = |key: &str| -> Result<bool, JsValue> {
+            match get(key) {
+                None => Ok(false),
+                Some(v) => v.as_bool().ok_or_else(|| bad(key, "true or false")),
+            }
+        };
+        params.round_integers = flag("roundIntegers")?;
+        params.bound_to_observed = flag("boundToObserved")?;
         let pattern = get("pattern")
             .and_then(|v| v.as_string())
             .filter(|p| !p.trim().is_empty());
@@ -162,7 +170,7 @@ pub fn impute_summary(table: &str) -> Result<JsValue, JsValue> {
 /// columns left out and why, the rows used and the memory needed; an error (kind `input`) when
 /// the selection is above the memory budget, saying what would fit.
 /// `params_js` is `{table, columns: "all" | [names or station keys], pattern, m, seed, empri,
-/// tolerance, budgetBytes}`.
+/// tolerance, budgetBytes, roundIntegers, boundToObserved}`.
 #[wasm_bindgen]
 pub fn impute_plan(params_js: JsValue) -> Result<JsValue, JsValue> {
     let page = PageParams::read(&params_js)?;

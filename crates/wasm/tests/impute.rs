@@ -191,7 +191,8 @@ fn bosch_station_l3_s29_recovers_the_planted_gaussian_and_covers_its_intervals()
 
 #[wasm_bindgen_test]
 fn a_plain_numeric_csv_is_imputed_column_by_column() {
-    // y = 2 x + small noise, with holes in y: the imputed y follow x.
+    // y = 2 x + small noise, with holes in y: the imputed y follow x. z is uniform on [5, 6]
+    // with holes: a normal model draws some of them outside, unless bounded.
     let mut csv = String::from("x,y,z\n");
     let mut state = 12345u64;
     let mut unit = || {
@@ -209,7 +210,12 @@ fn a_plain_numeric_csv_is_imputed_column_by_column() {
         } else {
             format!("{y:.4}")
         };
-        csv.push_str(&format!("{x:.4},{y},{z:.4}\n"));
+        let z = if i % 3 == 1 {
+            String::new()
+        } else {
+            format!("{z:.4}")
+        };
+        csv.push_str(&format!("{x:.4},{y},{z}\n"));
     }
     let name = "plain.csv";
     load(name, csv.as_bytes());
@@ -219,7 +225,7 @@ fn a_plain_numeric_csv_is_imputed_column_by_column() {
     assert_eq!(summary["columns"], json!(3));
     let params = json!({"table": name, "columns": "all", "m": 3, "seed": 1});
     let report = value(impute_run(js(&params), &js_sys::Function::new_no_args("")).unwrap());
-    assert_eq!(report["missing_cells"], json!(80));
+    assert_eq!(report["missing_cells"], json!(80 + 133));
     let data = String::from_utf8(impute_dataset_csv(3).unwrap()).unwrap();
     let (header, rows) = rows_by_id(&data);
     assert_eq!(header, ["row", "x", "y", "z"]);
@@ -233,6 +239,22 @@ fn a_plain_numeric_csv_is_imputed_column_by_column() {
             i + 1
         );
     }
+    // z's observed range is [5, 6]: bounded draws stay inside it, free ones do not all.
+    let z_outside = |csv: &str| {
+        let (_, rows) = rows_by_id(csv);
+        (0..400)
+            .filter(|i| i % 3 == 1)
+            .map(|i| rows[&(i + 1).to_string()][3].parse::<f64>().unwrap())
+            .filter(|z| !(5.0..=6.0).contains(z))
+            .count()
+    };
+    assert!(z_outside(&data) > 0);
+    let bounded = json!({"table": name, "m": 3, "seed": 1, "boundToObserved": true});
+    impute_run(js(&bounded), &js_sys::Function::new_no_args("")).unwrap();
+    let data = String::from_utf8(impute_dataset_csv(3).unwrap()).unwrap();
+    assert_eq!(z_outside(&data), 0);
+    let flag = value(impute_plan(js(&json!({"table": name, "roundIntegers": "yes"}))).unwrap_err());
+    assert_eq!(flag["kind"], json!("params"));
     // No Bosch file loaded and none named: a clear error, not a crash.
     let missing = value(impute_plan(js(&json!({}))).unwrap_err());
     assert_eq!(missing["kind"], json!("noTable"));
