@@ -99,8 +99,9 @@ const en = {
     "One bar per station, its height the share of its cells that are empty; point at a bar for the figures. A station that only some parts pass is mostly empty: those holes follow the parts' routes, they are not random.",
   "impute.stationTitle": "{name}: {share} missing, {columns} columns, passed by {rows} parts",
   "impute.patterns": "Dominant patterns",
-  "impute.patternsHint":
-    "The most frequent sets of observed stations (or columns) per row: the product families' routes.",
+  "impute.patternsHint.station":
+    "The most frequent sets of stations a part passed (a station counts as passed when any of its columns is observed): the product families' routes.",
+  "impute.patternsHint.column": "The most frequent sets of observed columns per row.",
   "impute.col.rows": "Rows",
   "impute.col.share": "Share",
   "impute.col.count.station": "Stations",
@@ -384,8 +385,9 @@ const fr = {
     "Une barre par station, de la hauteur de la part de ses cellules vides ; survolez une barre pour les chiffres. Une station que seules certaines pièces traversent est surtout vide : ces trous suivent le parcours des pièces, ils ne sont pas aléatoires.",
   "impute.stationTitle": "{name} : {share} manquant, {columns} colonnes, traversée par {rows} pièces",
   "impute.patterns": "Motifs dominants",
-  "impute.patternsHint":
-    "Les ensembles de stations (ou de colonnes) observées les plus fréquents par ligne : les parcours des familles de produits.",
+  "impute.patternsHint.station":
+    "Les ensembles de stations traversées les plus fréquents (une station compte comme traversée dès qu'une de ses colonnes est observée) : les parcours des familles de produits.",
+  "impute.patternsHint.column": "Les ensembles de colonnes observées les plus fréquents par ligne.",
   "impute.col.rows": "Lignes",
   "impute.col.share": "Part",
   "impute.col.count.station": "Stations",

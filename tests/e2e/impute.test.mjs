@@ -258,6 +258,12 @@ test("an uploaded numeric CSV is imputed from its correlated columns", async () 
   assert.ok(close >= 0.95 * filled, `${close} of ${filled} imputed heights within 3 sd of 3 + 0.5 width`);
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(ARTIFACTS, "impute_generic.png"), fullPage: true });
+  // Every string of the view exists in both languages (a missing one would show its key).
+  assert.ok(!(await page.locator("main").textContent()).includes("impute."));
+  await page.locator("button.lang-button[lang='fr']").click();
+  await page.locator("main h1", { hasText: "Combler les trous" }).waitFor();
+  await page.locator("table.impute-pooled th", { hasText: "Moyenne combinée" }).waitFor();
+  assert.ok(!(await page.locator("main").textContent()).includes("impute."));
   assert.deepEqual(page.errors, []);
 });
 

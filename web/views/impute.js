@@ -196,7 +196,7 @@ function missingness(summary) {
   }
   parts.push(
     h("h3", {}, t("impute.patterns")),
-    h("p", { class: "muted small" }, t("impute.patternsHint")),
+    h("p", { class: "muted small" }, t(`impute.patternsHint.${summary.pattern_unit}`)),
     patterns(summary),
   );
   return h("section", { class: "panel impute-missing" }, parts);
