@@ -102,6 +102,9 @@ const en = {
   "impute.patternsHint.station":
     "The most frequent sets of stations a part passed (a station counts as passed when any of its columns is observed): the product families' routes.",
   "impute.patternsHint.column": "The most frequent sets of observed columns per row.",
+  "impute.mapLabel": "Map of the {patterns} dominant patterns: observed cells filled",
+  "impute.mapCaption":
+    "Each band is a pattern, as tall as its share of the rows; a filled cell is a station (or column) observed, coloured by line. The hatched band holds the rarer patterns ({rest} of the rows).",
   "impute.col.rows": "Rows",
   "impute.col.share": "Share",
   "impute.col.count.station": "Stations",
@@ -388,6 +391,9 @@ const fr = {
   "impute.patternsHint.station":
     "Les ensembles de stations traversées les plus fréquents (une station compte comme traversée dès qu'une de ses colonnes est observée) : les parcours des familles de produits.",
   "impute.patternsHint.column": "Les ensembles de colonnes observées les plus fréquents par ligne.",
+  "impute.mapLabel": "Carte des {patterns} motifs dominants : cellules observées remplies",
+  "impute.mapCaption":
+    "Chaque bande est un motif, de la hauteur de sa part des lignes ; une cellule remplie est une station (ou colonne) observée, colorée par ligne de production. La bande hachurée regroupe les motifs plus rares ({rest} des lignes).",
   "impute.col.rows": "Lignes",
   "impute.col.share": "Part",
   "impute.col.count.station": "Stations",

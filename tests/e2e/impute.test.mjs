@@ -112,6 +112,7 @@ test("the Bosch sample: holes by line and station, one station imputed and check
   // routes are mostly empty.
   assert.ok(Math.abs(stations.L3_S29 - 0.05) < 0.01, `L3_S29 missing ${stations.L3_S29}`);
   assert.ok(stations.L0_S0 > 0.5, `L0_S0 missing ${stations.L0_S0}`);
+  assert.ok((await painted(page.locator("canvas.pattern-map"))) > 5000);
   const patternRows = page.locator("table.patterns tbody tr");
   assert.ok((await patternRows.count()) >= 4);
   assert.match(await patternRows.first().textContent(), /L0_S0 .*L3_S29/);

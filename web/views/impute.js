@@ -197,6 +197,7 @@ function missingness(summary) {
   parts.push(
     h("h3", {}, t("impute.patterns")),
     h("p", { class: "muted small" }, t(`impute.patternsHint.${summary.pattern_unit}`)),
+    patternMap(summary),
     patterns(summary),
   );
   return h("section", { class: "panel impute-missing" }, parts);
@@ -229,6 +230,79 @@ function stationBars(summary) {
       );
     }),
   );
+}
+
+/**
+ * The missingness map of the dominant patterns: one band per pattern (its height its share of
+ * the rows), one column per station (or column); a filled cell is observed. The remaining rows,
+ * in rarer patterns, form the hatched band at the bottom.
+ */
+function patternMap(summary) {
+  const units = summary.stations.length > 0 ? summary.stations.map((g) => g.name) : patternColumns(summary);
+  const lineOf = new Map(summary.stations.map((g) => [g.name, g.line]));
+  const bands = summary.top_patterns;
+  const rest = Math.max(0, 1 - bands.reduce((sum, p) => sum + p.share, 0));
+  const canvas = h("canvas", {
+    class: "pattern-map",
+    role: "img",
+    "aria-label": t("impute.mapLabel", { patterns: bands.length }),
+    "data-bands": String(bands.length),
+  });
+  queueMicrotask(() => {
+    if (!canvas.isConnected) return;
+    const ratio = window.devicePixelRatio || 1;
+    const width = Math.min(canvas.parentElement.clientWidth || 900, 1100);
+    const height = 220;
+    const labelWidth = 48;
+    canvas.width = Math.round(width * ratio);
+    canvas.height = Math.round(height * ratio);
+    canvas.style.width = `${width}px`;
+    canvas.style.height = `${height}px`;
+    const ctx = canvas.getContext("2d");
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    const cell = (width - labelWidth) / Math.max(units.length, 1);
+    const colours = ["#1f5f8b", "#c07a00", "#2e7d4f", "#8b3a62"];
+    ctx.font = "11px system-ui, sans-serif";
+    ctx.textAlign = "right";
+    let y = 0;
+    for (const band of bands) {
+      const bandHeight = Math.max(3, band.share * height);
+      const visited = new Set(band.visited);
+      units.forEach((unit, i) => {
+        ctx.fillStyle = visited.has(unit) ? colours[(lineOf.get(unit) ?? 0) % 4] : "#eef1f5";
+        ctx.fillRect(labelWidth + i * cell, y, Math.max(cell - 1, 1), bandHeight - 1);
+      });
+      if (bandHeight >= 12) {
+        ctx.fillStyle = "#5b6573";
+        ctx.fillText(fmt.percent(band.share), labelWidth - 6, y + bandHeight / 2 + 4);
+      }
+      y += bandHeight;
+    }
+    if (rest > 0 && y < height) {
+      ctx.fillStyle = "#f5f7fa";
+      ctx.fillRect(labelWidth, y, width - labelWidth, height - y);
+      ctx.strokeStyle = "#c9d1da";
+      for (let x = labelWidth - (height - y); x < width; x += 8) {
+        ctx.beginPath();
+        ctx.moveTo(Math.max(x, labelWidth), y + Math.max(0, labelWidth - x));
+        ctx.lineTo(Math.min(x + (height - y), width), Math.min(height, y + (width - x)));
+        ctx.stroke();
+      }
+    }
+  });
+  return h(
+    "figure",
+    { class: "pattern-figure" },
+    canvas,
+    h("figcaption", { class: "muted small" }, t("impute.mapCaption", { rest: fmt.percent(rest) })),
+  );
+}
+
+/** The columns of a file without stations, in the order the patterns first name them. */
+function patternColumns(summary) {
+  const seen = new Set();
+  for (const p of summary.top_patterns) for (const c of p.visited) seen.add(c);
+  return [...seen];
 }
 
 function patterns(summary) {
