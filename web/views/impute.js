@@ -968,6 +968,7 @@ export const imputeView = {
     }
     replace(container, ...children);
     drawPlan();
-    if (!local.plan && !local.planError) schedulePlan();
+    // Asked again on every full render: the file may have been reloaded since the last plan.
+    schedulePlan();
   },
 };
