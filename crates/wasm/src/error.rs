@@ -92,3 +92,15 @@ pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
         .serialize(&serializer)
         .map_err(|e| JsError::other("internal", e.to_string()).to_js())
 }
+
+/// A use case's error as the thrown JS value: file errors keep their position; `cancelled`,
+/// `input` (what the user asked cannot be done) and `model` (the fit failed) are kinds.
+pub(crate) fn use_case_error(e: usecases::UseCaseError) -> JsValue {
+    use usecases::UseCaseError as E;
+    match e {
+        E::Csv(e) => csv_to_js(e),
+        E::Cancelled => JsError::other("cancelled", "cancelled").to_js(),
+        E::Input(_) => JsError::other("input", e.to_string()).to_js(),
+        E::Model(_) => JsError::other("model", e.to_string()).to_js(),
+    }
+}

@@ -2,13 +2,12 @@
 //! finished [`Forecast`] so that the chart, the store picker and the downloads can ask for more
 //! without training again.
 
-use crate::error::{csv_to_js, to_js, JsError};
+use crate::error::{to_js, use_case_error, JsError};
 use crate::tables::with_known_table;
 use serde::Serialize;
 use std::cell::RefCell;
 use tabular::dataset::KnownFile;
 use usecases::forecast::{self, features::FeatureSet, Forecast, ForecastInputs, ForecastParams};
-use usecases::UseCaseError;
 use wasm_bindgen::prelude::*;
 
 thread_local! {
@@ -115,15 +114,6 @@ struct PageProgress {
     trees: usize,
     n_trees: usize,
     valid_loss: Option<f64>,
-}
-
-fn use_case_error(e: UseCaseError) -> JsValue {
-    match e {
-        UseCaseError::Csv(e) => csv_to_js(e),
-        UseCaseError::Cancelled => JsError::other("cancelled", "cancelled").to_js(),
-        UseCaseError::Input(_) => JsError::other("input", e.to_string()).to_js(),
-        UseCaseError::Model(_) => JsError::other("model", e.to_string()).to_js(),
-    }
 }
 
 /// Trains the forecast on the loaded `train.csv` (required), `store.csv` and `test.csv` (when

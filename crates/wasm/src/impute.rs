@@ -2,14 +2,13 @@
 //! or any numeric CSV. The missingness summary and the plan come first (cheap, no imputation),
 //! then the run, whose [`Imputed`] datasets are kept so that the M downloads need no second run.
 
-use crate::error::{to_js, JsError};
+use crate::error::{to_js, use_case_error, JsError};
 use crate::tables::{with_known_table, with_table};
 use serde::Serialize;
 use std::cell::RefCell;
 use tabular::dataset::KnownFile;
 use tabular::Table;
 use usecases::impute::{self, ColumnSelection, ImputeParams, Imputed, Progress, Stage};
-use usecases::UseCaseError;
 use wasm_bindgen::prelude::*;
 
 /// Largest estimated memory of a run in the page: the tab also holds the loaded files, and wasm32
@@ -123,15 +122,6 @@ impl PageParams {
             .check()
             .map_err(|e| JsError::other("params", e.to_string()).to_js())?;
         Ok(PageParams { table, params })
-    }
-}
-
-fn use_case_error(e: UseCaseError) -> JsValue {
-    match e {
-        UseCaseError::Csv(e) => crate::error::csv_to_js(e),
-        UseCaseError::Cancelled => JsError::other("cancelled", "cancelled").to_js(),
-        UseCaseError::Input(_) => JsError::other("input", e.to_string()).to_js(),
-        UseCaseError::Model(_) => JsError::other("model", e.to_string()).to_js(),
     }
 }
 
