@@ -238,3 +238,45 @@ export async function downloadClusters() {
   if (!result) return;
   save(result.bytes, result.name, "text/csv");
 }
+
+/**
+ * The missingness summary of loaded file `name` (use case 2.1), kept in the store. Reading a
+ * large file's holes takes a moment: it runs with the job bar (and its cancel).
+ */
+export async function loadImputeSummary(name) {
+  const summary = await withProgress(
+    t("impute.summarising", { file: name }),
+    () => startJob("imputeSummary", { name }),
+    "error.imputeTitle",
+  );
+  if (summary) update({ imputeSummary: { name, summary } });
+}
+
+/** What a run with `params` would impute, or a JobError saying why it cannot (memory, columns). */
+export function imputePlan(params) {
+  return startJob("imputePlan", { params }).promise;
+}
+
+/** Imputes with `params` (use case 2.1) and keeps the report in the store. */
+export async function runImpute(params) {
+  stopQueue = false;
+  update({ impute: null });
+  const report = await withProgress(
+    t("impute.running"),
+    (onProgress) => startJob("impute", { params }, { onProgress }),
+    "error.imputeTitle",
+  );
+  if (report) update({ impute: { report, params } });
+  else if (state().notice === t("job.cancelled")) update({ notice: t("impute.cancelled") });
+}
+
+/** Saves imputed dataset `k` (1-based), or the long CSV of all M when `k` is 0. */
+export async function downloadImputed(k) {
+  const result = await withProgress(
+    t("impute.preparing"),
+    () => startJob("imputeDownload", { k }),
+    "error.downloadTitle",
+  );
+  if (!result) return;
+  save(result.bytes, result.name, "text/csv");
+}

@@ -11,6 +11,7 @@ import { state, subscribe, update } from "./store.js";
 import { LANGUAGES, setLanguage, t } from "./strings.js";
 import { clustersView } from "./views/clusters.js";
 import { forecastView } from "./views/forecast.js";
+import { imputeView } from "./views/impute.js";
 import { profileView } from "./views/profile.js";
 import { startView } from "./views/start.js";
 
@@ -18,6 +19,7 @@ registerView(startView);
 registerView(profileView);
 registerView(forecastView);
 registerView(clustersView);
+registerView(imputeView);
 
 const LANG_KEY = "vitrine.lang";
 
@@ -74,8 +76,20 @@ function jobLabel(job) {
   if (p.phase === "generate") return t("job.generating", { file: p.file });
   if (p.phase === "profile") return t("job.profiling", { file: p.file });
   if (p.phase === "cluster") return t(`clusters.stage.${p.stage}`);
+  if (p.phase === "impute") return imputeLabel(p);
   if (p.phase === "train") return t(p.model === "comparison" ? "forecast.trainingSeed" : "forecast.trainingMain");
   return t("job.reading", { file: p.file });
+}
+
+/** What an imputation run is doing: the EM on the data, bootstrap k of M, or the diagnostics. */
+function imputeLabel(p) {
+  if (p.stage === "em") return t("impute.stage.em", { iteration: fmt.int(p.iteration) });
+  if (p.stage === "diagnostics") return t("impute.stage.diagnostics");
+  return t(p.stage === "draw" ? "impute.stage.draw" : "impute.stage.bootstrap", {
+    run: fmt.int(p.run),
+    runs: fmt.int(p.runs),
+    iteration: fmt.int(p.iteration),
+  });
 }
 
 function renderJob(s) {
@@ -89,11 +103,15 @@ function renderJob(s) {
   let share = p?.total > 0 && p.phase === "read" ? p.bytes / p.total : null;
   if (p?.phase === "train" && p.nTrees > 0) share = p.trees / p.nTrees;
   if (p?.phase === "cluster") share = (p.step - 1 + (p.share ?? 0)) / p.stages;
+  if (p?.phase === "impute") share = p.fraction;
   const bar = h("progress", { max: "1", class: "bar", "aria-label": jobLabel(job) });
   if (share !== null) bar.value = share;
   const figures = [];
   if (p?.phase === "cluster") figures.push(t("clusters.step", { step: p.step, stages: p.stages }));
   if (p?.phase === "train") figures.push(t("forecast.trees", { done: fmt.int(p.trees), total: fmt.int(p.nTrees) }));
+  if (p?.phase === "impute" && p.stage !== "diagnostics" && p.stage !== "draw") {
+    figures.push(t("impute.moving", { changed: fmt.int(p.changed), change: fmt.num(p.maxChange, 3) }));
+  }
   if (p?.rows > 0) figures.push(t("job.rows", { rows: fmt.int(p.rows) }));
   if (p?.rowsPerSec > 0 && p.phase === "read") figures.push(t("job.rate", { rate: fmt.int(p.rowsPerSec) }));
   if (p?.total > 0) figures.push(t("job.bytes", { done: fmt.bytes(p.bytes), total: fmt.bytes(p.total) }));

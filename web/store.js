@@ -24,6 +24,10 @@ const initial = {
   forecast: null,
   /** The last clustering (use case 1.2): {result, params, cut} (cut: the k shown) or null. */
   clusters: null,
+  /** The missingness summary of the file to impute (use case 2.1): {name, summary} or null. */
+  imputeSummary: null,
+  /** The last imputation run (use case 2.1): {report, params} or null. */
+  impute: null,
   /** A short status line ("Cancelled…"), or null. */
   notice: null,
 };

@@ -2,10 +2,13 @@
 // on the same CSVs in the same run: n x 20 multivariate normal tables with 20% of cells missing at
 // random, and the Bosch station L3_S29 of a generated sample. Reports both times (excluding CSV
 // reading on both sides), their ratio, EM iterations, and the largest relative difference
-// between the two EM mean estimates (both converged to tolerance 1e-8 for that comparison).
+// between the two EM mean estimates (both converged to tolerance 1e-8 for that comparison). The
+// same CSVs are then uploaded into the page in headless Chromium and imputed there with the same
+// M and seed: the worker-measured seconds of the wasm run are reported beside native and Amelia.
 import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { dataDir, machine, ratio, runJson, sample, sharedBench, vitrine, writeSection } from "./lib.mjs";
+import { measurePageImpute } from "./page.mjs";
 
 const M = 5;
 const P = 20;
@@ -77,7 +80,7 @@ function meanDiff(ours, theirs) {
   return worst;
 }
 
-function compare(bin, label, csv, args) {
+async function compare(bin, label, csv, args) {
   console.log(`${label}: vitrine`);
   const ours = runJson(bin, ["impute", "--input", csv, "--m", String(M), "--seed", "1", ...args]);
   const tight = runJson(bin, ["impute", "--input", csv, "--m", "1", "--tolerance", "1e-8", ...args]);
@@ -85,7 +88,16 @@ function compare(bin, label, csv, args) {
   const amelia = runJson("Rscript", [path.join(sharedBench, "peer_amelia.R"), csv, String(M), "1"]);
   const names = tight.columns.join(",");
   if (names !== amelia.columns.join(",")) throw new Error(`${label}: column order differs`);
+  console.log(`${label}: the page (wasm in headless Chromium)`);
+  const page = await measurePageImpute(csv, { m: M, seed: 1 });
+  if (page.columns !== ours.columns.length || page.rows !== ours.rows_used) {
+    throw new Error(
+      `${label}: the page imputed ${page.columns} x ${page.rows}, the CLI ${ours.columns.length} x ${ours.rows_used}`,
+    );
+  }
   const row = {
+    page: page.seconds,
+    pageCoverage: page.coverage,
     label,
     rows: ours.rows_used,
     cols: ours.columns.length,
@@ -104,24 +116,26 @@ export async function run() {
   const bin = vitrine();
   const rows = [];
   for (const n of [10_000, 100_000]) {
-    rows.push(compare(bin, `normal ${n} x ${P}, 20% missing`, await table(n), []));
+    rows.push(await compare(bin, `normal ${n} x ${P}, 20% missing`, await table(n), []));
   }
   const bosch = path.join(sample("bosch", 0.05), "train_numeric.csv");
   const s29 = station(bosch, "L3_S29");
-  rows.push(compare(bin, "Bosch L3_S29 (sample 0.05)", s29, []));
+  rows.push(await compare(bin, "Bosch L3_S29 (sample 0.05)", s29, []));
 
   const lines = [
-    "## Multiple imputation (use case 2.1): `vitrine impute` vs R Amelia, M = 5",
+    "## Multiple imputation (use case 2.1): `vitrine impute` and the page vs R Amelia, M = 5",
     "",
-    `Command: \`npm run bench impute\` — ${machine()}. Times exclude reading the CSV on both sides;`,
+    `Command: \`npm run bench impute\` — ${machine()}. Times exclude reading the CSV on all sides;`,
     "ours include the diagnostics (histograms, overimputation on 500 rows, Rubin pooling), serial",
-    "(one thread), like Amelia. EM means are compared at tolerance 1e-8 on both sides.",
+    '(one thread), like Amelia. EM means are compared at tolerance 1e-8 on both sides. "wasm" is',
+    "the page itself: the CSV uploaded in headless Chromium, imputed in its worker with the same M",
+    "and seed, timed by the worker (the figure the view shows).",
     "",
-    "| data | rows | cols | vitrine s | Amelia s | ratio (ours/Amelia) | bootstrap EM iterations (ours; Amelia) | max rel. diff EM mean | overimputation coverage (90%) |",
-    "|---|---|---|---|---|---|---|---|---|",
+    "| data | rows | cols | native s | wasm (page) s | Amelia s | native/Amelia | wasm/Amelia | wasm/native | bootstrap EM iterations (ours; Amelia) | max rel. diff EM mean | overimputation coverage (90%, native; page) |",
+    "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ...rows.map(
       (r) =>
-        `| ${r.label} | ${r.rows} | ${r.cols} | ${r.ours.toFixed(2)} | ${r.theirs.toFixed(2)} | ${ratio(r.ours, r.theirs)} | ${r.oursIter}; ${r.theirIter} | ${r.diff.toExponential(1)} | ${r.coverage.toFixed(3)} |`,
+        `| ${r.label} | ${r.rows} | ${r.cols} | ${r.ours.toFixed(2)} | ${r.page.toFixed(2)} | ${r.theirs.toFixed(2)} | ${ratio(r.ours, r.theirs)} | ${ratio(r.page, r.theirs)} | ${ratio(r.page, r.ours)} | ${r.oursIter}; ${r.theirIter} | ${r.diff.toExponential(1)} | ${r.coverage.toFixed(3)}; ${r.pageCoverage.toFixed(3)} |`,
     ),
   ];
   writeSection("impute", lines.join("\n"));

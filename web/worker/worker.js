@@ -216,6 +216,34 @@ async function cluster(id, params) {
   return result;
 }
 
+/**
+ * Imputes (use case 2.1) with `params`. Like the forecast, one synchronous wasm call: a cancel
+ * replaces this worker (jobs.js) and the loaded files are read again. Progress comes from the
+ * per-EM-iteration callback, at most every PROGRESS_MS, and at every drawn dataset.
+ */
+async function impute(id, params) {
+  await checkpoint(id);
+  const started = performance.now();
+  let last = -Infinity;
+  const report = engine.impute_run(params, (p) => {
+    const now = performance.now();
+    if (now - last >= PROGRESS_MS || p.stage === "draw") {
+      last = now;
+      post({ type: "progress", id, progress: { ...p, phase: "impute" } });
+    }
+    return true;
+  });
+  // The wasm build has no clock: the run is timed here, as the user waited for it.
+  report.seconds = (performance.now() - started) / 1000;
+  return report;
+}
+
+/** One imputed dataset `k` (1-based) as CSV bytes, or all of them as one long CSV when k is 0. */
+function imputeDownload(k) {
+  if (k > 0) return { bytes: engine.impute_dataset_csv(k), name: `imputed_${k}.csv` };
+  return { bytes: engine.impute_long_csv(), name: "imputed_long.csv" };
+}
+
 const jobs = {
   async ingest(id, { file }) {
     const profile = await ingest(id, file);
@@ -259,6 +287,18 @@ const jobs = {
   },
   clusterDownload() {
     return { bytes: engine.cluster_assignments_csv(), name: "clusters.csv" };
+  },
+  imputeSummary(_id, { name }) {
+    return engine.impute_summary(name);
+  },
+  imputePlan(_id, { params }) {
+    return engine.impute_plan(params);
+  },
+  impute(id, { params }) {
+    return impute(id, params);
+  },
+  imputeDownload(_id, { k }) {
+    return imputeDownload(k);
   },
   /** Proves in tests that a Rust panic becomes an error and a fresh worker. */
   panic(_id, { message }) {

@@ -1,5 +1,5 @@
 //! `vitrine impute --input F [--m M] [--columns REGEX | --names A,B] [--seed S] [--empri X]
-//! [--tolerance T] [--budget-gb G] [--out DIR] [--long] [--summary]`: multiple imputation by
+//! [--tolerance T] [--budget-gb G] [--round] [--bounds-observed] [--out DIR] [--long] [--summary]`: multiple imputation by
 //! bootstrap EM (use case 2.1). Prints the report as JSON; with `--out`, writes the M completed
 //! datasets there (`imputed_1.csv`.. or one `imputed_long.csv` with `--long`). `--summary` prints
 //! the missingness summary (by line, station and visit pattern) instead of imputing.
@@ -14,7 +14,8 @@ use usecases::impute::{self, ColumnSelection, ImputeParams, Progress, Stage};
 use crate::input::read_table;
 
 const USAGE: &str = "usage: vitrine impute --input FILE [--m M] [--columns REGEX | --names A,B] \
-[--seed S] [--empri X] [--tolerance T] [--budget-gb G] [--out DIR] [--long] [--summary]";
+[--seed S] [--empri X] [--tolerance T] [--budget-gb G] [--round] [--bounds-observed] [--out DIR] \
+[--long] [--summary]";
 
 struct Args {
     input: PathBuf,
@@ -64,6 +65,8 @@ fn parse(mut parser: lexopt::Parser) -> Result<Option<Args>, String> {
             }
             Long("out") => out = Some(PathBuf::from(parser.value().map_err(|e| e.to_string())?)),
             Long("long") => long = true,
+            Long("round") => params.round_integers = true,
+            Long("bounds-observed") => params.bound_to_observed = true,
             Long("summary") => summary = true,
             Long("help") | Short('h') => {
                 println!("{USAGE}");

@@ -217,3 +217,93 @@ fn long_output_stacks_the_datasets_and_defuses_formula_ids() {
         assert_eq!(back.column(c).unwrap().missing, 0);
     }
 }
+
+/// A float column `x`, a count `k` = round(5 + 2x + noise) and a skewed non-negative `w` (a
+/// squared normal, which a normal model draws below 0), with holes in each (never all in a row).
+fn counts(n: usize) -> Table {
+    let mut rng = ChaCha8Rng::seed_from_u64(11);
+    let mut csv = String::from("x,k,w\n");
+    for i in 0..n {
+        let x: f64 = rng.sample(StandardNormal);
+        let e: f64 = rng.sample(StandardNormal);
+        let k = (5.0 + 2.0 * x + 0.7 * e).round().max(0.0);
+        let f: f64 = rng.sample(StandardNormal);
+        let w = if i % 4 == 1 {
+            String::new()
+        } else {
+            format!("{:.4}", f * f)
+        };
+        let x = if i % 10 == 3 {
+            String::new()
+        } else {
+            format!("{x:.4}")
+        };
+        let k = if i % 5 == 0 {
+            String::new()
+        } else {
+            format!("{k}")
+        };
+        csv.push_str(&format!("{x},{k},{w}\n"));
+    }
+    read_bytes("counts.csv", csv.as_bytes(), ReadOptions::default()).unwrap()
+}
+
+/// The imputed cells of column `j` in dataset `k`, and the column's observed range.
+fn imputed_cells(table: &Table, imputed: &impute::Imputed, j: usize) -> (Vec<f64>, f64, f64) {
+    let column = &table.columns[j];
+    let observed: Vec<f64> = (0..table.n_rows).filter_map(|r| column.f64_at(r)).collect();
+    let lo = observed.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = observed.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let data = imputed.completed(0).unwrap();
+    let cells = (0..table.n_rows)
+        .filter(|&r| column.f64_at(r).is_none())
+        .map(|r| data[[r, j]])
+        .collect();
+    (cells, lo, hi)
+}
+
+#[test]
+fn integer_columns_are_rounded_and_draws_kept_in_the_observed_range_when_asked() {
+    let table = counts(400);
+    let plain = ImputeParams {
+        m: 2,
+        ..ImputeParams::default()
+    };
+    let run = |params: &ImputeParams| impute::run(&table, params, &mut |_| true).unwrap();
+    let free = run(&plain);
+    assert!(!free.report.round_integers && !free.report.bound_to_observed);
+    let (k_free, _, _) = imputed_cells(&table, &free, 1);
+    assert_eq!(k_free.len(), 80);
+    assert!(k_free.iter().any(|v| v.fract() != 0.0));
+
+    let rounded = run(&ImputeParams {
+        round_integers: true,
+        ..plain.clone()
+    });
+    assert!(rounded.report.round_integers);
+    let (k_rounded, _, _) = imputed_cells(&table, &rounded, 1);
+    assert!(k_rounded.iter().all(|v| v.fract() == 0.0), "{k_rounded:?}");
+    // Rounding changes each draw by at most a half; the float column is left alone.
+    for (a, b) in k_free.iter().zip(&k_rounded) {
+        assert!((a - b).abs() <= 0.5, "{a} rounded to {b}");
+    }
+    let (x_rounded, _, _) = imputed_cells(&table, &rounded, 0);
+    assert!(x_rounded.iter().any(|v| v.fract() != 0.0));
+
+    // Without bounds some draws leave the observed range (the tails of a normal); with them none.
+    let outside = |imputed: &impute::Imputed| {
+        (0..3)
+            .map(|j| {
+                let (cells, lo, hi) = imputed_cells(&table, imputed, j);
+                cells.iter().filter(|v| !(lo..=hi).contains(*v)).count()
+            })
+            .sum::<usize>()
+    };
+    let bounded = run(&ImputeParams {
+        bound_to_observed: true,
+        ..plain.clone()
+    });
+    assert!(bounded.report.bound_to_observed);
+    assert!(outside(&free) > 10, "{} draws outside", outside(&free));
+    assert_eq!(outside(&bounded), 0);
+}

@@ -74,21 +74,22 @@ pub(crate) fn csv_to_js(e: tabular::CsvError) -> JsValue {
     JsError::from(&e).to_js()
 }
 
-/// Converts a pipeline's error into the thrown JS value; a cancel is `{kind: "cancelled"}`.
-pub(crate) fn use_case_error(e: usecases::UseCaseError) -> JsValue {
-    use usecases::UseCaseError;
-    match e {
-        UseCaseError::Csv(e) => csv_to_js(e),
-        UseCaseError::Cancelled => JsError::other("cancelled", "cancelled").to_js(),
-        UseCaseError::Input(_) => JsError::other("input", e.to_string()).to_js(),
-        UseCaseError::Model(_) => JsError::other("model", e.to_string()).to_js(),
-    }
-}
-
 /// Serialises a result for JS, as plain objects (maps become objects, not `Map`s).
 pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
     let serializer = serde_wasm_bindgen::Serializer::json_compatible();
     value
         .serialize(&serializer)
         .map_err(|e| JsError::other("internal", e.to_string()).to_js())
+}
+
+/// A use case's error as the thrown JS value: file errors keep their position; `cancelled`,
+/// `input` (what the user asked cannot be done) and `model` (the fit failed) are kinds.
+pub(crate) fn use_case_error(e: usecases::UseCaseError) -> JsValue {
+    use usecases::UseCaseError as E;
+    match e {
+        E::Csv(e) => csv_to_js(e),
+        E::Cancelled => JsError::other("cancelled", "cancelled").to_js(),
+        E::Input(_) => JsError::other("input", e.to_string()).to_js(),
+        E::Model(_) => JsError::other("model", e.to_string()).to_js(),
+    }
 }

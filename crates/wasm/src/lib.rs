@@ -12,6 +12,7 @@
 mod clusters;
 mod error;
 mod forecast;
+mod impute;
 mod ingest;
 mod samples;
 mod tables;
@@ -21,6 +22,10 @@ pub use error::JsError;
 pub use forecast::{
     forecast_model_json, forecast_predictions_csv, forecast_run, forecast_store_series,
     forecast_test_csv,
+};
+pub use impute::{
+    impute_dataset_csv, impute_long_csv, impute_plan, impute_run, impute_summary,
+    PAGE_MEMORY_BUDGET,
 };
 pub use ingest::{Ingest, MAX_FILE_BYTES};
 pub use samples::{generate_sample, sample_datasets, sample_files};

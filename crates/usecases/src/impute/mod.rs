@@ -64,6 +64,12 @@ pub struct ImputeParams {
     pub overimpute_rows: usize,
     /// Points per column kept in the report for the overimputation chart.
     pub overimpute_points: usize,
+    /// Round the imputed values of integer and yes/no columns to whole numbers, as Amelia's
+    /// rounding of ordinal columns does (the EM itself stays continuous).
+    pub round_integers: bool,
+    /// Keep each imputed value within its column's observed range (Amelia's `bounds`, with the
+    /// observed minimum and maximum): a draw outside is redrawn, then clamped.
+    pub bound_to_observed: bool,
 }
 
 impl Default for ImputeParams {
@@ -80,6 +86,8 @@ impl Default for ImputeParams {
             bins: 30,
             overimpute_rows: 500,
             overimpute_points: 200,
+            round_integers: false,
+            bound_to_observed: false,
         }
     }
 }
@@ -205,7 +213,18 @@ pub fn run(
     let columns = plan.columns.clone();
     let err = |e| fit::model_error(e, &columns);
     let prepared = PatternData::new(data.view()).map_err(err)?;
-    let em_params = params.em();
+    let integer: Vec<bool> = plan
+        .indices
+        .iter()
+        .map(|&i| matches!(table.columns[i].kind(), ColumnKind::Int | ColumnKind::Bool))
+        .collect();
+    let mut em_params = params.em();
+    if params.round_integers {
+        em_params.round = integer.clone();
+    }
+    if params.bound_to_observed {
+        em_params.bounds = observed_ranges(&data);
+    }
     let fitted = fit::fit(&prepared, &em_params, &columns, progress)?;
 
     if !progress(Progress {
@@ -311,18 +330,14 @@ pub fn run(
             None => (r as u64 + 1).to_string(),
         })
         .collect();
-    let integer = plan
-        .indices
-        .iter()
-        .map(|&i| matches!(table.columns[i].kind(), ColumnKind::Int | ColumnKind::Bool))
-        .collect();
-
     let report = ImputeReport {
         file: table.name.clone(),
         m: params.m,
         seed: params.seed,
         empri: params.empri,
         tolerance: params.tolerance,
+        round_integers: params.round_integers,
+        bound_to_observed: params.bound_to_observed,
         columns: columns.clone(),
         dropped: plan.dropped.clone(),
         rows_total: plan.rows_total,
@@ -349,6 +364,20 @@ pub fn run(
         id_name: id_column.map_or_else(|| "row".to_string(), |c| c.name.clone()),
         integer,
     })
+}
+
+/// Each column's smallest and largest observed value, as bounds for the draws.
+fn observed_ranges(data: &Array2<f64>) -> Vec<Option<(f64, f64)>> {
+    data.columns()
+        .into_iter()
+        .map(|column| {
+            let observed = column.iter().filter(|v| !v.is_nan());
+            let (lo, hi) = observed.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
+                (lo.min(v), hi.max(v))
+            });
+            (lo <= hi).then_some((lo, hi))
+        })
+        .collect()
 }
 
 /// Empty cells of a station that the row has no observed value in, although the row is used

@@ -60,6 +60,10 @@ pub struct ImputeReport {
     pub empri: f64,
     /// EM tolerance (standardised scale).
     pub tolerance: f64,
+    /// Imputed values of integer and yes/no columns were rounded.
+    pub round_integers: bool,
+    /// Imputed values were kept within each column's observed range.
+    pub bound_to_observed: bool,
     /// Imputed columns, in file order; `em` and `per_column` follow this order.
     pub columns: Vec<String>,
     /// Selected columns left out, with the reason.
