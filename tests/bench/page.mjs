@@ -86,6 +86,15 @@ export async function measurePageForecast(files, params, timeout = 1_800_000) {
   }
 }
 
+/** A new page of `session` with `file` uploaded, read and profiled. */
+async function pageWithFile(session, file) {
+  const page = await session.newPage();
+  await upload(page, [file]);
+  await page.locator("main[data-view='profile'] .facts").waitFor({ timeout: 120_000 });
+  await idle(page);
+  return page;
+}
+
 /**
  * Clusters the rows of `file` in headless Chromium, as a user would: upload it, open the clusters
  * view, cluster its rows by `id` with Ward at k = `k`, `runs` times in the same page (the first
@@ -95,10 +104,7 @@ export async function measurePageForecast(files, params, timeout = 1_800_000) {
 export async function measurePageCluster(file, { id = "Store", k = 4, runs = 3 } = {}) {
   const session = await launch();
   try {
-    const page = await session.newPage();
-    await upload(page, [file]);
-    await page.locator("main[data-view='profile'] .facts").waitFor({ timeout: 120_000 });
-    await idle(page);
+    const page = await pageWithFile(session, file);
     await page.locator("button.tab[data-view='clusters']").click();
     await page.locator("input[name='cl-source'][value='table']").check();
     await page.locator("#cl-id").selectOption(id);
@@ -129,10 +135,7 @@ export async function measurePageCluster(file, { id = "Store", k = 4, runs = 3 }
 export async function measurePageImpute(file, { m, seed }) {
   const session = await launch();
   try {
-    const page = await session.newPage();
-    await upload(page, [file]);
-    await page.locator("main[data-view='profile'] .facts").waitFor({ timeout: 120_000 });
-    await idle(page);
+    const page = await pageWithFile(session, file);
     await page.locator("button.tab[data-view='impute']").click();
     await page.locator("section.impute-form").waitFor({ timeout: 120_000 });
     await idle(page);

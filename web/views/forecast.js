@@ -8,6 +8,7 @@ import { h, replace } from "../dom.js";
 import * as fmt from "../format.js";
 import { update } from "../store.js";
 import { t } from "../strings.js";
+import { numberField } from "./fields.js";
 
 /** Defaults that train in a few seconds on the page's sample (~100k rows). */
 const params = {
@@ -26,22 +27,6 @@ const CHART_HEIGHT = 320;
 
 /** The view's own state, kept between renders. */
 const local = { store: null, sort: { key: "abs_error_sum", desc: true }, chart: null, resize: null };
-
-function numberField(key, label, { min, max, step }) {
-  const input = h("input", {
-    type: "number",
-    id: `fc-${key}`,
-    min,
-    max,
-    step,
-    value: String(params[key]),
-    onChange: () => {
-      const value = Number(input.value);
-      if (Number.isFinite(value)) params[key] = value;
-    },
-  });
-  return h("label", { class: "field", for: `fc-${key}` }, h("span", { class: "field-label" }, label), input);
-}
 
 function featureChoice(value) {
   return h(
@@ -75,11 +60,35 @@ function form(busy) {
     h(
       "div",
       { class: "fields" },
-      numberField("holdoutDays", t("forecast.holdout"), { min: 7, max: 365, step: 1 }),
-      numberField("trees", t("forecast.treesField"), { min: 1, max: 2000, step: 1 }),
-      numberField("depth", t("forecast.depth"), { min: 1, max: 16, step: 1 }),
-      numberField("learningRate", t("forecast.learningRate"), { min: 0.01, max: 1, step: 0.01 }),
-      numberField("seed", t("forecast.seed"), { min: 0, step: 1 }),
+      numberField({
+        id: "fc-holdoutDays",
+        label: t("forecast.holdout"),
+        params,
+        key: "holdoutDays",
+        min: 7,
+        max: 365,
+        step: 1,
+      }),
+      numberField({
+        id: "fc-trees",
+        label: t("forecast.treesField"),
+        params,
+        key: "trees",
+        min: 1,
+        max: 2000,
+        step: 1,
+      }),
+      numberField({ id: "fc-depth", label: t("forecast.depth"), params, key: "depth", min: 1, max: 16, step: 1 }),
+      numberField({
+        id: "fc-learningRate",
+        label: t("forecast.learningRate"),
+        params,
+        key: "learningRate",
+        min: 0.01,
+        max: 1,
+        step: 0.01,
+      }),
+      numberField({ id: "fc-seed", label: t("forecast.seed"), params, key: "seed", min: 0, step: 1 }),
     ),
     h(
       "label",

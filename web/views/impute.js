@@ -10,6 +10,7 @@ import { h, replace } from "../dom.js";
 import * as fmt from "../format.js";
 import { update } from "../store.js";
 import { t } from "../strings.js";
+import { numberField } from "./fields.js";
 
 /** Amelia's defaults; the seed is the page's. */
 const params = { m: 5, seed: 42, empri: 0, roundIntegers: false, boundToObserved: false };
@@ -416,23 +417,6 @@ function picker(summary, columns) {
   );
 }
 
-function numberField(key, label, { min, max, step }) {
-  const input = h("input", {
-    type: "number",
-    id: `impute-${key}`,
-    min,
-    max,
-    step,
-    value: String(params[key]),
-    onChange: () => {
-      const value = Number(input.value);
-      if (Number.isFinite(value)) params[key] = value;
-      schedulePlan();
-    },
-  });
-  return h("label", { class: "field", for: `impute-${key}` }, h("span", { class: "field-label" }, label), input);
-}
-
 function optionBox(key, label) {
   const input = h("input", {
     type: "checkbox",
@@ -458,9 +442,34 @@ function form(s, summary, columns) {
     h(
       "div",
       { class: "fields" },
-      numberField("m", t("impute.m"), { min: 1, max: 100, step: 1 }),
-      numberField("seed", t("impute.seed"), { min: 0, step: 1 }),
-      numberField("empri", t("impute.empri"), { min: 0, step: 1 }),
+      numberField({
+        id: "impute-m",
+        label: t("impute.m"),
+        params,
+        key: "m",
+        min: 1,
+        max: 100,
+        step: 1,
+        onChange: schedulePlan,
+      }),
+      numberField({
+        id: "impute-seed",
+        label: t("impute.seed"),
+        params,
+        key: "seed",
+        min: 0,
+        step: 1,
+        onChange: schedulePlan,
+      }),
+      numberField({
+        id: "impute-empri",
+        label: t("impute.empri"),
+        params,
+        key: "empri",
+        min: 0,
+        step: 1,
+        onChange: schedulePlan,
+      }),
     ),
     h("p", { class: "muted small" }, t("impute.empriHint")),
     h(

@@ -2,7 +2,7 @@
 //! table with one row per entity) and keeps the fitted [`ClusterModel`], so that moving the k
 //! slider costs a cut of the kept tree, not a new distance matrix and tree.
 
-use crate::error::{to_js, use_case_error, JsError};
+use crate::error::{send_progress, to_js, use_case_error, JsError};
 use crate::tables::{with_known_table, with_table};
 use serde::Serialize;
 use std::cell::RefCell;
@@ -117,18 +117,15 @@ fn stage_name(stage: Stage) -> (&'static str, usize) {
 
 /// Sends one progress report; `false` when the page asks to stop (or the callback throws).
 fn report(on_progress: &js_sys::Function, stage: &'static str, step: usize, share: f64) -> bool {
-    let Ok(value) = to_js(&PageProgress {
-        stage,
-        step,
-        stages: STAGES,
-        share,
-    }) else {
-        return true;
-    };
-    on_progress
-        .call1(&JsValue::NULL, &value)
-        .map(|answer| answer.as_bool() != Some(false))
-        .unwrap_or(false)
+    send_progress(
+        on_progress,
+        &PageProgress {
+            stage,
+            step,
+            stages: STAGES,
+            share,
+        },
+    )
 }
 
 /// The entities of `source` from the loaded tables, with the id column's header.

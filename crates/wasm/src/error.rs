@@ -74,6 +74,18 @@ pub(crate) fn csv_to_js(e: tabular::CsvError) -> JsValue {
     JsError::from(&e).to_js()
 }
 
+/// Sends one progress report to the page's callback; `false` when the page asks to stop. A
+/// callback that throws stops the run as a cancel would: its job is gone.
+pub(crate) fn send_progress<T: Serialize>(on_progress: &js_sys::Function, report: &T) -> bool {
+    let Ok(value) = to_js(report) else {
+        return true;
+    };
+    on_progress
+        .call1(&JsValue::NULL, &value)
+        .map(|answer| answer.as_bool() != Some(false))
+        .unwrap_or(false)
+}
+
 /// Serialises a result for JS, as plain objects (maps become objects, not `Map`s).
 pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
     let serializer = serde_wasm_bindgen::Serializer::json_compatible();

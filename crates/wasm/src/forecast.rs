@@ -2,7 +2,7 @@
 //! finished [`Forecast`] so that the chart, the store picker and the downloads can ask for more
 //! without training again.
 
-use crate::error::{to_js, use_case_error, JsError};
+use crate::error::{send_progress, to_js, use_case_error, JsError};
 use crate::tables::with_known_table;
 use serde::Serialize;
 use std::cell::RefCell;
@@ -161,19 +161,15 @@ fn report_progress(
     phase: forecast::Phase,
     p: &learn::gbdt::Progress,
 ) -> bool {
-    let Ok(value) = to_js(&PageProgress {
-        phase,
-        trees: p.trees,
-        n_trees: p.n_trees,
-        valid_loss: p.valid_loss,
-    }) else {
-        return true;
-    };
-    // A callback that throws stops the run as a cancel would: its job is gone.
-    on_progress
-        .call1(&JsValue::NULL, &value)
-        .map(|answer| answer.as_bool() != Some(false))
-        .unwrap_or(false)
+    send_progress(
+        on_progress,
+        &PageProgress {
+            phase,
+            trees: p.trees,
+            n_trees: p.n_trees,
+            valid_loss: p.valid_loss,
+        },
+    )
 }
 
 fn with_last<R>(f: impl FnOnce(&Forecast) -> Result<R, JsValue>) -> Result<R, JsValue> {

@@ -2,7 +2,7 @@
 //! or any numeric CSV. The missingness summary and the plan come first (cheap, no imputation),
 //! then the run, whose [`Imputed`] datasets are kept so that the M downloads need no second run.
 
-use crate::error::{to_js, use_case_error, JsError};
+use crate::error::{send_progress, to_js, use_case_error, JsError};
 use crate::tables::{with_known_table, with_table};
 use serde::Serialize;
 use std::cell::RefCell;
@@ -202,22 +202,18 @@ pub fn impute_run(params_js: JsValue, on_progress: &js_sys::Function) -> Result<
 
 /// Sends one progress report to the page; `false` when the page asks to stop.
 fn report_progress(on_progress: &js_sys::Function, p: Progress) -> bool {
-    let Ok(value) = to_js(&PageProgress {
-        stage: p.stage,
-        run: p.run,
-        runs: p.runs,
-        iteration: p.iteration,
-        changed: p.changed,
-        max_change: p.max_change,
-        fraction: p.fraction(),
-    }) else {
-        return true;
-    };
-    // A callback that throws stops the run as a cancel would: its job is gone.
-    on_progress
-        .call1(&JsValue::NULL, &value)
-        .map(|answer| answer.as_bool() != Some(false))
-        .unwrap_or(false)
+    send_progress(
+        on_progress,
+        &PageProgress {
+            stage: p.stage,
+            run: p.run,
+            runs: p.runs,
+            iteration: p.iteration,
+            changed: p.changed,
+            max_change: p.max_change,
+            fraction: p.fraction(),
+        },
+    )
 }
 
 fn with_last(

@@ -1,0 +1,24 @@
+// Form fields shared by the use-case views.
+
+import { h } from "../dom.js";
+
+/**
+ * A labelled number input bound to `params[key]`: a finite value typed in is stored there, then
+ * `onChange` (if given) runs. `id` is the input's id (views prefix it with their own name).
+ */
+export function numberField({ id, label, params, key, min, max, step, onChange }) {
+  const input = h("input", {
+    type: "number",
+    id,
+    min,
+    max,
+    step,
+    value: String(params[key]),
+    onChange: () => {
+      const value = Number(input.value);
+      if (Number.isFinite(value)) params[key] = value;
+      onChange?.();
+    },
+  });
+  return h("label", { class: "field", for: id }, h("span", { class: "field-label" }, label), input);
+}
