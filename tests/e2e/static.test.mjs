@@ -67,3 +67,20 @@ test("every English string has a French translation, and both use the same place
     globalThis.document = globalDocument;
   }
 });
+
+test("the style sheet's blocks all close, and each section starts outside any block", () => {
+  // A lost `}` (say, in a merge) silently swallows every later rule into a media query.
+  const css = readFileSync(join(ROOT, "www", "styles.css"), "utf8");
+  let depth = 0;
+  const problems = [];
+  css.split("\n").forEach((line, i) => {
+    if (/^\/\*/.test(line) && depth !== 0) problems.push(`line ${i + 1}: comment inside a block`);
+    for (const ch of line.replace(/\/\*.*?\*\//g, "")) {
+      if (ch === "{") depth += 1;
+      if (ch === "}") depth -= 1;
+      if (depth < 0) problems.push(`line ${i + 1}: '}' without '{'`);
+    }
+  });
+  assert.deepEqual(problems, []);
+  assert.equal(depth, 0, "unclosed block at the end");
+});
