@@ -11,7 +11,10 @@ const WWW = join(ROOT, "www");
 const PKG = join(WWW, "pkg");
 const TARGET = process.env.CARGO_TARGET_DIR ?? join(ROOT, "target");
 
-/** The features rustc's wasm32 target enables by default: wasm-opt must keep, not add, them. */
+/**
+ * The features rustc's wasm32 target enables by default, plus SIMD (.cargo/config.toml): wasm-opt
+ * must keep, not add, them.
+ */
 const WASM_FEATURES = [
   "--enable-bulk-memory",
   "--enable-mutable-globals",
@@ -19,6 +22,7 @@ const WASM_FEATURES = [
   "--enable-sign-ext",
   "--enable-reference-types",
   "--enable-multivalue",
+  "--enable-simd",
 ];
 
 function mb(path) {
