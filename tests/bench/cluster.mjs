@@ -9,6 +9,7 @@
 // the clusters view's generic mode (upload, cluster the rows by Store), timed by the worker.
 import { createWriteStream, existsSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { adjustedRandIndex } from "../metrics.mjs";
 import {
   dataDir,
   machine,
@@ -97,25 +98,6 @@ function sampleProfiles(bin) {
   return file;
 }
 
-/** Adjusted Rand index of two labelings (1-based labels). */
-function ari(a, b) {
-  const table = new Map();
-  const rows = new Map();
-  const cols = new Map();
-  const inc = (m, key) => m.set(key, (m.get(key) ?? 0) + 1);
-  a.forEach((x, i) => {
-    inc(table, `${x},${b[i]}`);
-    inc(rows, x);
-    inc(cols, b[i]);
-  });
-  const pairs = (n) => (n * (n - 1)) / 2;
-  const sum = (m) => [...m.values()].reduce((s, n) => s + pairs(n), 0);
-  const index = sum(table);
-  const expected = (sum(rows) * sum(cols)) / pairs(a.length);
-  const max = (sum(rows) + sum(cols)) / 2;
-  return max === expected ? 1 : (index - expected) / (max - expected);
-}
-
 /** Largest |ours - R| over the merges relative to the largest height, and how many merges
  * differ by more than 1e-6 of it (tied distances let both sides pick different, equally valid
  * merges; the heights after such a pick can differ). */
@@ -144,7 +126,7 @@ function compare(bin, label, csv) {
     theirs: r.seconds,
     rWall,
     heights: heightDiff(ours.heights, r.heights),
-    ari: ari(ours.labels, r.labels),
+    ari: adjustedRandIndex(ours.labels, r.labels),
     suggested: ours.suggested_k,
   };
   console.log(JSON.stringify(row));

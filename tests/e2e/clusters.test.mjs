@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { adjustedRandIndex } from "../metrics.mjs";
 import { ARTIFACTS, count, FIXTURES, idle, launch, loadSample, ROOT, upload } from "./harness.mjs";
 
 const RUN_TIMEOUT = 120_000;
@@ -42,24 +43,6 @@ function plantedSegment(store, seed = SEED) {
     x -= share;
   }
   return SEGMENT_SHARES.length - 1;
-}
-
-/** Adjusted Rand index of two labelings. */
-function ari(a, b) {
-  const table = new Map();
-  const rows = new Map();
-  const cols = new Map();
-  const inc = (m, key) => m.set(key, (m.get(key) ?? 0) + 1);
-  a.forEach((x, i) => {
-    inc(table, `${x},${b[i]}`);
-    inc(rows, x);
-    inc(cols, b[i]);
-  });
-  const pairs = (n) => (n * (n - 1)) / 2;
-  const sum = (m) => [...m.values()].reduce((s, n) => s + pairs(n), 0);
-  const expected = (sum(rows) * sum(cols)) / pairs(a.length);
-  const max = (sum(rows) + sum(cols)) / 2;
-  return (sum(table) - expected) / (max - expected);
 }
 
 async function openAndRun(page) {
@@ -153,7 +136,7 @@ test("the Rossmann sample's stores fall into the planted segments, and the k sli
   assert.equal(four.header, "Store,cluster,distance_to_typical,anomaly_score,anomaly");
   assert.equal(four.rows.length, n);
   const truth = four.rows.map((r) => plantedSegment(Number(r.id)));
-  const score = ari(
+  const score = adjustedRandIndex(
     truth,
     four.rows.map((r) => r.cluster),
   );
