@@ -16,6 +16,7 @@ export async function nodeEngine() {
     engine = await import(path.join(pkg, "vitrine_wasm.js"));
     engine.initSync({ module: readFileSync(path.join(pkg, "vitrine_wasm_bg.wasm")) });
     engine.init();
+    engine.forecast_warm_up();
   }
   return engine;
 }

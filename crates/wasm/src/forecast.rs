@@ -155,6 +155,44 @@ pub fn forecast_run(
     Ok(js)
 }
 
+/// Scale of the warm-up's generated sample: about 10,000 rows of train.csv.
+const WARM_UP_SCALE: f64 = 0.01;
+
+/// Trains the forecast once on a small generated Rossmann sample and forgets it. Browsers run
+/// wasm through a baseline compiler first and optimise a function only once it has run a
+/// while; most of the pipeline's functions (features, binning, the boosting step) run once or
+/// a few times per forecast, so without this the user's first forecast runs them unoptimised.
+/// The worker calls it at start-up, after the ingest warm-up (about 0.1 s).
+#[wasm_bindgen]
+pub fn forecast_warm_up() -> Result<(), JsValue> {
+    let read = |file: &str| {
+        let mut bytes = Vec::new();
+        samples::write_file(
+            samples::Dataset::Rossmann,
+            file,
+            WARM_UP_SCALE,
+            1,
+            &mut bytes,
+        )
+        .map_err(|e| JsError::other("sample", e.to_string()).to_js())?;
+        tabular::read_bytes(file, &bytes, tabular::ReadOptions::default())
+            .map_err(|e| JsError::from(&e).to_js())
+    };
+    let (train, store) = (read("train.csv")?, read("store.csv")?);
+    let mut params = ForecastParams {
+        compare_seed: false,
+        ..ForecastParams::default()
+    };
+    params.gbdt.n_trees = 5;
+    let inputs = ForecastInputs {
+        train: &train,
+        store: Some(&store),
+        test: None,
+    };
+    forecast::run(inputs, &params, &mut |_, _| true).map_err(use_case_error)?;
+    Ok(())
+}
+
 /// Sends one progress report to the page; `false` when the page asks to stop.
 fn report_progress(
     on_progress: &js_sys::Function,

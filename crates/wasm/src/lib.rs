@@ -21,7 +21,7 @@ pub use clusters::{cluster_assignments_csv, cluster_recut, cluster_run};
 pub use error::JsError;
 pub use forecast::{
     forecast_model_json, forecast_predictions_csv, forecast_run, forecast_store_series,
-    forecast_test_csv,
+    forecast_test_csv, forecast_warm_up,
 };
 pub use impute::{
     impute_dataset_csv, impute_long_csv, impute_plan, impute_run, impute_summary,

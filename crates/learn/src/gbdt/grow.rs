@@ -4,7 +4,7 @@
 //! which builds the same tree as level by level while holding only a path's histograms);
 //! leaf-wise growth takes the node of largest gain first until `max_leaves`.
 
-use super::binning::BinnedMatrix;
+use super::binning::{BinnedColumns, BinnedMatrix};
 use super::histogram::{self, GradSum, Layout};
 use super::partition::Partition;
 use super::split::{best_split, SplitInfo, SplitParams, Sum};
@@ -93,6 +93,7 @@ impl Grower {
     pub(crate) fn grow(
         &mut self,
         bins: &BinnedMatrix,
+        columns: &BinnedColumns,
         gh: &[[f32; 2]],
         sample: Option<&[u32]>,
         allowed: &[bool],
@@ -129,8 +130,6 @@ impl Grower {
         } else {
             make_leaf(&mut tree, 0, 0, n, root_sum);
         }
-        let stride = bins.n_features();
-        let raw = bins.raw();
         while let Some(c) = pick(&mut candidates, p.leaf_wise) {
             let leaves_now = tree.leaves.len() + candidates.len() + 1;
             if p.max_leaves > 0 && leaves_now >= p.max_leaves as usize {
@@ -140,7 +139,9 @@ impl Grower {
             }
             let f = c.split.feature;
             let set = c.split.left_bins();
-            let mid = self.partition.split(c.begin, c.end, raw, stride, f, &set);
+            let mid = self
+                .partition
+                .split(c.begin, c.end, columns.column(f), &set);
             let left = tree.nodes.len() as u32;
             let right = left + 1;
             tree.nodes.push(BinNode::Leaf { leaf: 0 });

@@ -38,14 +38,12 @@ impl Partition {
     }
 
     /// Stable in-place split of `begin..end` by the bin of one feature: rows whose bin
-    /// `bins[row * stride + feature]` is in `left_bins` first. Returns where the right rows start.
+    /// `column[row]` is in `left_bins` first. Returns where the right rows start.
     pub(crate) fn split(
         &mut self,
         begin: usize,
         end: usize,
-        bins: &[u8],
-        stride: usize,
-        feature: usize,
+        column: &[u8],
         left_bins: &BinSet,
     ) -> usize {
         // A byte table rather than the bit set: one load per row, no shifts.
@@ -62,10 +60,10 @@ impl Partition {
         for i in 0..n {
             if i + PREFETCH_AHEAD < n {
                 let ahead = range[i + PREFETCH_AHEAD] as usize;
-                prefetch(bins.as_ptr().wrapping_add(ahead * stride + feature));
+                prefetch(column.as_ptr().wrapping_add(ahead));
             }
             let r = range[i];
-            let go = table[bins[r as usize * stride + feature] as usize] as usize;
+            let go = table[column[r as usize] as usize] as usize;
             // SAFETY: left + right == i < n after i iterations, so both cursors are below n,
             // the length of `range` and of `scratch`; `left <= i` so no unread row is clobbered.
             unsafe {
@@ -89,7 +87,7 @@ mod tests {
         let mut p = Partition::new();
         p.reset(0..10);
         let bins: Vec<u8> = (0..10).map(|r| (r % 3 == 0) as u8).collect();
-        let mid = p.split(2, 9, &bins, 1, 0, &[2, 0, 0, 0]);
+        let mid = p.split(2, 9, &bins, &[2, 0, 0, 0]);
         assert_eq!(mid, 4);
         assert_eq!(p.rows(0, 10), &[0, 1, 3, 6, 2, 4, 5, 7, 8, 9]);
     }

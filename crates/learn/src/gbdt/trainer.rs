@@ -1,7 +1,7 @@
 //! The boosting loop, one tree per `step()`, so that the page can report progress and cancel
 //! between trees.
 
-use super::binning::{fit_bins, BinnedMatrix, FeatureBins};
+use super::binning::{fit_bins, BinnedColumns, BinnedMatrix, FeatureBins};
 use super::data::{check_schema, Dataset, FeatureKind};
 use super::grow::{BinNode, Grower, TreeParams};
 use super::model::{GbdtModel, ModelFeature, Node, Tree};
@@ -37,6 +37,7 @@ pub struct Trainer<'a> {
     valid: Option<&'a Dataset>,
     bins: Vec<FeatureBins>,
     train_bins: BinnedMatrix,
+    train_columns: BinnedColumns,
     valid_bins: Option<BinnedMatrix>,
     grower: Grower,
     tree_params: TreeParams,
@@ -77,7 +78,8 @@ impl<'a> Trainer<'a> {
             params.bin_sample_rows,
             &mut rng,
         );
-        let train_bins = BinnedMatrix::new(train.features(), &bins);
+        let train_columns = BinnedColumns::new(train.features(), &bins);
+        let train_bins = BinnedMatrix::from_columns(&train_columns, &bins);
         let valid_bins = valid.map(|v| BinnedMatrix::new(v.features(), &bins));
         let categorical = bins
             .iter()
@@ -105,6 +107,7 @@ impl<'a> Trainer<'a> {
             valid,
             bins,
             train_bins,
+            train_columns,
             valid_bins,
             grower,
             tree_params,
@@ -149,6 +152,7 @@ impl<'a> Trainer<'a> {
         let allowed = self.sample_features();
         let grown = self.grower.grow(
             &self.train_bins,
+            &self.train_columns,
             &self.gh,
             sample.as_deref(),
             &allowed,
