@@ -3,44 +3,25 @@
 //! (`samples::rossmann::store_segment`) that the clusters must recover, and the k slider's recut
 //! must follow the kept tree without the files.
 
+mod common;
+
+use common::{load, load_rossmann_sample, object, value};
 use learn::metrics::adjusted_rand_index;
 use samples::rossmann::store_segment;
 use serde_json::{json, Value};
-use vitrine_wasm::{
-    cluster_assignments_csv, cluster_recut, cluster_run, generate_sample, remove_table, Ingest,
-};
+use vitrine_wasm::{cluster_assignments_csv, cluster_recut, cluster_run, remove_table};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::wasm_bindgen_test;
 
 const SEED: u64 = 42;
 
-fn value(js: JsValue) -> Value {
-    serde_wasm_bindgen::from_value(js).expect("a plain JS value")
-}
-
-fn load(name: &str, bytes: &[u8]) {
-    let mut ingest = Ingest::new(name, bytes.len() as f64).unwrap();
-    ingest.push(bytes).unwrap();
-    ingest.finish(None).unwrap();
-}
-
 fn load_sample(files: &[&str]) {
-    let progress = js_sys::Function::new_no_args("");
-    for file in files {
-        load(
-            file,
-            &generate_sample("rossmann", file, SEED, &progress).unwrap(),
-        );
-    }
+    load_rossmann_sample(files, SEED);
 }
 
 /// `{source, linkage, k, table, id}` as the page's form builds it.
 fn params(pairs: &[(&str, JsValue)]) -> JsValue {
-    let object = js_sys::Object::new();
-    for (key, v) in pairs {
-        js_sys::Reflect::set(&object, &JsValue::from_str(key), v).unwrap();
-    }
-    object.into()
+    object(pairs)
 }
 
 /// A progress callback that records each stage in `globalThis.clusterStages`.

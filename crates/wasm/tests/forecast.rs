@@ -1,38 +1,23 @@
 //! The forecast facade as the worker uses it, run in Node by wasm-bindgen-test-runner.
 
+mod common;
+
+use common::{load_rossmann_sample, object, value};
 use serde_json::{json, Value};
 use vitrine_wasm::{
     forecast_model_json, forecast_predictions_csv, forecast_run, forecast_test_csv,
-    forecast_warm_up, generate_sample, remove_table, summary, Ingest,
+    forecast_warm_up, remove_table, summary,
 };
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
 
-fn value(js: JsValue) -> Value {
-    serde_wasm_bindgen::from_value(js).expect("a plain JS value")
-}
-
 fn params(trees: u32) -> JsValue {
-    let p = js_sys::Object::new();
-    for (key, v) in [
+    object(&[
         ("trees", JsValue::from(trees)),
         ("depth", JsValue::from(6)),
         ("learningRate", JsValue::from(0.2)),
         ("compareSeed", JsValue::from(true)),
-    ] {
-        js_sys::Reflect::set(&p, &key.into(), &v).unwrap();
-    }
-    p.into()
-}
-
-fn load_sample(files: &[&str]) {
-    let progress = js_sys::Function::new_no_args("");
-    for file in files {
-        let bytes = generate_sample("rossmann", file, 7, &progress).unwrap();
-        let mut ingest = Ingest::new(file, bytes.len() as f64).unwrap();
-        ingest.push(&bytes).unwrap();
-        ingest.finish(None).unwrap();
-    }
+    ])
 }
 
 fn table_names() -> Vec<Value> {
@@ -57,7 +42,7 @@ fn the_sample_forecast_beats_the_baseline_and_every_download_matches_the_report(
         "nor a forecast to download"
     );
 
-    load_sample(&["train.csv", "store.csv", "test.csv"]);
+    load_rossmann_sample(&["train.csv", "store.csv", "test.csv"], 7);
     let trees_seen = std::rc::Rc::new(std::cell::Cell::new(0));
     let seen = trees_seen.clone();
     let on_progress =

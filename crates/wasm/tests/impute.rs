@@ -3,33 +3,22 @@
 //! Gaussian, the overimputation intervals cover close to their level, and the M datasets differ
 //! only where a cell was empty.
 
+mod common;
+
+use common::{load, value};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use vitrine_wasm::{
     generate_sample, impute_dataset_csv, impute_long_csv, impute_plan, impute_run, impute_summary,
-    remove_table, Ingest,
+    remove_table,
 };
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::wasm_bindgen_test;
 
 const SEED: u64 = 42;
 
-fn value(js: JsValue) -> Value {
-    serde_wasm_bindgen::from_value(js).expect("a plain JS value")
-}
-
 fn js(v: &Value) -> JsValue {
     js_sys::JSON::parse(&v.to_string()).expect("valid JSON")
-}
-
-fn load(name: &str, bytes: &[u8]) -> Value {
-    let mut ingest = Ingest::new(name, bytes.len() as f64)
-        .map_err(value)
-        .unwrap();
-    for part in bytes.chunks(1 << 16) {
-        ingest.push(part).map_err(value).unwrap();
-    }
-    ingest.finish(None).map(value).map_err(value).unwrap()
 }
 
 /// Rows of a CSV without quoted fields, by their first cell (the id).
