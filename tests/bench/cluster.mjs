@@ -13,6 +13,7 @@ import { adjustedRandIndex } from "../metrics.mjs";
 import {
   dataDir,
   machine,
+  median,
   ratio,
   root,
   run as runCommand,
@@ -189,7 +190,6 @@ export async function run() {
     console.log(`${label}: the page in headless Chromium`);
     const page = await measurePageCluster(csv, { k: K });
     const peer = rows.find((r) => r.label === label);
-    const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     const row = {
       label,
       n: page.n,

@@ -82,5 +82,8 @@ export function writeSection(name, markdown) {
   writeFileSync(file, text);
 }
 
+/** The median of a list of numbers (the upper one of the middle two for an even count). */
+export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
 /** Formats a ratio to two decimals. */
 export const ratio = (ours, theirs) => (ours / theirs).toFixed(2);

@@ -19,7 +19,7 @@ function watchUntilProfile() {
     if (window.benchMarks.chosen && document.querySelector("main[data-view='profile'] .facts")) {
       window.benchMarks.drawn ??= performance.now();
     }
-  }).observe(document.body, { subtree: true, childList: true });
+  }).observe(document.body, { subtree: true, childList: true, attributes: true });
 }
 
 /**

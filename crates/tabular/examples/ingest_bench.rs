@@ -1,8 +1,8 @@
-//! Ingest throughput: `cargo run --release -p tabular --example ingest_bench -- FILE.csv`.
+//! Ingest throughput: `cargo run --release -p tabular --example ingest_bench -- FILE.csv [--runs N]`.
 //!
 //! `npm run bench ingest` gives it the full-size Rossmann `train.csv` of
 //! `vitrine sample rossmann --scale 1`. Feeds the file in 1 MiB chunks from memory (disk time
-//! excluded), best of 5 runs, and prints one JSON line.
+//! excluded), the median of N runs (default 5), and prints one JSON line.
 
 use std::time::Instant;
 
@@ -31,30 +31,43 @@ fn core_only(bytes: &[u8]) -> f64 {
     best
 }
 
+fn usage() -> ! {
+    eprintln!(
+        "usage: ingest_bench FILE.csv [--runs N] (e.g. train.csv of `vitrine sample rossmann --scale 1`)"
+    );
+    std::process::exit(2);
+}
+
 fn main() {
-    let Some(path) = std::env::args().nth(1).map(std::path::PathBuf::from) else {
-        eprintln!(
-            "usage: ingest_bench FILE.csv (e.g. train.csv of `vitrine sample rossmann --scale 1`)"
-        );
-        std::process::exit(2);
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (path, runs) = match args.as_slice() {
+        [path] => (path, 5),
+        [path, flag, n] if flag == "--runs" => (path, n.parse().unwrap_or_else(|_| usage())),
+        _ => usage(),
     };
+    if runs == 0 {
+        usage();
+    }
+    let path = std::path::PathBuf::from(path);
     let bytes = std::fs::read(&path).expect("read benchmark file");
     let name = path
         .file_name()
         .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-    let mut best = f64::INFINITY;
+    let mut seconds = Vec::with_capacity(runs);
     let mut table = None;
-    for _ in 0..5 {
+    for _ in 0..runs {
         let start = Instant::now();
         let mut reader = tabular::StreamReader::new(&name, tabular::ReadOptions::default());
         for chunk in bytes.chunks(1 << 20) {
             reader.push(chunk).expect("parse");
         }
         let t = reader.finish().expect("parse");
-        best = best.min(start.elapsed().as_secs_f64());
+        seconds.push(start.elapsed().as_secs_f64());
         table = Some(t);
     }
-    let table = table.expect("five runs");
+    let table = table.expect("at least one run");
+    seconds.sort_by(f64::total_cmp);
+    let median = seconds[seconds.len() / 2];
     let profile_start = Instant::now();
     let profile = tabular::profile::profile(&table);
     let profile_seconds = profile_start.elapsed().as_secs_f64();
@@ -70,9 +83,9 @@ fn main() {
         bytes.len(),
         table.n_rows,
         table.columns.len(),
-        best,
-        bytes.len() as f64 / 1e6 / best,
-        table.n_rows as f64 / best,
+        median,
+        bytes.len() as f64 / 1e6 / median,
+        table.n_rows as f64 / median,
         profile_seconds,
         bytes.len() as f64 / 1e6 / core_seconds,
         kinds.join(" "),

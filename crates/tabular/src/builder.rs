@@ -137,7 +137,7 @@ impl ColumnBuilder {
     }
 
     /// Adds one cell (raw bytes, quotes removed).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn push(&mut self, raw: &[u8], decode: &mut Decode) -> Pushed {
         // Fast paths: an empty cell (most of Bosch), or the column's current type.
         if raw.is_empty() {
@@ -189,6 +189,14 @@ impl ColumnBuilder {
             }
             _ => {}
         }
+        self.push_other(raw, decode)
+    }
+
+    /// A cell the column's current type does not take as it is: classify it, then store,
+    /// promote or switch encoding. Kept out of line so that `push`, called for every cell, stays
+    /// small enough to inline.
+    #[inline(never)]
+    fn push_other(&mut self, raw: &[u8], decode: &mut Decode) -> Pushed {
         let (cell, comma) = cell::classify(raw, decode.decimal_comma_allowed);
         decode.decimal_comma_seen |= comma;
         self.push_cell(cell, raw, decode)

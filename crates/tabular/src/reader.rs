@@ -3,6 +3,12 @@
 //! `csv-core` does the quoting state machine; this module adds what it leaves to us: delimiter
 //! sniffing, the header, the field-count check with line numbers, projection, the encoding
 //! fallback and the typed columns.
+//!
+//! Most lines of most exports need little of the state machine: fields that are bare, or quoted
+//! whole with no quote, newline or `\r` inside (Rossmann writes `"0"`). Between records, such
+//! lines are split where they lie in the chunk (no copy); any other line goes to csv-core. Both
+//! paths store through the same [`Parsing::record`], so a table does not depend on which path
+//! read a line.
 
 use crate::builder::{decode_bytes, ColumnBuilder, Decode, Pushed};
 use crate::column::CellMismatch;
@@ -48,6 +54,12 @@ struct Parsing {
     ends_len: usize,
     /// Whether the record just read ended with `\n` (which csv-core has already counted).
     ended_by_lf: bool,
+    /// csv-core sits between two records, so that whole lines may bypass it.
+    between_records: bool,
+    /// Lines read past csv-core (which counts only the `\n`s it sees itself).
+    fast_lines: u64,
+    /// Where each field of the record being stored starts and ends.
+    spans: Vec<(usize, usize)>,
     header_seen: bool,
     /// Columns asked for, until the header is read.
     wanted: Option<Vec<String>>,
@@ -175,6 +187,9 @@ impl StreamReader {
             ends: vec![0; 256],
             ends_len: 0,
             ended_by_lf: false,
+            between_records: false,
+            fast_lines: 0,
+            spans: Vec::new(),
             header_seen: false,
             wanted: self.options.columns.take(),
             n_fields: 0,
@@ -211,6 +226,14 @@ impl Parsing {
     fn feed(&mut self, mut input: &[u8], file: &str) -> Result<(), CsvError> {
         let at_end = input.is_empty();
         loop {
+            if self.between_records && !at_end {
+                input = &input[self.plain_lines(input, file)?..];
+                if input.is_empty() {
+                    // An empty input would tell csv-core that the file has ended.
+                    return Ok(());
+                }
+            }
+            self.between_records = false;
             let (res, nin, nout, nend) = self.core.read_record(
                 input,
                 &mut self.out[self.out_len..],
@@ -235,36 +258,84 @@ impl Parsing {
                     self.ends.resize(n, 0);
                 }
                 ReadRecordResult::Record => {
-                    self.record(file)?;
+                    // Lent out of `self` for the call, which needs `self` mutably.
+                    let out = std::mem::take(&mut self.out);
+                    let mut spans = std::mem::take(&mut self.spans);
+                    spans.clear();
+                    let mut start = 0;
+                    for &end in &self.ends[..self.ends_len] {
+                        spans.push((start, end));
+                        start = end;
+                    }
+                    let fields = Fields {
+                        buf: &out[..self.out_len],
+                        spans: &spans,
+                    };
+                    let result = self.record(&fields, Origin::Core, file);
+                    self.out = out;
+                    self.spans = spans;
+                    result?;
                     self.out_len = 0;
                     self.ends_len = 0;
+                    self.between_records = true;
                 }
                 ReadRecordResult::End => return Ok(()),
             }
         }
     }
 
-    /// 1-based line where the record just read starts: csv-core counts `\n`s consumed, so step
-    /// back over the newlines inside the record and its terminator. Only called on the slow
-    /// paths (errors, promotions).
-    fn record_line(&self) -> u64 {
-        let inside = self.out[..self.out_len]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count() as u64;
-        self.core.line() - inside - u64::from(self.ended_by_lf)
+    /// Reads the whole lines at the start of `input` that [`split_plain`] can split, and returns
+    /// how many bytes they took. Stops at the first other line, or at the last line the chunk
+    /// does not finish, for csv-core to read.
+    fn plain_lines(&mut self, input: &[u8], file: &str) -> Result<usize, CsvError> {
+        let mut used = 0;
+        let mut spans = std::mem::take(&mut self.spans);
+        let result = loop {
+            let Some(length) = memchr::memchr(b'\n', &input[used..]) else {
+                break Ok(());
+            };
+            let line = &input[used..used + length];
+            let line = line.strip_suffix(b"\r").unwrap_or(line);
+            if !split_plain(line, self.delimiter, &mut spans) {
+                break Ok(());
+            }
+            let number = self.core.line() + self.fast_lines;
+            used += length + 1;
+            self.fast_lines += 1;
+            // csv-core skips empty lines.
+            if line.is_empty() {
+                continue;
+            }
+            let fields = Fields {
+                buf: line,
+                spans: &spans,
+            };
+            if let Err(e) = self.record(&fields, Origin::Line(number), file) {
+                break Err(e);
+            }
+        };
+        self.spans = spans;
+        result.map(|()| used)
     }
 
-    fn field(&self, i: usize) -> &[u8] {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        &self.out[start..self.ends[i]]
-    }
-
-    fn record(&mut self, file: &str) -> Result<(), CsvError> {
-        if !self.header_seen {
-            return self.header(file);
+    /// 1-based line where the record starts. csv-core counts the `\n`s it consumed, so for its
+    /// records step back over the newlines inside the record and its terminator. Only called on
+    /// the slow paths (errors, promotions).
+    fn line(&self, fields: &Fields, origin: Origin) -> u64 {
+        match origin {
+            Origin::Line(number) => number,
+            Origin::Core => {
+                let inside = fields.buf.iter().filter(|&&b| b == b'\n').count() as u64;
+                self.core.line() + self.fast_lines - inside - u64::from(self.ended_by_lf)
+            }
         }
-        let n = self.ends_len;
+    }
+
+    fn record(&mut self, fields: &Fields, origin: Origin, file: &str) -> Result<(), CsvError> {
+        if !self.header_seen {
+            return self.header(fields, file);
+        }
+        let n = fields.spans.len();
         if n != self.n_fields {
             let mut e = CsvError::new(
                 file,
@@ -273,44 +344,48 @@ impl Parsing {
                     found: n,
                 },
             );
-            e.line = Some(self.record_line());
+            e.line = Some(self.line(fields, origin));
             // Point at the first column the row lacks, or at the first field it has too many.
             e.column = Some(n.min(self.n_fields) + 1);
             e.column_name = self.header_names.get(n).cloned();
             return Err(e);
         }
-        let mut start = 0;
         for i in 0..n {
-            let end = self.ends[i];
             let b = self.map[i];
             if b != SKIP {
-                let raw = &self.out[start..end];
+                let raw = fields.get(i);
                 match self.builders[b].push(raw, &mut self.decode) {
                     Pushed::Stored => {}
-                    Pushed::Promoted(was) => self.note_mismatch(b, i, was),
+                    Pushed::Promoted(was) => self.note_mismatch(b, i, was, fields, origin),
                     Pushed::NeedLatin1 => {
                         self.switch_to_latin1();
-                        let raw = &self.out[start..end];
                         if let Pushed::Promoted(was) = self.builders[b].push(raw, &mut self.decode)
                         {
-                            self.note_mismatch(b, i, was);
+                            self.note_mismatch(b, i, was, fields, origin);
                         }
                     }
                 }
             }
-            start = end;
         }
         self.rows += 1;
         Ok(())
     }
 
-    fn note_mismatch(&mut self, builder: usize, field: usize, was: crate::column::ColumnKind) {
+    fn note_mismatch(
+        &mut self,
+        builder: usize,
+        field: usize,
+        was: crate::column::ColumnKind,
+        fields: &Fields,
+        origin: Origin,
+    ) {
         if self.builders[builder].first_mismatch.is_some() {
             return;
         }
-        let line = self.record_line();
-        let value = decode_bytes(self.field(field), self.decode.latin1)
-            .unwrap_or_else(|| String::from_utf8_lossy(self.field(field)).into_owned());
+        let line = self.line(fields, origin);
+        let raw = fields.get(field);
+        let value = decode_bytes(raw, self.decode.latin1)
+            .unwrap_or_else(|| String::from_utf8_lossy(raw).into_owned());
         self.builders[builder].first_mismatch = Some(CellMismatch {
             line,
             column: field + 1,
@@ -327,11 +402,11 @@ impl Parsing {
     }
 
     /// Names the columns (unique, never blank) and sets up the projection.
-    fn header(&mut self, file: &str) -> Result<(), CsvError> {
+    fn header(&mut self, fields: &Fields, file: &str) -> Result<(), CsvError> {
         self.header_seen = true;
-        self.n_fields = self.ends_len;
+        self.n_fields = fields.spans.len();
         let raw: Vec<Vec<u8>> = (0..self.n_fields)
-            .map(|i| crate::cell::trim(self.field(i)).to_vec())
+            .map(|i| crate::cell::trim(fields.get(i)).to_vec())
             .collect();
         if raw.iter().any(|r| std::str::from_utf8(r).is_err()) {
             self.decode.latin1 = true;
@@ -388,6 +463,68 @@ impl Parsing {
         }
         Ok(())
     }
+}
+
+/// Splits one line (without its terminator) into `spans` if every field is bare (no `"` or `\r`
+/// in it) or quoted whole with no `"` or `\r` inside, which csv-core would read as the same
+/// fields. Returns false, with `spans` in any state, for a line that needs csv-core.
+fn split_plain(line: &[u8], delimiter: u8, spans: &mut Vec<(usize, usize)>) -> bool {
+    spans.clear();
+    let mut i = 0;
+    loop {
+        let (start, end, next) = if line.get(i) == Some(&b'"') {
+            let start = i + 1;
+            let mut end = start;
+            while end < line.len() && line[end] != b'"' {
+                if line[end] == b'\r' {
+                    return false;
+                }
+                end += 1;
+            }
+            // No closing quote (a newline inside), or anything but a delimiter after it.
+            let closed = end < line.len();
+            if !closed || line.get(end + 1).is_some_and(|&b| b != delimiter) {
+                return false;
+            }
+            (start, end, end + 1)
+        } else {
+            let mut end = i;
+            while end < line.len() && line[end] != delimiter {
+                if line[end] == b'"' || line[end] == b'\r' {
+                    return false;
+                }
+                end += 1;
+            }
+            (i, end, end)
+        };
+        spans.push((start, end));
+        if next >= line.len() {
+            return true;
+        }
+        i = next + 1;
+    }
+}
+
+/// The fields of one record: field `i` is `buf[spans[i].0..spans[i].1]`.
+struct Fields<'a> {
+    buf: &'a [u8],
+    spans: &'a [(usize, usize)],
+}
+
+impl Fields<'_> {
+    fn get(&self, i: usize) -> &[u8] {
+        let (start, end) = self.spans[i];
+        &self.buf[start..end]
+    }
+}
+
+/// Which path read a record, to find its line.
+#[derive(Clone, Copy)]
+enum Origin {
+    /// csv-core, which has just consumed it.
+    Core,
+    /// Read past csv-core, on this line.
+    Line(u64),
 }
 
 /// `base` if free, else `base_2`, `base_3`, … (starting at `from`).

@@ -400,6 +400,59 @@ fn one_byte_at_a_time_gives_the_same_table() {
     assert_eq!(whole, bytewise);
 }
 
+/// Lines whose fields are bare or quoted whole are split where they lie; the others go through
+/// csv-core. Mixed in one file, the two paths must agree on values, types, line numbers and
+/// errors with a read that only ever uses csv-core (one byte at a time never holds a whole line).
+#[test]
+fn lines_read_past_the_state_machine_agree_with_it() {
+    let csv = concat!(
+        "\"id\",note,\"v\"\n",
+        "1,plain,\"10\"\n",
+        "2,\"a,b\",11\n",
+        "3,\"say \"\"hi\"\"\",12\r\n",
+        "\n",
+        "4,\"two\nlines\",13\n",
+        "5,,\"\"\n",
+        "7, \"q\" ,16\n",
+        "8,\"q\"x,17\n",
+        "9,last,oops\n",
+    );
+    let whole = read("mixed.csv", csv.as_bytes()).unwrap();
+    let bytewise = read_chunked("mixed.csv", csv.as_bytes(), &[1], ReadOptions::default());
+    assert_eq!(Ok(&whole), bytewise.as_ref());
+    assert_eq!(
+        texts(&whole, "note")[..4],
+        [
+            Some("plain".into()),
+            Some("a,b".into()),
+            Some("say \"hi\"".into()),
+            Some("two\nlines".into()),
+        ]
+    );
+    let v = whole.column("v").unwrap();
+    assert_eq!(
+        v.first_mismatch
+            .as_ref()
+            .map(|m| (m.line, m.value.as_str())),
+        Some((11, "oops"))
+    );
+    let late = format!("{csv}10,a\n");
+    for sizes in [&[late.len()][..], &[1]] {
+        let e = read_chunked("mixed.csv", late.as_bytes(), sizes, ReadOptions::default());
+        assert_eq!(
+            e.unwrap_err().to_string(),
+            "mixed.csv, line 12, column 3 (v): expected 3 fields, found 2"
+        );
+    }
+    // A bare CR ends a record in csv-core: the line is left to it, and `6,x` is short.
+    let bare_cr = format!("{csv}6,x\ry,15\n");
+    let e = read("mixed.csv", bare_cr.as_bytes()).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "mixed.csv, line 12, column 3 (v): expected 3 fields, found 2"
+    );
+}
+
 #[test]
 fn progress_counts_rows_and_bytes() {
     let mut csv = String::from("a,b\n");
