@@ -210,24 +210,20 @@ pub(crate) fn fit_bins(
         .collect()
 }
 
-/// Binned rows, row-major: the bins of row `r` are `bins[r * n_features..][..n_features]`.
-/// Invariant (relied on by the histogram's unchecked indexing): the bin of feature `f` is below
-/// `n_bins[f]`, because every bin comes from [`FeatureBins::bin`] of that feature.
+/// Binned rows, row-major: the bins of row `r` are `bins[r * n_features..][..n_features]`. What
+/// prediction walks trees over (training builds its histograms over [`BundledRows`] instead).
+///
+/// [`BundledRows`]: super::bundle::BundledRows
 pub(crate) struct BinnedMatrix {
     bins: Vec<u8>,
     n_rows: usize,
     n_features: usize,
-    n_bins: Vec<usize>,
 }
 
 impl BinnedMatrix {
     /// Bins every row of `features` with `bins` (one per feature).
     pub(crate) fn new(features: &[Feature], bins: &[FeatureBins]) -> BinnedMatrix {
-        BinnedMatrix::from_columns(&BinnedColumns::new(features, bins), bins)
-    }
-
-    /// The row-major copy of binned columns.
-    pub(crate) fn from_columns(columns: &BinnedColumns, bins: &[FeatureBins]) -> BinnedMatrix {
+        let columns = BinnedColumns::new(features, bins);
         let (n_rows, n_features) = (columns.n_rows, bins.len());
         let mut out = vec![0u8; n_rows * n_features];
         let sources: Vec<&[u8]> = (0..n_features).map(|f| columns.column(f)).collect();
@@ -240,7 +236,6 @@ impl BinnedMatrix {
             bins: out,
             n_rows,
             n_features,
-            n_bins: bins.iter().map(FeatureBins::n_bins).collect(),
         }
     }
 
@@ -249,33 +244,17 @@ impl BinnedMatrix {
         self.n_rows
     }
 
-    /// Number of features (the row stride).
-    pub(crate) fn n_features(&self) -> usize {
-        self.n_features
-    }
-
-    /// Bins per feature, the missing bin included.
-    pub(crate) fn n_bins(&self) -> &[usize] {
-        &self.n_bins
-    }
-
     /// The bins of one row.
     #[inline]
     pub(crate) fn row(&self, r: usize) -> &[u8] {
         &self.bins[r * self.n_features..(r + 1) * self.n_features]
     }
-
-    /// All bins, row-major.
-    #[inline]
-    pub(crate) fn raw(&self) -> &[u8] {
-        &self.bins
-    }
 }
 
-/// The same bins feature after feature, for splitting a node's rows: reading one feature of a
-/// node's rows from its own column touches `n_rows` bytes instead of striding through the whole
-/// row-major matrix (on the 1 M-row forecast, about a tenth less training time in wasm). It
-/// doubles the memory of the bins, which is small beside the table they come from.
+/// The bins feature after feature: what training bundles into codes for its histograms, splits
+/// nodes' rows by (reading one feature of a node's rows from its own column touches `n_rows`
+/// bytes instead of striding through row-major bins: about a tenth less training time in wasm),
+/// and predicts its rows from.
 pub(crate) struct BinnedColumns {
     bins: Vec<u8>,
     n_rows: usize,
@@ -290,6 +269,11 @@ impl BinnedColumns {
             out.extend(feature.values.iter().map(|&v| fb.bin(v)));
         }
         BinnedColumns { bins: out, n_rows }
+    }
+
+    /// Number of rows.
+    pub(crate) fn n_rows(&self) -> usize {
+        self.n_rows
     }
 
     /// Feature `f`'s bin of every row.

@@ -4,7 +4,8 @@
 //! which builds the same tree as level by level while holding only a path's histograms);
 //! leaf-wise growth takes the node of largest gain first until `max_leaves`.
 
-use super::binning::{BinnedColumns, BinnedMatrix};
+use super::binning::BinnedColumns;
+use super::bundle::{BundledRows, Bundles};
 use super::histogram::{self, GradSum, Layout};
 use super::partition::Partition;
 use super::split::{best_split, SplitInfo, SplitParams, Sum};
@@ -53,13 +54,20 @@ struct Candidate {
     end: usize,
     depth: u32,
     sum: Sum,
+    /// The node's histogram of bundle codes, kept for its children's subtraction.
     hist: Vec<GradSum>,
     split: SplitInfo,
 }
 
 /// Grows trees over one binned matrix, keeping its buffers from tree to tree.
 pub(crate) struct Grower {
+    bundles: Bundles,
+    /// Histograms are built over bundle codes in this layout...
+    codes: Layout,
+    /// ...and read by the split finder per feature in this one.
     layout: Layout,
+    /// The per-feature histogram of the node being considered.
+    unbundled: Vec<GradSum>,
     categorical: Vec<bool>,
     partition: Partition,
     pool: Vec<Vec<GradSum>>,
@@ -68,12 +76,22 @@ pub(crate) struct Grower {
 impl Grower {
     /// A grower for features with these bin counts and kinds.
     pub(crate) fn new(n_bins: &[usize], categorical: Vec<bool>) -> Grower {
+        let bundles = Bundles::new(n_bins);
+        let layout = Layout::new(n_bins);
         Grower {
-            layout: Layout::new(n_bins),
+            codes: Layout::new(bundles.n_codes()),
+            unbundled: vec![[0.0; 2]; layout.total()],
+            layout,
+            bundles,
             categorical,
             partition: Partition::new(),
             pool: Vec::new(),
         }
+    }
+
+    /// How the features share codes: the training rows' [`BundledRows`] must follow it.
+    pub(crate) fn bundles(&self) -> &Bundles {
+        &self.bundles
     }
 
     /// The rows of a leaf range of the last grown tree.
@@ -84,7 +102,7 @@ impl Grower {
     fn take_hist(&mut self) -> Vec<GradSum> {
         let mut h = self.pool.pop().unwrap_or_default();
         h.clear();
-        h.resize(self.layout.total(), [0.0; 2]);
+        h.resize(self.codes.total(), [0.0; 2]);
         h
     }
 
@@ -92,7 +110,7 @@ impl Grower {
     /// `allowed`.
     pub(crate) fn grow(
         &mut self,
-        bins: &BinnedMatrix,
+        bins: &BundledRows,
         columns: &BinnedColumns,
         gh: &[[f32; 2]],
         sample: Option<&[u32]>,
@@ -117,7 +135,7 @@ impl Grower {
         let mut candidates: Vec<Candidate> = Vec::new();
         if can_split(p, 0, root_sum, n) {
             let mut hist = self.take_hist();
-            histogram::build(&mut hist, &self.layout, bins, gh, sample);
+            histogram::build(&mut hist, &self.codes, bins, gh, sample);
             self.consider(
                 &mut tree,
                 &mut candidates,
@@ -167,7 +185,7 @@ impl Grower {
                 let mut small = self.take_hist();
                 histogram::build(
                     &mut small,
-                    &self.layout,
+                    &self.codes,
                     bins,
                     gh,
                     Some(self.partition.rows(sb, se)),
@@ -218,8 +236,10 @@ impl Grower {
         allowed: &[bool],
         p: &TreeParams,
     ) {
+        self.bundles
+            .unbundle(&hist, &self.codes, &mut self.unbundled, &self.layout);
         match best_split(
-            &hist,
+            &self.unbundled,
             &self.layout,
             &self.categorical,
             allowed,

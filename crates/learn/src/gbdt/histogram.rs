@@ -1,14 +1,15 @@
 //! Gradient/hessian histograms: for one tree node, the sums of `(gradient, hessian)` of its rows
-//! in every bin of every feature, laid out feature after feature in one flat array. This is the
-//! hot loop of boosting: rows are read in the node's order, each row's `u8` bins scattered into
-//! the histogram (row-major bins measured faster than column-major, native and in wasm).
+//! in every code of every feature bundle, laid out bundle after bundle in one flat array (the
+//! `bundle` stage turns them into each feature's histogram). This is the hot loop of boosting:
+//! rows are read in the node's order, each row's `u8` codes scattered into the histogram
+//! (row-major codes measured faster than column-major, native and in wasm).
 
-use super::binning::BinnedMatrix;
+use super::bundle::BundledRows;
 
 /// Sums of gradient and hessian, accumulated in f64 so that a million rows keep their precision.
 pub(crate) type GradSum = [f64; 2];
 
-/// Where each feature's bins start in a flat histogram.
+/// Where each feature's bins (or each bundle's codes) start in a flat histogram.
 pub(crate) struct Layout {
     /// `offsets[f]..offsets[f + 1]` are feature `f`'s bins.
     pub(crate) offsets: Vec<usize>,
@@ -54,15 +55,15 @@ pub(crate) fn prefetch<T>(p: *const T) {
     let _ = p;
 }
 
-/// Fewest features for which the histogram is built on several threads.
+/// Fewest bundles for which the histogram is built on several threads.
 #[cfg(feature = "threads")]
-const PARALLEL_MIN_FEATURES: usize = 32;
+const PARALLEL_MIN_BUNDLES: usize = 32;
 
 /// Adds the rows `rows` (all rows when `None`) into the zeroed `hist`.
 pub(crate) fn build(
     hist: &mut [GradSum],
     layout: &Layout,
-    bins: &BinnedMatrix,
+    bins: &BundledRows,
     gh: &[[f32; 2]],
     rows: Option<&[u32]>,
 ) {
@@ -71,7 +72,7 @@ pub(crate) fn build(
     // they mostly duplicate memory traffic (10 features measured slower on 2 cores), so only
     // wide data goes parallel.
     #[cfg(feature = "threads")]
-    if bins.n_features() >= PARALLEL_MIN_FEATURES
+    if bins.n_bundles() >= PARALLEL_MIN_BUNDLES
         && rows.map_or(bins.n_rows(), <[u32]>::len) >= 32_768
     {
         return build_parallel(hist, layout, bins, gh, rows);
@@ -85,11 +86,11 @@ fn build_features(
     hist: &mut [GradSum],
     offsets: &[usize],
     first: usize,
-    bins: &BinnedMatrix,
+    bins: &BundledRows,
     gh: &[[f32; 2]],
     rows: Option<&[u32]>,
 ) {
-    let n_features = bins.n_features();
+    let n_bundles = bins.n_bundles();
     let base = offsets[0];
     let local: Vec<usize> = offsets[..offsets.len() - 1]
         .iter()
@@ -97,17 +98,17 @@ fn build_features(
         .collect();
     let last = first + local.len();
     // Checked once here, so that the unchecked index below is in bounds: for every feature f of
-    // this slice, local[f] + n_bins[f] <= hist.len(), and every bin of f is below n_bins[f]
-    // (BinnedMatrix's invariant).
+    // this slice, local[f] + n_codes[f] <= hist.len(), and every code of f is below n_codes[f]
+    // (BundledRows' invariant).
     assert!(local
         .iter()
-        .zip(&bins.n_bins()[first..last])
+        .zip(&bins.n_codes()[first..last])
         .all(|(o, n)| o + n <= hist.len()));
     let mut add = |row_bins: &[u8], [g, h]: [f32; 2]| {
         let (g, h) = (g as f64, h as f64);
         for (&b, &o) in row_bins[first..last].iter().zip(&local) {
-            // SAFETY: o + b < o + n_bins[f] <= hist.len() (asserted above, and b < n_bins[f]
-            // by BinnedMatrix's invariant).
+            // SAFETY: o + b < o + n_codes[f] <= hist.len() (asserted above, and b < n_codes[f]
+            // by BundledRows' invariant).
             let slot = unsafe { hist.get_unchecked_mut(o + b as usize) };
             slot[0] += g;
             slot[1] += h;
@@ -115,7 +116,7 @@ fn build_features(
     };
     match rows {
         None => {
-            for (row_bins, &pair) in bins.raw().chunks_exact(n_features).zip(gh) {
+            for (row_bins, &pair) in bins.raw().chunks_exact(n_bundles).zip(gh) {
                 add(row_bins, pair);
             }
         }
@@ -124,7 +125,7 @@ fn build_features(
             for (i, &r) in rows.iter().enumerate() {
                 if let Some(&ahead) = rows.get(i + PREFETCH_AHEAD) {
                     let ahead = ahead as usize;
-                    prefetch(raw.as_ptr().wrapping_add(ahead * n_features));
+                    prefetch(raw.as_ptr().wrapping_add(ahead * n_bundles));
                     prefetch(gh.as_ptr().wrapping_add(ahead));
                 }
                 let r = r as usize;
@@ -140,20 +141,20 @@ fn build_features(
 fn build_parallel(
     hist: &mut [GradSum],
     layout: &Layout,
-    bins: &BinnedMatrix,
+    bins: &BundledRows,
     gh: &[[f32; 2]],
     rows: Option<&[u32]>,
 ) {
     use rayon::prelude::*;
-    let n_features = bins.n_features();
-    let chunk = n_features
+    let n_bundles = bins.n_bundles();
+    let chunk = n_bundles
         .div_ceil(rayon::current_num_threads().max(1) * 2)
         .max(1);
     let mut parts: Vec<(usize, &mut [GradSum])> = Vec::new();
     let mut rest = hist;
     let mut first = 0;
-    while first < n_features {
-        let end = (first + chunk).min(n_features);
+    while first < n_bundles {
+        let end = (first + chunk).min(n_bundles);
         let len = layout.offsets[end] - layout.offsets[first];
         let (part, tail) = rest.split_at_mut(len);
         parts.push((first, part));
@@ -161,7 +162,7 @@ fn build_parallel(
         first = end;
     }
     parts.into_par_iter().for_each(|(first, part)| {
-        let end = (first + chunk).min(n_features);
+        let end = (first + chunk).min(n_bundles);
         build_features(part, &layout.offsets[first..=end], first, bins, gh, rows);
     });
 }
@@ -177,7 +178,8 @@ pub(crate) fn subtract(parent: &mut [GradSum], child: &[GradSum]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::gbdt::binning::{fit_bins, FeatureBins};
+    use crate::gbdt::binning::{fit_bins, BinnedColumns, FeatureBins};
+    use crate::gbdt::bundle::Bundles;
     use crate::gbdt::data::Feature;
     use rand::SeedableRng;
     use rand_chacha::ChaCha8Rng;
@@ -189,17 +191,22 @@ mod tests {
             Feature::categorical("c", vec![0.0, 1.0, 0.0, 1.0, f32::NAN], 2),
         ];
         let fb: Vec<FeatureBins> = fit_bins(&features, 256, 100, &mut ChaCha8Rng::seed_from_u64(0));
-        let m = BinnedMatrix::new(&features, &fb);
-        let layout = Layout::new(m.n_bins());
+        let n_bins: Vec<usize> = fb.iter().map(FeatureBins::n_bins).collect();
+        let bundles = Bundles::new(&n_bins);
+        let m = BundledRows::new(&BinnedColumns::new(&features, &fb), &bundles);
+        let layout = Layout::new(bundles.n_codes());
         let gh = [[1.0, 1.0], [2.0, 1.0], [3.0, 1.0], [4.0, 1.0], [5.0, 2.0]];
         let mut all = vec![[0.0; 2]; layout.total()];
         build(&mut all, &layout, &m, &gh, None);
+        let per_feature = Layout::new(&n_bins);
+        let mut unbundled = vec![[0.0; 2]; per_feature.total()];
+        bundles.unbundle(&all, &layout, &mut unbundled, &per_feature);
         assert_eq!(
-            layout.feature(&all, 0),
+            per_feature.feature(&unbundled, 0),
             &[[4.0, 1.0], [1.0, 1.0], [5.0, 2.0], [5.0, 2.0]]
         );
         assert_eq!(
-            layout.feature(&all, 1),
+            per_feature.feature(&unbundled, 1),
             &[[5.0, 2.0], [4.0, 2.0], [6.0, 2.0]]
         );
         let mut left = vec![[0.0; 2]; layout.total()];
@@ -214,7 +221,8 @@ mod tests {
 #[cfg(all(test, feature = "threads"))]
 mod thread_tests {
     use super::*;
-    use crate::gbdt::binning::fit_bins;
+    use crate::gbdt::binning::{fit_bins, BinnedColumns, FeatureBins};
+    use crate::gbdt::bundle::Bundles;
     use crate::gbdt::data::Feature;
     use rand::{Rng, SeedableRng};
     use rand_chacha::ChaCha8Rng;
@@ -223,12 +231,14 @@ mod thread_tests {
     fn parallel_build_is_bit_identical_to_the_serial_one() {
         let mut rng = ChaCha8Rng::seed_from_u64(3);
         let n = 50_000;
-        let features: Vec<Feature> = (0..PARALLEL_MIN_FEATURES + 3)
+        let features: Vec<Feature> = (0..PARALLEL_MIN_BUNDLES + 3)
             .map(|i| Feature::numeric(format!("x{i}"), (0..n).map(|_| rng.random()).collect()))
             .collect();
         let fb = fit_bins(&features, 256, 10_000, &mut rng);
-        let m = BinnedMatrix::new(&features, &fb);
-        let layout = Layout::new(m.n_bins());
+        let n_bins: Vec<usize> = fb.iter().map(FeatureBins::n_bins).collect();
+        let bundles = Bundles::new(&n_bins);
+        let m = BundledRows::new(&BinnedColumns::new(&features, &fb), &bundles);
+        let layout = Layout::new(bundles.n_codes());
         let gh: Vec<[f32; 2]> = (0..n)
             .map(|_| [rng.random::<f32>() - 0.5, rng.random()])
             .collect();

@@ -2,8 +2,8 @@
 //! `hist` method on one thread, since the browser's wasm build runs on one.
 //!
 //! The stages, one file each (after LightGBM's tree learner): [`binning`] turns each feature into
-//! `u8` bins (quantiles; bin 0 for missing; categorical codes natively), `histogram` sums
-//! gradients and hessians per bin, `partition` keeps each node's rows, `split` finds a node's
+//! `u8` bins (quantiles; bin 0 for missing; categorical codes natively), `bundle` packs few-bin
+//! features into shared codes, `histogram` sums gradients and hessians per code, `partition` keeps each node's rows, `split` finds a node's
 //! best split, `grow` grows one tree, `objective` gives the losses, [`model`] predicts and saves.
 //! [`Trainer`] runs the boosting loop one tree per step, so that the page can report progress and
 //! cancel; [`GbdtParams::fit`] runs it to the end.
@@ -19,6 +19,7 @@
 //! ```
 
 pub mod binning;
+mod bundle;
 mod data;
 mod error;
 mod grow;

@@ -157,20 +157,26 @@ impl Tree {
     /// The leaf value reached by a row of bins.
     #[inline]
     pub(crate) fn leaf_binned(&self, row: &[u8]) -> f32 {
+        self.leaf_by_bin(|f| row[f])
+    }
+
+    /// The leaf value reached by a row whose bin of feature `f` is `bin(f)`.
+    #[inline]
+    pub(crate) fn leaf_by_bin(&self, bin: impl Fn(usize) -> u8) -> f32 {
         let mut i = 0;
         loop {
             let n = self.flat[i];
             let go_left = match n.kind {
                 FLAT_LEAF => return f32::from_bits(n.payload),
                 FLAT_NUMERIC => {
-                    let b = row[n.feature as usize];
+                    let b = bin(n.feature as usize);
                     if b == MISSING_BIN {
                         n.default_left
                     } else {
                         b <= n.threshold_bin
                     }
                 }
-                _ => contains(&self.sets[n.payload as usize], row[n.feature as usize]),
+                _ => contains(&self.sets[n.payload as usize], bin(n.feature as usize)),
             };
             i = n.left as usize + !go_left as usize;
         }

@@ -2,6 +2,7 @@
 //! between trees.
 
 use super::binning::{fit_bins, BinnedColumns, BinnedMatrix, FeatureBins};
+use super::bundle::BundledRows;
 use super::data::{check_schema, Dataset, FeatureKind};
 use super::grow::{BinNode, Grower, TreeParams};
 use super::model::{GbdtModel, ModelFeature, Node, Tree};
@@ -36,7 +37,9 @@ pub struct Trainer<'a> {
     train: &'a Dataset,
     valid: Option<&'a Dataset>,
     bins: Vec<FeatureBins>,
-    train_bins: BinnedMatrix,
+    /// The training rows in bundle codes, for histograms.
+    train_rows: BundledRows,
+    /// The training bins feature by feature, for partitions and predictions.
     train_columns: BinnedColumns,
     valid_bins: Option<BinnedMatrix>,
     grower: Grower,
@@ -79,13 +82,14 @@ impl<'a> Trainer<'a> {
             &mut rng,
         );
         let train_columns = BinnedColumns::new(train.features(), &bins);
-        let train_bins = BinnedMatrix::from_columns(&train_columns, &bins);
         let valid_bins = valid.map(|v| BinnedMatrix::new(v.features(), &bins));
         let categorical = bins
             .iter()
             .map(|b| matches!(b, FeatureBins::Categorical { .. }))
             .collect();
-        let grower = Grower::new(train_bins.n_bins(), categorical);
+        let n_bins: Vec<usize> = bins.iter().map(FeatureBins::n_bins).collect();
+        let grower = Grower::new(&n_bins, categorical);
+        let train_rows = BundledRows::new(&train_columns, grower.bundles());
         let base_score = objective.base_score(train.target(), train.weights()) as f32;
         let pred = vec![base_score as f64; train.n_rows()];
         let valid_pred = vec![base_score as f64; valid.map_or(0, Dataset::n_rows)];
@@ -106,7 +110,7 @@ impl<'a> Trainer<'a> {
             train,
             valid,
             bins,
-            train_bins,
+            train_rows,
             train_columns,
             valid_bins,
             grower,
@@ -151,7 +155,7 @@ impl<'a> Trainer<'a> {
         let sample = self.sample_rows();
         let allowed = self.sample_features();
         let grown = self.grower.grow(
-            &self.train_bins,
+            &self.train_rows,
             &self.train_columns,
             &self.gh,
             sample.as_deref(),
@@ -188,8 +192,9 @@ impl<'a> Trainer<'a> {
                 }
             }
             Some(_) => {
+                let columns = &self.train_columns;
                 for (r, p) in self.pred.iter_mut().enumerate() {
-                    *p += tree.leaf_binned(self.train_bins.row(r)) as f64;
+                    *p += tree.leaf_by_bin(|f| columns.column(f)[r]) as f64;
                 }
             }
         }
