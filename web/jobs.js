@@ -30,6 +30,7 @@ export class JobError extends Error {
 }
 
 function spawn() {
+  document.documentElement.dataset.engine = "starting";
   worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module", name: "vitrine-engine" });
   worker.onmessage = (event) => receive(event.data);
   worker.onerror = (event) => {
@@ -61,6 +62,10 @@ function receive(message) {
       break;
     case "crashed":
       crashed(message.id, message.message);
+      break;
+    case "ready":
+      // Observable state: the engine has started and warmed up (tests and benches wait on it).
+      document.documentElement.dataset.engine = "ready";
       break;
     default:
       break;

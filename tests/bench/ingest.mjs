@@ -66,6 +66,9 @@ export async function run() {
     ``,
     `Targets: wasm >= 1.0x pandas, native >= 3x pandas. The wasm figure is timed by the worker from`,
     `the first byte read to the profile computed; it includes \`file.stream()\` and progress messages.`,
+    `The page's file is chosen once the engine reports ready and a second has passed (as a user would`,
+    `after opening the page): earlier, the browser is still optimising the warmed-up engine on the`,
+    `other core and the first file reads about 1.5x slower.`,
     `Wasm memory after loading: ${(last.wasmBytes / 1e6).toFixed(0)} MB, ${(last.wasmBytes / (mb * 1e6)).toFixed(2)}x the file (target < 3x).`,
   ];
   writeSection("ingest", lines.join("\n"));

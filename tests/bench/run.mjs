@@ -1,6 +1,7 @@
 // The benchmark harness (`npm run bench [section...]`): each section runs our engine and the
 // reference peer on the same data in the same run, and writes ratios plus each side's quality
 // metric into BENCHMARKS.md. Timings live here, never in tests.
+import { build } from "../../scripts/build.mjs";
 import { machine } from "./lib.mjs";
 
 const sections = {
@@ -13,6 +14,8 @@ const sections = {
 const wanted = process.argv.slice(2);
 const names = wanted.length > 0 ? wanted : Object.keys(sections);
 console.log(`machine: ${machine()}`);
+// The page and the Node runs load the same build: make it from the current sources first.
+await build();
 for (const name of names) {
   if (!sections[name]) {
     console.error(`unknown section ${name}; known: ${Object.keys(sections).join(", ")}`);

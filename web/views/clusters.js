@@ -9,6 +9,7 @@ import { h, replace } from "../dom.js";
 import * as fmt from "../format.js";
 import { state } from "../store.js";
 import { t } from "../strings.js";
+import { panel } from "./panel.js";
 
 /** One colour per cluster (colour-blind-safe order first), reused past 12 clusters. */
 const PALETTE = [
@@ -133,10 +134,8 @@ function settings(s, rerender) {
       : [];
   const ks = [["auto", t("clusters.kAuto")]];
   for (let k = 2; k <= MAX_SLIDER_K; k++) ks.push([String(k), String(k)]);
-  return h(
-    "section",
-    { class: "panel forecast-form" },
-    h("h2", {}, t("forecast.settings")),
+  return panel(
+    { title: t("forecast.settings"), className: "forecast-form" },
     h(
       "fieldset",
       { class: "choices" },
@@ -542,11 +541,8 @@ function profileTable(result, cut) {
       ),
     );
   });
-  return h(
-    "section",
-    { class: "panel" },
-    h("h2", {}, t("clusters.profilesTitle")),
-    h("p", { class: "muted small" }, t("clusters.profilesHint")),
+  return panel(
+    { title: t("clusters.profilesTitle"), hint: t("clusters.profilesHint") },
     h(
       "div",
       { class: "table-wrap" },
@@ -573,11 +569,11 @@ function profileTable(result, cut) {
 
 function anomalies(result, cut) {
   const flagged = cut.anomalies.flagged;
-  return h(
-    "section",
-    { class: "panel" },
-    h("h2", {}, t("clusters.anomaliesTitle")),
-    h("p", { class: "muted small" }, t("clusters.anomaliesHint", { threshold: fmt.num(cut.anomalies.threshold, 1) })),
+  return panel(
+    {
+      title: t("clusters.anomaliesTitle"),
+      hint: t("clusters.anomaliesHint", { threshold: fmt.num(cut.anomalies.threshold, 1) }),
+    },
     flagged.length === 0
       ? h("p", { class: "cl-no-anomaly" }, t("clusters.noAnomaly"))
       : h(
@@ -625,18 +621,16 @@ function cutCharts(result, cut, width) {
     h(
       "div",
       { class: "cl-grid" },
-      h(
-        "section",
-        { class: "panel cl-dendrogram" },
-        h("h2", {}, t("clusters.dendrogramTitle")),
-        h("p", { class: "muted small" }, t("clusters.dendrogramHint")),
+      panel(
+        { title: t("clusters.dendrogramTitle"), hint: t("clusters.dendrogramHint"), className: "cl-dendrogram" },
         dendrogram(result, cut, half - 36, 300),
       ),
-      h(
-        "section",
-        { class: "panel cl-gains" },
-        h("h2", {}, t(result.k_choice.measure === "inertia_gain" ? "clusters.gainsTitle" : "clusters.heightsTitle")),
-        h("p", { class: "muted small" }, t("clusters.gainsHint", { k: result.suggested_k })),
+      panel(
+        {
+          title: t(result.k_choice.measure === "inertia_gain" ? "clusters.gainsTitle" : "clusters.heightsTitle"),
+          hint: t("clusters.gainsHint", { k: result.suggested_k }),
+          className: "cl-gains",
+        },
         gainsChart(result, cut, half - 36, 300),
       ),
     ),
@@ -646,18 +640,15 @@ function cutCharts(result, cut, width) {
       h(
         "div",
         { class: "cl-grid" },
-        h(
-          "section",
-          { class: "panel" },
-          h("h2", {}, t(result.pca.method === "famd" ? "clusters.mapTitleFamd" : "clusters.mapTitle")),
-          h("p", { class: "muted small" }, t("clusters.mapHint")),
+        panel(
+          {
+            title: t(result.pca.method === "famd" ? "clusters.mapTitleFamd" : "clusters.mapTitle"),
+            hint: t("clusters.mapHint"),
+          },
           mapChart(result, cut, half - 36, 360),
         ),
-        h(
-          "section",
-          { class: "panel" },
-          h("h2", {}, t("clusters.circleTitle")),
-          h("p", { class: "muted small" }, t("clusters.circleHint")),
+        panel(
+          { title: t("clusters.circleTitle"), hint: t("clusters.circleHint") },
           circleChart(result, half - 36, 360),
         ),
       ),
@@ -699,10 +690,8 @@ function summaryPanel(s) {
       { "data-seconds": String(distanceTree) },
     ],
   ];
-  return h(
-    "section",
-    { class: "panel" },
-    h("h2", {}, t("clusters.results")),
+  return panel(
+    { title: t("clusters.results") },
     h(
       "dl",
       { class: "facts" },

@@ -9,6 +9,7 @@ import * as fmt from "../format.js";
 import { update } from "../store.js";
 import { t } from "../strings.js";
 import { numberField } from "./fields.js";
+import { panel } from "./panel.js";
 
 /** Defaults that train in a few seconds on the page's sample (~100k rows). */
 const params = {
@@ -46,10 +47,8 @@ function featureChoice(value) {
 }
 
 function form(busy) {
-  return h(
-    "section",
-    { class: "panel forecast-form" },
-    h("h2", {}, t("forecast.settings")),
+  return panel(
+    { title: t("forecast.settings"), className: "forecast-form" },
     h(
       "fieldset",
       { class: "choices" },
@@ -173,10 +172,8 @@ function metrics(r) {
       h("p", { class: "small" }, t(c.metrics.mae < r.metrics.mae ? "forecast.leak" : "forecast.leakWorse")),
     );
   }
-  return h(
-    "section",
-    { class: "panel" },
-    h("h2", {}, t("forecast.results")),
+  return panel(
+    { title: t("forecast.results") },
     h(
       "p",
       {
@@ -311,10 +308,8 @@ function chartPanel(s) {
     load();
   };
   queueMicrotask(load);
-  return h(
-    "section",
-    { class: "panel" },
-    h("h2", {}, t("forecast.chartTitle")),
+  return panel(
+    { title: t("forecast.chartTitle") },
     h(
       "label",
       { class: "field inline", for: "fc-store" },
@@ -382,11 +377,8 @@ function storeTable(report) {
     }),
   );
   fill();
-  return h(
-    "section",
-    { class: "panel" },
-    h("h2", {}, t("forecast.storesTitle")),
-    h("p", { class: "muted small" }, t("forecast.storesHint")),
+  return panel(
+    { title: t("forecast.storesTitle"), hint: t("forecast.storesHint") },
     h(
       "div",
       { class: "table-wrap store-errors-wrap" },
@@ -399,11 +391,8 @@ function importance(report) {
   const items = report.importance.filter((i) => i.gain > 0);
   const top = items[0]?.gain || 1;
   const total = items.reduce((sum, i) => sum + i.gain, 0) || 1;
-  return h(
-    "section",
-    { class: "panel" },
-    h("h2", {}, t("forecast.importanceTitle")),
-    h("p", { class: "muted small" }, t("forecast.importanceHint")),
+  return panel(
+    { title: t("forecast.importanceTitle"), hint: t("forecast.importanceHint") },
     h(
       "ol",
       { class: "importance" },
@@ -437,10 +426,8 @@ function downloads(s) {
       },
       t(label),
     );
-  return h(
-    "section",
-    { class: "panel" },
-    h("h2", {}, t("forecast.downloads")),
+  return panel(
+    { title: t("forecast.downloads") },
     h(
       "div",
       { class: "download-row" },

@@ -11,6 +11,7 @@ import * as fmt from "../format.js";
 import { update } from "../store.js";
 import { t } from "../strings.js";
 import { numberField } from "./fields.js";
+import { panel } from "./panel.js";
 
 /** Amelia's defaults; the seed is the page's. */
 const params = { m: 5, seed: 42, empri: 0, roundIntegers: false, boundToObserved: false };
@@ -432,11 +433,12 @@ function optionBox(key, label) {
 function form(s, summary, columns) {
   local.planNode = h("div", { class: "plan", "aria-live": "polite" });
   const busy = s.job !== null;
-  return h(
-    "section",
-    { class: "panel impute-form" },
-    h("h2", {}, t("impute.settings")),
-    h("p", { class: "muted small" }, t(summary.stations.length > 0 ? "impute.pickHint" : "impute.pickColumnsHint")),
+  return panel(
+    {
+      title: t("impute.settings"),
+      hint: t(summary.stations.length > 0 ? "impute.pickHint" : "impute.pickColumnsHint"),
+      className: "impute-form",
+    },
     picker(summary, columns),
     local.planNode,
     h(
@@ -517,10 +519,8 @@ function resultFacts(r) {
     ],
     ["iterations", t("impute.iterations"), r.bootstrap_iterations.join(" / "), {}],
   ];
-  return h(
-    "section",
-    { class: "panel" },
-    h("h2", {}, t("impute.results")),
+  return panel(
+    { title: t("impute.results") },
     h(
       "dl",
       { class: "facts", id: "impute-facts" },
@@ -578,11 +578,8 @@ function convergence(r) {
       ),
     );
   });
-  return h(
-    "section",
-    { class: "panel" },
-    h("h2", {}, t("impute.convergenceTitle")),
-    h("p", { class: "muted small" }, t("impute.convergenceHint", { tolerance: fmt.num(r.tolerance) })),
+  return panel(
+    { title: t("impute.convergenceTitle"), hint: t("impute.convergenceHint", { tolerance: fmt.num(r.tolerance) }) },
     holder,
   );
 }
@@ -652,10 +649,8 @@ function densities(r) {
     names.map((name) => h("option", { value: name, selected: name === local.column }, name)),
   );
   queueMicrotask(draw);
-  return h(
-    "section",
-    { class: "panel" },
-    h("h2", {}, t("impute.columnTitle")),
+  return panel(
+    { title: t("impute.columnTitle") },
     h(
       "label",
       { class: "field inline", for: "impute-column" },
@@ -756,11 +751,8 @@ function spread(r) {
   const heads = Array.from({ length: r.m }, (_, k) =>
     h("th", { scope: "col", class: "num" }, t("impute.datasetN", { k: k + 1 })),
   );
-  return h(
-    "section",
-    { class: "panel" },
-    h("h2", {}, t("impute.spreadTitle")),
-    h("p", { class: "muted small" }, t("impute.spreadHint")),
+  return panel(
+    { title: t("impute.spreadTitle"), hint: t("impute.spreadHint") },
     h(
       "div",
       { class: "table-wrap impute-table-wrap" },
@@ -800,11 +792,8 @@ function spread(r) {
 
 function pooled(r, profile) {
   const observedMean = (name) => profile?.columns.find((c) => c.name === name)?.mean ?? null;
-  return h(
-    "section",
-    { class: "panel" },
-    h("h2", {}, t("impute.pooledTitle")),
-    h("p", { class: "muted small" }, t("impute.pooledHint", { m: r.m })),
+  return panel(
+    { title: t("impute.pooledTitle"), hint: t("impute.pooledHint", { m: r.m }) },
     h(
       "div",
       { class: "table-wrap impute-table-wrap" },
@@ -876,10 +865,8 @@ function downloads(s) {
       },
       label,
     );
-  return h(
-    "section",
-    { class: "panel" },
-    h("h2", {}, t("impute.downloads")),
+  return panel(
+    { title: t("impute.downloads") },
     h(
       "div",
       { class: "download-row" },

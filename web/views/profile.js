@@ -11,6 +11,7 @@ import { t } from "../strings.js";
 import { barsCanvas, missingnessCanvas } from "./canvas.js";
 import { DATASETS, datasetOf, KNOWN_FILES } from "./datasets.js";
 import { previewGrid } from "./grid.js";
+import { panel } from "./panel.js";
 import { useCaseList } from "./usecases.js";
 
 /** Columns listed at first; wide files show more on demand. */
@@ -73,10 +74,8 @@ function enabled(s) {
   const loaded = new Set(s.tables.map((tb) => datasetOf(tb.dataset)).filter(Boolean));
   const datasets = DATASETS.filter((d) => loaded.has(d.key));
   if (datasets.length === 0) return null;
-  return h(
-    "section",
-    { class: "panel enabled" },
-    h("h2", {}, t("profile.useCases")),
+  return panel(
+    { title: t("profile.useCases"), className: "enabled" },
     h(
       "div",
       { class: "enabled-grid" },
@@ -144,10 +143,8 @@ function columnsTable(p) {
   more.addEventListener("click", () => showMore(MORE_COLUMNS));
   showMore(FIRST_COLUMNS);
   const head = ["col.name", "col.type", "col.missing", "col.distinct", "col.summary", "col.shape"];
-  return h(
-    "section",
-    { class: "panel" },
-    h("h2", {}, t("profile.columnsTitle")),
+  return panel(
+    { title: t("profile.columnsTitle") },
     h(
       "div",
       { class: "table-wrap" },
@@ -173,11 +170,8 @@ function columnsTable(p) {
 function missingness(p) {
   const m = p.missingness;
   const hint = t("profile.missingnessHint", { rows: fmt.int(m.rows.length), columns: fmt.int(m.columns) });
-  return h(
-    "section",
-    { class: "panel" },
-    h("h2", {}, t("profile.missingness")),
-    h("p", { class: "muted small" }, hint),
+  return panel(
+    { title: t("profile.missingness"), hint },
     m.bits.some((b) => b !== 0)
       ? h("div", { class: "map-wrap" }, missingnessCanvas(m, { width: 1140, label: hint }))
       : h("p", { class: "none-missing" }, t("profile.noMissing")),
@@ -185,11 +179,8 @@ function missingness(p) {
 }
 
 function preview(p) {
-  return h(
-    "section",
-    { class: "panel" },
-    h("h2", {}, t("profile.preview")),
-    h("p", { class: "muted small" }, t("profile.previewHint")),
+  return panel(
+    { title: t("profile.preview"), hint: t("profile.previewHint") },
     previewGrid({
       columns: p.columns.map((c) => c.name),
       rows: p.rows,
