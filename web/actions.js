@@ -154,15 +154,25 @@ export async function downloadCsv(name) {
  * replaces the worker (training is one long call) and the loaded files are sent again.
  */
 export async function trainForecast(params) {
-  stopQueue = false;
-  update({ forecast: null });
-  const report = await withProgress(
-    t("forecast.training"),
-    (onProgress) => startJob("forecast", { params }, { onProgress }),
-    "error.trainTitle",
-  );
+  const report = await runUseCase("forecast", "forecast", params);
   if (report) update({ forecast: { report, params } });
-  else if (state().notice === t("job.cancelled")) update({ notice: t("forecast.cancelled") });
+}
+
+/**
+ * Runs the use case job `kind` with `params` under the progress bar, its store entry `key`
+ * emptied meanwhile; returns the result, or null after an error or a cancel (said in a notice
+ * with the use case's own strings: `KEY.running`, `error.KEYTitle`, `KEY.cancelled`).
+ */
+async function runUseCase(key, kind, params) {
+  stopQueue = false;
+  update({ [key]: null });
+  const result = await withProgress(
+    t(`${key}.running`),
+    (onProgress) => startJob(kind, { params }, { onProgress }),
+    `error.${key}Title`,
+  );
+  if (!result && state().notice === t("job.cancelled")) update({ notice: t(`${key}.cancelled`) });
+  return result;
 }
 
 /** One store's actual, predicted and baseline sales around the validation period. */
@@ -187,18 +197,10 @@ export async function downloadForecast(kind) {
  * `clusters.cut`; `recutClusters` replaces it.
  */
 export async function runClusters(params) {
-  stopQueue = false;
-  update({ clusters: null });
-  const result = await withProgress(
-    t("clusters.running"),
-    (onProgress) => startJob("cluster", { params }, { onProgress }),
-    "error.clustersTitle",
-  );
+  const result = await runUseCase("clusters", "cluster", params);
   if (result) {
     const { k, labels, clusters, anomalies } = result;
     update({ clusters: { result, params, cut: { k, labels, clusters, anomalies } } });
-  } else if (state().notice === t("job.cancelled")) {
-    update({ notice: t("clusters.cancelled") });
   }
 }
 
@@ -259,15 +261,8 @@ export function imputePlan(params) {
 
 /** Imputes with `params` (use case 2.1) and keeps the report in the store. */
 export async function runImpute(params) {
-  stopQueue = false;
-  update({ impute: null });
-  const report = await withProgress(
-    t("impute.running"),
-    (onProgress) => startJob("impute", { params }, { onProgress }),
-    "error.imputeTitle",
-  );
+  const report = await runUseCase("impute", "impute", params);
   if (report) update({ impute: { report, params } });
-  else if (state().notice === t("job.cancelled")) update({ notice: t("impute.cancelled") });
 }
 
 /** Saves imputed dataset `k` (1-based), or the long CSV of all M when `k` is 0. */

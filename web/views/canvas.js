@@ -6,7 +6,8 @@ const INK = "#1f5f8b";
 const MISSING = "#27323d";
 const PRESENT = "#e8edf2";
 
-function sized(canvas, width, height) {
+/** Sizes `canvas` to `width` x `height` CSS pixels at the screen's resolution; returns its 2D context. */
+export function sized(canvas, width, height) {
   const ratio = window.devicePixelRatio || 1;
   canvas.width = Math.round(width * ratio);
   canvas.height = Math.round(height * ratio);

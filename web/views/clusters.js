@@ -9,6 +9,7 @@ import { h, replace } from "../dom.js";
 import * as fmt from "../format.js";
 import { state } from "../store.js";
 import { t } from "../strings.js";
+import { sized } from "./canvas.js";
 import { panel } from "./panel.js";
 
 /** One colour per cluster (colour-blind-safe order first), reused past 12 clusters. */
@@ -208,13 +209,7 @@ function settings(s, rerender) {
 /** A canvas of `width` x `height` CSS pixels, drawn at the screen's resolution. */
 function canvas(width, height, label) {
   const el = h("canvas", { role: "img", "aria-label": label });
-  const ratio = window.devicePixelRatio || 1;
-  el.width = Math.round(width * ratio);
-  el.height = Math.round(height * ratio);
-  el.style.width = `${width}px`;
-  el.style.height = `${height}px`;
-  const ctx = el.getContext("2d");
-  ctx.scale(ratio, ratio);
+  const ctx = sized(el, width, height);
   ctx.font = "11px system-ui, sans-serif";
   return { el, ctx };
 }
