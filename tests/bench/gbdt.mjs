@@ -96,7 +96,7 @@ export async function run() {
     `Ratio ours/XGBoost, 1 thread: ${ratio(ours.seconds_fit, xgb.fit_s)} (target <= 0.7); ${threads} threads: ${ratio(oursThreads.seconds_fit, xgbThreads.fit_s)};`,
     `MAE ours/XGBoost: ${ratio(ours.mae_valid, xgb.mae)} (target <= 1.01).`,
     `Our threads split a histogram's features, and only from 32 feature bundles on (wide data such as`,
-    `Bosch): these 18 features make 11 bundles, so the threaded build runs as the single-threaded one.`,
+    `Bosch): 18 features make fewer bundles than that, so the threaded build runs as the single-threaded one.`,
     `(Splitting by row blocks instead was tried: no faster on this 2-core machine.)`,
     ``,
     `The whole forecast pipeline on the same train.csv + store.csv (features built from the raw files,`,
