@@ -3,15 +3,13 @@
 // without a page around it. Same calls as web/worker/worker.js makes.
 import { createReadStream, readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { build } from "../../scripts/build.mjs";
 import { root } from "./lib.mjs";
 
 let engine;
 
-/** Builds the page once and returns the facade module, instantiated. */
+/** The facade module of the page's build (run.mjs builds it first), instantiated once. */
 export async function nodeEngine() {
   if (!engine) {
-    await build();
     const pkg = path.join(root, "www", "pkg");
     engine = await import(path.join(pkg, "vitrine_wasm.js"));
     engine.initSync({ module: readFileSync(path.join(pkg, "vitrine_wasm_bg.wasm")) });

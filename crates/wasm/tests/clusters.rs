@@ -15,15 +15,6 @@ use wasm_bindgen_test::wasm_bindgen_test;
 
 const SEED: u64 = 42;
 
-fn load_sample(files: &[&str]) {
-    load_rossmann_sample(files, SEED);
-}
-
-/// `{source, linkage, k, table, id}` as the page's form builds it.
-fn params(pairs: &[(&str, JsValue)]) -> JsValue {
-    object(pairs)
-}
-
 /// A progress callback that records each stage in `globalThis.clusterStages`.
 fn recording_progress() -> js_sys::Function {
     js_sys::Function::new_with_args(
@@ -65,8 +56,8 @@ fn truth(ids: &Value) -> Vec<usize> {
 
 #[wasm_bindgen_test]
 fn the_page_sample_recovers_the_planted_segments_and_recuts_without_the_files() {
-    load_sample(&["train.csv", "store.csv"]);
-    let result = value(cluster_run(params(&[]), &recording_progress()).unwrap());
+    load_rossmann_sample(&["train.csv", "store.csv"], SEED);
+    let result = value(cluster_run(object(&[]), &recording_progress()).unwrap());
     assert_eq!(
         recorded_stages(),
         json!(["profiles", "distance", "tree", "map", "describe"])
@@ -154,8 +145,8 @@ fn the_page_sample_recovers_the_planted_segments_and_recuts_without_the_files() 
 
 #[wasm_bindgen_test]
 fn a_chosen_k_and_linkage_are_applied_and_a_cancel_stops_the_run() {
-    load_sample(&["train.csv"]);
-    let chosen = params(&[
+    load_rossmann_sample(&["train.csv"], SEED);
+    let chosen = object(&[
         ("linkage", JsValue::from_str("average")),
         ("k", JsValue::from_f64(5.0)),
     ]);
@@ -166,7 +157,7 @@ fn a_chosen_k_and_linkage_are_applied_and_a_cancel_stops_the_run() {
     assert_eq!(result["k_choice"]["measure"], json!("height"));
 
     let stop_at_tree = js_sys::Function::new_with_args("p", "return p.stage !== 'tree';");
-    let e = value(cluster_run(params(&[]), &stop_at_tree).unwrap_err());
+    let e = value(cluster_run(object(&[]), &stop_at_tree).unwrap_err());
     assert_eq!(e["kind"], json!("cancelled"));
     // A cancelled run leaves no model behind to recut.
     assert_eq!(
@@ -174,12 +165,12 @@ fn a_chosen_k_and_linkage_are_applied_and_a_cancel_stops_the_run() {
         json!("noClusters")
     );
 
-    let bad = params(&[("linkage", JsValue::from_str("centroid"))]);
+    let bad = object(&[("linkage", JsValue::from_str("centroid"))]);
     let e = value(cluster_run(bad, &js_sys::Function::new_no_args("")).unwrap_err());
     assert_eq!(e["kind"], json!("params"));
     assert!(e["message"].as_str().unwrap().contains("centroid"));
     remove_table("train.csv");
-    let e = value(cluster_run(params(&[]), &js_sys::Function::new_no_args("")).unwrap_err());
+    let e = value(cluster_run(object(&[]), &js_sys::Function::new_no_args("")).unwrap_err());
     assert_eq!(e["kind"], json!("noTable"));
 }
 
@@ -206,7 +197,7 @@ fn generic_csv() -> String {
 #[wasm_bindgen_test]
 fn the_generic_mode_clusters_the_rows_of_any_table_by_its_id_column() {
     load("shops.csv", generic_csv().as_bytes());
-    let generic = params(&[
+    let generic = object(&[
         ("source", JsValue::from_str("table")),
         ("table", JsValue::from_str("shops.csv")),
         ("id", JsValue::from_str("Code")),
@@ -223,7 +214,7 @@ fn the_generic_mode_clusters_the_rows_of_any_table_by_its_id_column() {
     let csv = String::from_utf8(cluster_assignments_csv().unwrap()).unwrap();
     assert!(csv.starts_with("Code,cluster,"), "{csv}");
 
-    let no_id = params(&[
+    let no_id = object(&[
         ("source", JsValue::from_str("table")),
         ("table", JsValue::from_str("shops.csv")),
         ("id", JsValue::from_str("Nope")),

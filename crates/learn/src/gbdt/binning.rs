@@ -223,13 +223,13 @@ pub(crate) struct BinnedMatrix {
 impl BinnedMatrix {
     /// Bins every row of `features` with `bins` (one per feature).
     pub(crate) fn new(features: &[Feature], bins: &[FeatureBins]) -> BinnedMatrix {
-        let columns = BinnedColumns::new(features, bins);
-        let (n_rows, n_features) = (columns.n_rows, bins.len());
+        let n_rows = features.first().map_or(0, |f| f.values.len());
+        let n_features = features.len();
         let mut out = vec![0u8; n_rows * n_features];
-        let sources: Vec<&[u8]> = (0..n_features).map(|f| columns.column(f)).collect();
-        for (r, row) in out.chunks_exact_mut(n_features.max(1)).enumerate() {
-            for (slot, source) in row.iter_mut().zip(&sources) {
-                *slot = source[r];
+        for (f, (feature, fb)) in features.iter().zip(bins).enumerate() {
+            let column = out.iter_mut().skip(f).step_by(n_features);
+            for (slot, &v) in column.zip(&feature.values) {
+                *slot = fb.bin(v);
             }
         }
         BinnedMatrix {

@@ -59,7 +59,8 @@ struct Candidate {
     split: SplitInfo,
 }
 
-/// Grows trees over one binned matrix, keeping its buffers from tree to tree.
+/// Grows trees over one training set (bundled rows and bin columns), keeping its buffers from
+/// tree to tree.
 pub(crate) struct Grower {
     bundles: Bundles,
     /// Histograms are built over bundle codes in this layout...
