@@ -66,6 +66,14 @@ impl CsvError {
             kind,
         }
     }
+
+    /// The file could not be read from disk.
+    pub(crate) fn unreadable(file: &str, e: &std::io::Error) -> CsvError {
+        CsvError::new(
+            file,
+            ErrorKind::Invalid(format!("cannot read the file: {e}")),
+        )
+    }
 }
 
 /// Bytes as a short human size ("38.2 MB"), decimal units as file browsers show them.

@@ -85,4 +85,13 @@ impl Interner {
     pub(crate) fn insert(&mut self, bytes: &[u8], code: u32) {
         self.codes.insert(bytes.into(), code);
     }
+
+    /// The values' bytes indexed by their code (codes run from 0 to `n - 1`).
+    pub(crate) fn into_keys_by_code(self, n: usize) -> Vec<Box<[u8]>> {
+        let mut keys = vec![Box::default(); n];
+        for (key, code) in self.codes {
+            keys[code as usize] = key;
+        }
+        keys
+    }
 }

@@ -21,11 +21,15 @@ pub mod write;
 mod builder;
 mod cell;
 mod intern;
+mod parallel;
 mod reader;
 mod sniff;
 
 pub use column::{CellMismatch, Column, ColumnData, ColumnKind, TextColumn};
 pub use dataset::KnownFile;
 pub use error::{check_size, CsvError, ErrorKind, MAX_INPUT_BYTES};
+pub use parallel::read_bytes_in_parts;
+#[cfg(any(unix, windows))]
+pub use parallel::read_path_in_parts;
 pub use reader::{read_bytes, read_path, ReadOptions, StreamReader};
 pub use table::{Encoding, SourceInfo, Table};

@@ -10,8 +10,8 @@
 //! paths store through the same [`Parsing::record`], so a table does not depend on which path
 //! read a line.
 
-use crate::builder::{decode_bytes, ColumnBuilder, Decode, Pushed};
-use crate::column::CellMismatch;
+use crate::builder::{decode_bytes, CellAt, ColumnBuilder, Decode, Diverged, Pushed};
+use crate::column::{CellMismatch, ColumnKind};
 use crate::error::{CsvError, ErrorKind};
 use crate::sniff::{sniff_delimiter, SNIFF_BYTES};
 use crate::table::{Encoding, SourceInfo, Table};
@@ -40,13 +40,19 @@ pub struct StreamReader {
     pending: Vec<u8>,
     parsing: Option<Parsing>,
     bytes: u64,
+    /// The file's size, if known, until the columns have been given room for its rows.
+    expected_bytes: Option<u64>,
     /// Once an error is found, every later call returns it.
     error: Option<CsvError>,
 }
 
 /// State once the delimiter is known.
-struct Parsing {
+pub(crate) struct Parsing {
     core: csv_core::Reader,
+    /// csv-core has been given input: it only looks for a byte-order mark in its first input.
+    core_fed: bool,
+    /// Lines before the first byte this parser read (its part of the file starts after them).
+    line_base: u64,
     delimiter: u8,
     out: Vec<u8>,
     out_len: usize,
@@ -82,8 +88,16 @@ impl StreamReader {
             pending: Vec::new(),
             parsing: None,
             bytes: 0,
+            expected_bytes: None,
             error: None,
         }
+    }
+
+    /// Tells the reader the file's size: once the first rows are read, every column gets room
+    /// for the rows the file is expected to hold, instead of growing (and moving) as it fills.
+    pub fn expecting(mut self, file_bytes: u64) -> StreamReader {
+        self.expected_bytes = Some(file_bytes);
+        self
     }
 
     /// Feeds the next chunk. Call once per chunk, in file order.
@@ -115,6 +129,12 @@ impl StreamReader {
         };
         if let Err(e) = &result {
             self.error = Some(e.clone());
+        }
+        if let Some(file_bytes) = self.expected_bytes {
+            if self.rows() > 0 {
+                self.expected_bytes = None;
+                self.make_room(file_bytes);
+            }
         }
         result
     }
@@ -167,6 +187,68 @@ impl StreamReader {
         })
     }
 
+    /// What a part of this file read on another thread needs from its header: `None` until the
+    /// header has been read.
+    pub(crate) fn part_template(&self) -> Option<PartTemplate> {
+        let p = self.parsing.as_ref().filter(|p| p.header_seen)?;
+        Some(PartTemplate {
+            delimiter: p.delimiter,
+            n_fields: p.n_fields,
+            map: p.map.clone(),
+            header_names: p.header_names.clone(),
+            names: p.builders.iter().map(|b| b.name.clone()).collect(),
+            decimal_comma_allowed: p.decode.decimal_comma_allowed,
+            latin1: p.decode.latin1,
+            bytes_per_row: self.bytes as f64 / p.rows.max(1) as f64,
+        })
+    }
+
+    /// Makes room in every column for the rows `bytes` bytes of the file will hold, as
+    /// estimated from the rows so far.
+    fn make_room(&mut self, bytes: u64) {
+        if let Some(p) = &mut self.parsing {
+            let rows = expected_rows(bytes, self.bytes as f64 / p.rows.max(1) as f64);
+            for b in &mut p.builders {
+                b.expect_rows(rows);
+            }
+        }
+    }
+
+    /// True when the input so far ends between two records (the next byte starts a record).
+    pub(crate) fn at_record_boundary(&self) -> bool {
+        self.error.is_none()
+            && self
+                .parsing
+                .as_ref()
+                .is_some_and(|p| p.header_seen && p.between_records)
+    }
+
+    /// Takes in the part of the file that follows the input so far (which ends between two
+    /// records), read by [`Parsing::part`] from `bytes` bytes, or its error.
+    pub(crate) fn append_part(
+        &mut self,
+        part: Result<Parsing, CsvError>,
+        bytes: u64,
+    ) -> Result<(), Appended> {
+        let p = self
+            .parsing
+            .as_mut()
+            .expect("parts follow a header that has been read");
+        let result = match part {
+            Ok(part) => p.append(part).map_err(|Diverged| Appended::Diverged),
+            Err(mut e) => {
+                // The part numbered its lines from 1.
+                e.line = e.line.map(|line| line + p.lines_consumed());
+                Err(Appended::Error(e))
+            }
+        };
+        if let Err(Appended::Error(e)) = &result {
+            self.error = Some(e.clone());
+        }
+        self.bytes += bytes;
+        result
+    }
+
     /// Sniffs the delimiter on the held-back bytes and parses them. `complete`: no more input.
     fn start(&mut self, complete: bool) -> Result<(), CsvError> {
         let pending = std::mem::take(&mut self.pending);
@@ -181,6 +263,8 @@ impl StreamReader {
         };
         let mut parsing = Parsing {
             core: ReaderBuilder::new().delimiter(delimiter).build(),
+            core_fed: false,
+            line_base: 0,
             delimiter,
             out: vec![0; 64 * 1024],
             out_len: 0,
@@ -203,25 +287,125 @@ impl StreamReader {
             },
             rows: 0,
         };
-        // An empty input means end of file to csv-core: only `finish` may send one. The first
-        // byte goes alone so that csv-core never strips a second BOM itself, which it would do
-        // or not depending on how the chunks were cut.
-        let result = match body.split_first() {
-            Some((_, rest)) => parsing.feed(&body[..1], &self.file).and_then(|()| {
-                if rest.is_empty() {
-                    Ok(())
-                } else {
-                    parsing.feed(rest, &self.file)
-                }
-            }),
-            None => Ok(()),
+        // An empty input means end of file to csv-core: only `finish` may send one.
+        let result = if body.is_empty() {
+            Ok(())
+        } else {
+            parsing.feed(body, &self.file)
         };
         self.parsing = Some(parsing);
         result
     }
 }
 
+/// Why a part could not be appended.
+#[derive(Debug)]
+pub(crate) enum Appended {
+    /// The part, which starts at a record, has a bad record: the file's first error.
+    Error(CsvError),
+    /// The file must be read in one go (see [`ColumnBuilder::append`]).
+    Diverged,
+}
+
+/// What reading a part of a file needs from the file's header.
+#[derive(Clone)]
+pub(crate) struct PartTemplate {
+    delimiter: u8,
+    n_fields: usize,
+    map: Vec<usize>,
+    header_names: Vec<String>,
+    /// Names of the kept columns.
+    names: Vec<String>,
+    decimal_comma_allowed: bool,
+    latin1: bool,
+    /// Bytes per row in the rows read so far.
+    bytes_per_row: f64,
+}
+
+/// Rows `bytes` bytes of a file hold, rounded up a little, so that a column's room seldom has
+/// to grow.
+fn expected_rows(bytes: u64, bytes_per_row: f64) -> usize {
+    (bytes as f64 / bytes_per_row.max(1.0) * 1.05) as usize + 1024
+}
+
 impl Parsing {
+    /// A parser for a part of a file that starts at the beginning of a line after the header,
+    /// as if that line started a record. Its lines are numbered from 1.
+    pub(crate) fn part(template: &PartTemplate, bytes: u64) -> Parsing {
+        let rows = expected_rows(bytes, template.bytes_per_row);
+        Parsing {
+            core: ReaderBuilder::new().delimiter(template.delimiter).build(),
+            core_fed: false,
+            line_base: 0,
+            delimiter: template.delimiter,
+            out: vec![0; 64 * 1024],
+            out_len: 0,
+            ends: vec![0; 256],
+            ends_len: 0,
+            ended_by_lf: false,
+            between_records: true,
+            fast_lines: 0,
+            spans: Vec::new(),
+            header_seen: true,
+            wanted: None,
+            n_fields: template.n_fields,
+            map: template.map.clone(),
+            header_names: template.header_names.clone(),
+            builders: template
+                .names
+                .iter()
+                .map(|name| ColumnBuilder::track_kinds(name.clone(), rows))
+                .collect(),
+            decode: Decode {
+                decimal_comma_allowed: template.decimal_comma_allowed,
+                decimal_comma_seen: false,
+                latin1: template.latin1,
+            },
+            rows: 0,
+        }
+    }
+
+    /// Feeds bytes of a part; the end of a part is not the end of the file.
+    pub(crate) fn feed_part(&mut self, input: &[u8], file: &str) -> Result<(), CsvError> {
+        if input.is_empty() {
+            return Ok(());
+        }
+        self.feed(input, file)
+    }
+
+    /// Newlines consumed so far, counting those before this parser's first byte.
+    fn lines_consumed(&self) -> u64 {
+        self.line_base + self.core.line() - 1 + self.fast_lines
+    }
+
+    /// Appends the rows of `part`, which starts where the input of `self` ends (between two
+    /// records), and carries on in its state: the next bytes are those after the part.
+    fn append(&mut self, mut part: Parsing) -> Result<(), Diverged> {
+        let lines_before = self.lines_consumed();
+        if part.decode.latin1 && !self.decode.latin1 {
+            self.switch_to_latin1();
+        } else if self.decode.latin1 && !part.decode.latin1 {
+            part.switch_to_latin1();
+        }
+        self.decode.decimal_comma_seen |= part.decode.decimal_comma_seen;
+        for (mine, mut theirs) in self.builders.iter_mut().zip(part.builders) {
+            theirs.shift_lines(lines_before);
+            mine.append(theirs, self.decode.latin1)?;
+        }
+        self.rows += part.rows;
+        self.core = part.core;
+        self.core_fed = part.core_fed;
+        self.line_base = lines_before + part.line_base;
+        self.out = part.out;
+        self.out_len = part.out_len;
+        self.ends = part.ends;
+        self.ends_len = part.ends_len;
+        self.ended_by_lf = part.ended_by_lf;
+        self.between_records = part.between_records;
+        self.fast_lines = part.fast_lines;
+        Ok(())
+    }
+
     /// Runs csv-core over `input`; an empty `input` means end of file.
     fn feed(&mut self, mut input: &[u8], file: &str) -> Result<(), CsvError> {
         let at_end = input.is_empty();
@@ -234,8 +418,17 @@ impl Parsing {
                 }
             }
             self.between_records = false;
+            // The first byte csv-core sees goes alone, so that it never strips a byte-order mark
+            // that is not at the start of the file, which it would do or not depending on how
+            // the chunks were cut.
+            let given = if self.core_fed {
+                input.len()
+            } else {
+                input.len().min(1)
+            };
+            self.core_fed |= given > 0;
             let (res, nin, nout, nend) = self.core.read_record(
-                input,
+                &input[..given],
                 &mut self.out[self.out_len..],
                 &mut self.ends[self.ends_len..],
             );
@@ -245,7 +438,7 @@ impl Parsing {
             self.ends_len += nend;
             match res {
                 ReadRecordResult::InputEmpty => {
-                    if !at_end {
+                    if input.is_empty() && !at_end {
                         return Ok(());
                     }
                 }
@@ -299,7 +492,7 @@ impl Parsing {
             if !split_plain(line, self.delimiter, &mut spans) {
                 break Ok(());
             }
-            let number = self.core.line() + self.fast_lines;
+            let number = self.line_base + self.core.line() + self.fast_lines;
             used += length + 1;
             self.fast_lines += 1;
             // csv-core skips empty lines.
@@ -326,7 +519,9 @@ impl Parsing {
             Origin::Line(number) => number,
             Origin::Core => {
                 let inside = fields.buf.iter().filter(|&&b| b == b'\n').count() as u64;
-                self.core.line() + self.fast_lines - inside - u64::from(self.ended_by_lf)
+                self.line_base + self.core.line() + self.fast_lines
+                    - inside
+                    - u64::from(self.ended_by_lf)
             }
         }
     }
@@ -353,16 +548,17 @@ impl Parsing {
         for i in 0..n {
             let b = self.map[i];
             if b != SKIP {
-                let raw = fields.get(i);
-                match self.builders[b].push(raw, &mut self.decode) {
-                    Pushed::Stored => {}
-                    Pushed::Promoted(was) => self.note_mismatch(b, i, was, fields, origin),
-                    Pushed::NeedLatin1 => {
-                        self.switch_to_latin1();
-                        if let Pushed::Promoted(was) = self.builders[b].push(raw, &mut self.decode)
-                        {
-                            self.note_mismatch(b, i, was, fields, origin);
-                        }
+                let mut pushed = self.builders[b].push(fields.get(i), &mut self.decode);
+                if pushed == Pushed::NeedLatin1 {
+                    self.switch_to_latin1();
+                    pushed = self.builders[b].push(fields.get(i), &mut self.decode);
+                }
+                match pushed {
+                    Pushed::Stored | Pushed::NeedLatin1 => {}
+                    Pushed::FirstOfKind(kind) => self.note_kind(b, i, kind, fields, origin),
+                    Pushed::Promoted { was, cell } => {
+                        self.note_mismatch(b, i, was, fields, origin);
+                        self.note_kind(b, i, cell, fields, origin);
                     }
                 }
             }
@@ -371,27 +567,51 @@ impl Parsing {
         Ok(())
     }
 
+    #[cold]
     fn note_mismatch(
         &mut self,
         builder: usize,
         field: usize,
-        was: crate::column::ColumnKind,
+        was: ColumnKind,
         fields: &Fields,
         origin: Origin,
     ) {
         if self.builders[builder].first_mismatch.is_some() {
             return;
         }
-        let line = self.line(fields, origin);
-        let raw = fields.get(field);
-        let value = decode_bytes(raw, self.decode.latin1)
-            .unwrap_or_else(|| String::from_utf8_lossy(raw).into_owned());
+        let at = self.cell_at(field, fields, origin);
         self.builders[builder].first_mismatch = Some(CellMismatch {
-            line,
-            column: field + 1,
-            value,
+            line: at.line,
+            column: at.column,
+            value: at.value,
             was,
         });
+    }
+
+    #[cold]
+    fn note_kind(
+        &mut self,
+        builder: usize,
+        field: usize,
+        kind: ColumnKind,
+        fields: &Fields,
+        origin: Origin,
+    ) {
+        if self.builders[builder].wants_first_of_kind(kind) {
+            let at = self.cell_at(field, fields, origin);
+            self.builders[builder].note_kind(kind, at);
+        }
+    }
+
+    /// Field `field` of a record, for messages.
+    fn cell_at(&self, field: usize, fields: &Fields, origin: Origin) -> CellAt {
+        let raw = fields.get(field);
+        CellAt {
+            line: self.line(fields, origin),
+            column: field + 1,
+            value: decode_bytes(raw, self.decode.latin1)
+                .unwrap_or_else(|| String::from_utf8_lossy(raw).into_owned()),
+        }
     }
 
     fn switch_to_latin1(&mut self) {
@@ -544,26 +764,30 @@ fn unique(base: &str, taken: &mut HashSet<String>, from: usize) -> String {
 
 /// Reads a whole in-memory file.
 pub fn read_bytes(file_name: &str, bytes: &[u8], options: ReadOptions) -> Result<Table, CsvError> {
-    let mut reader = StreamReader::new(file_name, options);
+    let mut reader = StreamReader::new(file_name, options).expecting(bytes.len() as u64);
     reader.push(bytes)?;
     reader.finish()
 }
 
 /// Reads a file from disk, streaming it in 1 MiB chunks; the table is named after the file.
+/// Natively, a file of several megabytes is read in parts on all cores
+/// ([`crate::read_path_in_parts`]), which gives the same table.
 pub fn read_path(path: &std::path::Path, options: ReadOptions) -> Result<Table, CsvError> {
     use std::io::Read;
-    let name = path.file_name().map_or_else(
-        || path.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    );
-    let io_error = |e: std::io::Error| {
-        CsvError::new(
-            &name,
-            ErrorKind::Invalid(format!("cannot read the file: {e}")),
-        )
-    };
+    #[cfg(any(unix, windows))]
+    if let Ok(metadata) = std::fs::metadata(path) {
+        let parts = crate::parallel::parts_for(metadata.len());
+        if parts > 1 {
+            return crate::parallel::read_path_in_parts(path, options, parts);
+        }
+    }
+    let name = file_name(path);
+    let io_error = |e: std::io::Error| CsvError::unreadable(&name, &e);
     let mut file = std::fs::File::open(path).map_err(io_error)?;
     let mut reader = StreamReader::new(&name, options);
+    if let Ok(metadata) = file.metadata() {
+        reader = reader.expecting(metadata.len());
+    }
     let mut buf = vec![0u8; 1 << 20];
     loop {
         let n = match file.read(&mut buf) {
@@ -575,4 +799,12 @@ pub fn read_path(path: &std::path::Path, options: ReadOptions) -> Result<Table, 
         reader.push(&buf[..n])?;
     }
     reader.finish()
+}
+
+/// The name a table read from `path` takes: the file's.
+pub(crate) fn file_name(path: &std::path::Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
 }

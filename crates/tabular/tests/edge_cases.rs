@@ -547,3 +547,63 @@ fn errors_are_sticky_after_a_bad_chunk() {
         }
     );
 }
+
+#[test]
+fn read_path_reads_a_large_file_in_parts_as_one_read_does() {
+    // Over two parts' worth (`read_path` uses every core on files of several megabytes), with
+    // a quoted newline every few rows, a column that turns to text late, and a ragged row near
+    // the end in a second file.
+    let mut csv = String::from("id,note,holiday,amount\n");
+    let mut row = 0;
+    while csv.len() < 12 << 20 {
+        let note = if row % 7 == 0 {
+            "\"two\nlines\""
+        } else {
+            "plain"
+        };
+        let holiday = if row > 300_000 && row % 11 == 0 {
+            "a"
+        } else {
+            "0"
+        };
+        csv += &format!("{row},{note},{holiday},{}.25\n", row % 1000);
+        row += 1;
+    }
+    let dir = std::env::temp_dir().join(format!("vitrine-parts-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("big.csv");
+    std::fs::write(&path, &csv).unwrap();
+    let whole = read_bytes("big.csv", csv.as_bytes(), ReadOptions::default()).unwrap();
+    assert_eq!(whole.n_rows, row);
+    assert_eq!(whole.columns[2].kind(), ColumnKind::Text);
+    assert_eq!(read_path(&path, ReadOptions::default()).unwrap(), whole);
+    for parts in [2, 4] {
+        assert_eq!(
+            tabular::read_path_in_parts(&path, ReadOptions::default(), parts).unwrap(),
+            whole
+        );
+    }
+    let ragged = dir.join("ragged.csv");
+    let cut = csv.len() - 1000;
+    let line_start = csv[..cut].rfind('\n').unwrap() + 1;
+    let broken = format!("{}1,2\n{}", &csv[..line_start], &csv[line_start..]);
+    std::fs::write(&ragged, &broken).unwrap();
+    let expected = read_bytes("ragged.csv", broken.as_bytes(), ReadOptions::default()).unwrap_err();
+    assert!(expected.line.unwrap() > 300_000, "{expected}");
+    assert_eq!(
+        read_path(&ragged, ReadOptions::default()).unwrap_err(),
+        expected
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_wrong_size_hint_changes_nothing() {
+    let csv = b"a,b\n1,x\n2,y\n3,z\n";
+    let plain = read_bytes("h.csv", csv, ReadOptions::default()).unwrap();
+    for hint in [0, 5, 1 << 20] {
+        let mut reader = StreamReader::new("h.csv", ReadOptions::default()).expecting(hint);
+        reader.push(csv).unwrap();
+        assert_eq!(reader.finish().unwrap(), plain, "hint {hint}");
+    }
+}

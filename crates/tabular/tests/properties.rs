@@ -7,7 +7,8 @@ use common::read_chunked;
 use proptest::prelude::*;
 use tabular::write::write_csv;
 use tabular::{
-    read_bytes, Column, ColumnData, Encoding, ReadOptions, SourceInfo, Table, TextColumn,
+    read_bytes, read_bytes_in_parts, Column, ColumnData, Encoding, ReadOptions, SourceInfo, Table,
+    TextColumn,
 };
 
 /// One generated column: its values, `None` for missing.
@@ -268,6 +269,134 @@ proptest! {
                 prop_assert_eq!(column.distinct, distinct);
                 prop_assert_eq!(&column.histogram.as_ref().unwrap().counts, &bins);
             }
+        }
+    }
+}
+
+/// Cells that make columns change kind at any row: integers (padded, quoted, beyond `f32`'s
+/// exact range, beyond `i32`), floats, booleans, dates, missing tokens, text, quoted delimiters
+/// and newlines, Latin-1 bytes.
+fn typed_cell(delimiter: u8) -> impl Strategy<Value = Vec<u8>> {
+    let ints: Vec<&[u8]> = vec![b"0", b"7", b" 5", b"007", b"-3", b"", b"NA", b"\"0\""];
+    let mut numbers = ints.clone();
+    numbers.extend([
+        &b"1.5"[..],
+        b"2.0",
+        b"1e3",
+        b"16777217",
+        b"-20000001",
+        b"2147483648",
+    ]);
+    let mut late_text = ints.repeat(4);
+    late_text.extend([&b"a"[..], b"true"]);
+    let booleans: Vec<&[u8]> = vec![b"true", b"FALSE", b"", b"NA", b"0"];
+    let dates: Vec<&[u8]> = vec![b"2015-07-31", b"2016-02-29", b"", b"a"];
+    let mut anything = numbers.clone();
+    anything.extend([
+        &b"true"[..],
+        b"2015-07-31",
+        b"a",
+        b"x y",
+        b"\"q,r\"",
+        b"\"q;r\"",
+        b"\"two\nlines\"",
+        b"\"say \"\"hi\"\"\"",
+        "é".as_bytes(),
+        b"\xe9t\xe9",
+        b"1,5",
+    ]);
+    let to_owned = |pool: Vec<&[u8]>| -> Vec<Vec<u8>> {
+        pool.into_iter()
+            .map(|c| {
+                c.iter()
+                    .map(|&b| {
+                        if b == b',' && !c.starts_with(b"\"") {
+                            delimiter_safe(delimiter)
+                        } else {
+                            b
+                        }
+                    })
+                    .collect()
+            })
+            .collect()
+    };
+    prop_oneof![
+        Just(to_owned(ints)),
+        Just(to_owned(numbers)),
+        Just(to_owned(late_text)),
+        Just(to_owned(booleans)),
+        Just(to_owned(dates)),
+        Just(to_owned(anything)),
+    ]
+    .prop_flat_map(prop::sample::select)
+}
+
+/// A `,` inside an unquoted cell stays a decimal comma in `;` files, and becomes a `.` in
+/// `,` files (where it would add a field).
+fn delimiter_safe(delimiter: u8) -> u8 {
+    if delimiter == b',' {
+        b'.'
+    } else {
+        b','
+    }
+}
+
+/// A header and rows of typed cells, each column drawing from its own pool.
+fn typed_file(delimiter: u8) -> impl Strategy<Value = Vec<u8>> {
+    (1usize..5, 1usize..80).prop_flat_map(move |(cols, rows)| {
+        prop::collection::vec(prop::collection::vec(typed_cell(delimiter), rows), cols).prop_map(
+            move |columns| {
+                let d = delimiter as char;
+                let mut out: Vec<u8> = (0..columns.len())
+                    .map(|i| format!("c{i}"))
+                    .collect::<Vec<_>>()
+                    .join(&d.to_string())
+                    .into_bytes();
+                out.push(b'\n');
+                for row in 0..rows {
+                    for (i, column) in columns.iter().enumerate() {
+                        if i > 0 {
+                            out.push(delimiter);
+                        }
+                        out.extend_from_slice(&column[row]);
+                    }
+                    out.push(b'\n');
+                }
+                out
+            },
+        )
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn parts_do_not_change_typed_columns(bytes in typed_file(b','), parts in 2usize..9) {
+        let comma = ReadOptions { delimiter: Some(b','), columns: None };
+        prop_assert_eq!(
+            read_bytes_in_parts("p.csv", &bytes, comma.clone(), parts),
+            read_bytes("p.csv", &bytes, comma)
+        );
+    }
+
+    #[test]
+    fn parts_do_not_change_decimal_commas(bytes in typed_file(b';'), parts in 2usize..9) {
+        let semicolon = ReadOptions { delimiter: Some(b';'), columns: None };
+        prop_assert_eq!(
+            read_bytes_in_parts("p.csv", &bytes, semicolon.clone(), parts),
+            read_bytes("p.csv", &bytes, semicolon)
+        );
+    }
+
+    #[test]
+    fn parts_do_not_change_messy_input(bytes in messy_bytes(), parts in 2usize..9) {
+        for delimiter in [None, Some(b','), Some(b';')] {
+            let options = ReadOptions { delimiter, columns: None };
+            prop_assert_eq!(
+                read_bytes_in_parts("m.csv", &bytes, options.clone(), parts),
+                read_bytes("m.csv", &bytes, options)
+            );
         }
     }
 }

@@ -393,3 +393,26 @@ fn profile_of_bosch_and_rossmann_store() {
         1_112
     );
 }
+
+#[test]
+fn every_fixture_reads_the_same_in_parts() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert!(names.len() >= 13, "{names:?}");
+    for name in names {
+        let bytes = fixture(&name);
+        let whole = read(&name, &bytes);
+        for parts in [2, 3, 7] {
+            let in_parts =
+                tabular::read_bytes_in_parts(&name, &bytes, ReadOptions::default(), parts);
+            assert_eq!(in_parts, whole, "{name} in {parts} parts");
+            let from_disk =
+                tabular::read_path_in_parts(&dir.join(&name), ReadOptions::default(), parts);
+            assert_eq!(from_disk, whole, "{name} from disk in {parts} parts");
+        }
+    }
+}

@@ -27,7 +27,9 @@ impl Ingest {
     pub fn new(file_name: &str, total_bytes: f64) -> Result<Ingest, JsValue> {
         tabular::check_size(file_name, total_bytes as u64, MAX_FILE_BYTES).map_err(csv_to_js)?;
         Ok(Ingest {
-            reader: Some(StreamReader::new(file_name, ReadOptions::default())),
+            reader: Some(
+                StreamReader::new(file_name, ReadOptions::default()).expecting(total_bytes as u64),
+            ),
         })
     }
 
