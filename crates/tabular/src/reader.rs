@@ -197,7 +197,6 @@ impl StreamReader {
             map: p.map.clone(),
             header_names: p.header_names.clone(),
             names: p.builders.iter().map(|b| b.name.clone()).collect(),
-            decimal_comma_allowed: p.decode.decimal_comma_allowed,
             latin1: p.decode.latin1,
             bytes_per_row: self.bytes as f64 / p.rows.max(1) as f64,
         })
@@ -261,32 +260,8 @@ impl StreamReader {
                 sniff_delimiter(sample, complete)
             }
         };
-        let mut parsing = Parsing {
-            core: ReaderBuilder::new().delimiter(delimiter).build(),
-            core_fed: false,
-            line_base: 0,
-            delimiter,
-            out: vec![0; 64 * 1024],
-            out_len: 0,
-            ends: vec![0; 256],
-            ends_len: 0,
-            ended_by_lf: false,
-            between_records: false,
-            fast_lines: 0,
-            spans: Vec::new(),
-            header_seen: false,
-            wanted: self.options.columns.take(),
-            n_fields: 0,
-            map: Vec::new(),
-            header_names: Vec::new(),
-            builders: Vec::new(),
-            decode: Decode {
-                decimal_comma_allowed: delimiter == b';',
-                decimal_comma_seen: false,
-                latin1: false,
-            },
-            rows: 0,
-        };
+        let mut parsing = Parsing::new(delimiter, false);
+        parsing.wanted = self.options.columns.take();
         // An empty input means end of file to csv-core: only `finish` may send one.
         let result = if body.is_empty() {
             Ok(())
@@ -316,7 +291,6 @@ pub(crate) struct PartTemplate {
     header_names: Vec<String>,
     /// Names of the kept columns.
     names: Vec<String>,
-    decimal_comma_allowed: bool,
     latin1: bool,
     /// Bytes per row in the rows read so far.
     bytes_per_row: f64,
@@ -333,33 +307,45 @@ impl Parsing {
     /// as if that line started a record. Its lines are numbered from 1.
     pub(crate) fn part(template: &PartTemplate, bytes: u64) -> Parsing {
         let rows = expected_rows(bytes, template.bytes_per_row);
+        let mut part = Parsing::new(template.delimiter, template.latin1);
+        part.between_records = true;
+        part.header_seen = true;
+        part.n_fields = template.n_fields;
+        part.map.clone_from(&template.map);
+        part.header_names.clone_from(&template.header_names);
+        part.builders = template
+            .names
+            .iter()
+            .map(|name| ColumnBuilder::track_kinds(name.clone(), rows))
+            .collect();
+        part
+    }
+
+    /// A parser at the start of a file (before its header), or of a part if set up as one.
+    fn new(delimiter: u8, latin1: bool) -> Parsing {
         Parsing {
-            core: ReaderBuilder::new().delimiter(template.delimiter).build(),
+            core: ReaderBuilder::new().delimiter(delimiter).build(),
             core_fed: false,
             line_base: 0,
-            delimiter: template.delimiter,
+            delimiter,
             out: vec![0; 64 * 1024],
             out_len: 0,
             ends: vec![0; 256],
             ends_len: 0,
             ended_by_lf: false,
-            between_records: true,
+            between_records: false,
             fast_lines: 0,
             spans: Vec::new(),
-            header_seen: true,
+            header_seen: false,
             wanted: None,
-            n_fields: template.n_fields,
-            map: template.map.clone(),
-            header_names: template.header_names.clone(),
-            builders: template
-                .names
-                .iter()
-                .map(|name| ColumnBuilder::track_kinds(name.clone(), rows))
-                .collect(),
+            n_fields: 0,
+            map: Vec::new(),
+            header_names: Vec::new(),
+            builders: Vec::new(),
             decode: Decode {
-                decimal_comma_allowed: template.decimal_comma_allowed,
+                decimal_comma_allowed: delimiter == b';',
                 decimal_comma_seen: false,
-                latin1: template.latin1,
+                latin1,
             },
             rows: 0,
         }
