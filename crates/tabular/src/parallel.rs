@@ -344,6 +344,13 @@ mod tests {
         let (table, appended) = parts_of(&bytes, 4).unwrap();
         assert_eq!(appended, 3);
         assert_eq!(table, sequential(&bytes).unwrap());
+        let projected = ReadOptions {
+            delimiter: Some(b','),
+            columns: Some(vec!["value".into(), "id".into()]),
+        };
+        let in_parts = read_bytes_in_parts("p.csv", &bytes, projected.clone(), 4).unwrap();
+        assert_eq!(in_parts.header(), ["value", "id"]);
+        assert_eq!(in_parts, read_bytes("p.csv", &bytes, projected).unwrap());
     }
 
     #[test]
