@@ -376,8 +376,8 @@ impl ColumnBuilder {
             self.push_missing();
             return Pushed::Stored;
         }
-        // Before any change to the column, which is pushed this cell again after the switch.
-        // Only text cells are kept as written: typed cells in a text column are written
+        // Checked before the column changes: after the switch to Latin-1 the same cell comes
+        // again. Only text cells are kept as written: typed cells in a text column are written
         // canonically, in ASCII.
         if cell == Cell::Text
             && !decode.latin1
@@ -488,6 +488,20 @@ impl ColumnBuilder {
         }
     }
 
+    /// Adds `n` rows of missing cells already counted in `missing`.
+    fn extend_missing(&mut self, n: usize) {
+        self.rows += n;
+        let len = self.rows;
+        match &mut self.values {
+            Values::Empty => {}
+            Values::Bool(v) => v.resize(len, BOOL_MISSING),
+            Values::Int(v) => v.resize(len, INT_MISSING),
+            Values::Date(v) => v.resize(len, DATE_MISSING),
+            Values::Float(v) => v.resize(len, f32::NAN),
+            Values::Text(v) => v.resize(len, TEXT_MISSING),
+        }
+    }
+
     /// Leaves the all-missing state with room for what came before.
     fn start(&mut self, cell: Cell) {
         let n = self.rows;
@@ -561,13 +575,8 @@ impl ColumnBuilder {
         self.missing += next.missing;
         self.become_kind(target);
         let values = match next.values {
-            // As many missing cells as the part has rows.
             Values::Empty => {
-                let rows = next.rows;
-                for _ in 0..rows {
-                    self.push_missing();
-                }
-                self.missing -= rows;
+                self.extend_missing(next.rows);
                 return Ok(());
             }
             values => values,
