@@ -161,6 +161,16 @@ pub fn read_path_in_parts(
     options: ReadOptions,
     parts: usize,
 ) -> Result<Table, CsvError> {
+    read_file(path, options, |_| parts)
+}
+
+/// Reads a file from disk in as many parts as `parts` says for its size.
+#[cfg(any(unix, windows))]
+pub(crate) fn read_file(
+    path: &std::path::Path,
+    options: ReadOptions,
+    parts: impl FnOnce(u64) -> usize,
+) -> Result<Table, CsvError> {
     let name = crate::reader::file_name(path);
     let file = std::fs::File::open(path).map_err(|e| CsvError::unreadable(&name, &e))?;
     let len = file
@@ -172,7 +182,7 @@ pub fn read_path_in_parts(
         len,
         name: &name,
     };
-    read_in_parts(&name, &source, options, parts)
+    read_in_parts(&name, &source, options, parts(len))
 }
 
 #[cfg(any(unix, windows))]
@@ -200,7 +210,7 @@ fn read_in_parts(
     }
     starts.push(len);
     let ranges: Vec<(u64, u64)> = starts.windows(2).map(|w| (w[0], w[1])).collect();
-    let whole = options.clone();
+    let in_one_part = options.clone();
     let stop = AtomicBool::new(false);
     let result = std::thread::scope(|scope| {
         let result = read_parts(scope, name, source, options, &ranges, &stop);
@@ -209,7 +219,8 @@ fn read_in_parts(
         result
     });
     match result {
-        Err(Appended::Diverged) => read_whole(name, source, whole),
+        // One part is one read, which never appends.
+        Err(Appended::Diverged) => read_in_parts(name, source, in_one_part, 1),
         Err(Appended::Error(e)) => Err(e),
         Ok((table, _)) => Ok(table),
     }
@@ -288,13 +299,6 @@ fn spawn_part<'scope>(
             Ok(part)
         })
         .ok()
-}
-
-/// The one-thread read, when parts cannot be joined (see [`crate::builder`]'s `append`).
-fn read_whole(name: &str, source: &dyn Source, options: ReadOptions) -> Result<Table, CsvError> {
-    let mut reader = StreamReader::new(name, options).expecting(source.len());
-    source.read(0, source.len(), &mut |chunk| reader.push(chunk))?;
-    reader.finish()
 }
 
 #[cfg(test)]

@@ -763,32 +763,27 @@ pub fn read_bytes(file_name: &str, bytes: &[u8], options: ReadOptions) -> Result
 /// Natively, a file of several megabytes is read in parts on all cores
 /// ([`crate::read_path_in_parts`]), which gives the same table.
 pub fn read_path(path: &std::path::Path, options: ReadOptions) -> Result<Table, CsvError> {
-    use std::io::Read;
     #[cfg(any(unix, windows))]
-    if let Ok(metadata) = std::fs::metadata(path) {
-        let parts = crate::parallel::parts_for(metadata.len());
-        if parts > 1 {
-            return crate::parallel::read_path_in_parts(path, options, parts);
+    return crate::parallel::read_file(path, options, crate::parallel::parts_for);
+    #[cfg(not(any(unix, windows)))]
+    {
+        use std::io::Read;
+        let name = file_name(path);
+        let io_error = |e: std::io::Error| CsvError::unreadable(&name, &e);
+        let mut file = std::fs::File::open(path).map_err(io_error)?;
+        let mut reader = StreamReader::new(&name, options);
+        let mut buf = vec![0u8; 1 << 20];
+        loop {
+            let n = match file.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(io_error(e)),
+            };
+            reader.push(&buf[..n])?;
         }
+        reader.finish()
     }
-    let name = file_name(path);
-    let io_error = |e: std::io::Error| CsvError::unreadable(&name, &e);
-    let mut file = std::fs::File::open(path).map_err(io_error)?;
-    let mut reader = StreamReader::new(&name, options);
-    if let Ok(metadata) = file.metadata() {
-        reader = reader.expecting(metadata.len());
-    }
-    let mut buf = vec![0u8; 1 << 20];
-    loop {
-        let n = match file.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(io_error(e)),
-        };
-        reader.push(&buf[..n])?;
-    }
-    reader.finish()
 }
 
 /// The name a table read from `path` takes: the file's.
