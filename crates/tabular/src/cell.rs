@@ -191,7 +191,8 @@ pub(crate) fn classify(raw: &[u8], decimal_comma: bool) -> (Cell, bool) {
         return (Cell::Missing, false);
     };
     match first {
-        b'0'..=b'9' | b'-' | b'+' | b'.' => {
+        // A number: `,5` is one where a comma is the decimal point, as `.5` is elsewhere.
+        b'0'..=b'9' | b'-' | b'+' | b'.' | b',' if first != b',' || decimal_comma => {
             match parse_int(t) {
                 Ok(v) => return (Cell::Int(v), false),
                 Err(false) => {}
@@ -264,6 +265,11 @@ mod tests {
         assert_eq!(classify(b"1,5", true), (Cell::Float(1.5), true));
         assert_eq!(classify(b"1,5", false).0, Cell::Text);
         assert_eq!(classify(b"1,5,2", true).0, Cell::Text);
+        // As a float column's cells are read: whether a column is typed does not depend on
+        // which of its cells comes first.
+        assert_eq!(classify(b",17", true), (Cell::Float(0.17), true));
+        assert_eq!(parse_float(b",17", true), Some((0.17, true)));
+        assert_eq!(classify(b",17", false).0, Cell::Text);
         assert_eq!(classify(b"inf", false).0, Cell::Text);
         assert_eq!(classify(b"-", false).0, Cell::Text);
         assert_eq!(classify(b"1.2.3", false).0, Cell::Text);
