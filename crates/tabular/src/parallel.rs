@@ -244,7 +244,7 @@ fn read_parts<'scope>(
         .read(first_start, first_end, &mut |chunk| {
             reader.push(chunk)?;
             // The other parts start once the header is known.
-            if threads.is_empty() {
+            if threads.is_empty() && ranges.len() > 1 {
                 if let Some(template) = reader.part_template() {
                     threads = ranges[1..]
                         .iter()

@@ -198,15 +198,20 @@ impl StreamReader {
             header_names: p.header_names.clone(),
             names: p.builders.iter().map(|b| b.name.clone()).collect(),
             latin1: p.decode.latin1,
-            bytes_per_row: self.bytes as f64 / p.rows.max(1) as f64,
+            bytes_per_row: self.bytes_per_row(),
         })
+    }
+
+    /// Bytes per row in the rows read so far.
+    fn bytes_per_row(&self) -> f64 {
+        self.bytes as f64 / self.rows().max(1) as f64
     }
 
     /// Makes room in every column for the rows `bytes` bytes of the file will hold, as
     /// estimated from the rows so far.
     fn make_room(&mut self, bytes: u64) {
+        let bytes_per_row = self.bytes_per_row();
         if let Some(p) = &mut self.parsing {
-            let bytes_per_row = self.bytes as f64 / p.rows.max(1) as f64;
             let rows = expected_rows(bytes, bytes_per_row, p.builders.len());
             for b in &mut p.builders {
                 b.expect_rows(rows);
@@ -377,22 +382,23 @@ impl Parsing {
         } else if self.decode.latin1 && !part.decode.latin1 {
             part.switch_to_latin1();
         }
-        self.decode.decimal_comma_seen |= part.decode.decimal_comma_seen;
-        for (mine, mut theirs) in self.builders.iter_mut().zip(part.builders) {
+        let mut builders = std::mem::take(&mut self.builders);
+        for (mine, mut theirs) in builders.iter_mut().zip(std::mem::take(&mut part.builders)) {
             theirs.shift_lines(lines_before);
             mine.append(theirs, self.decode.latin1)?;
         }
-        self.rows += part.rows;
-        self.core = part.core;
-        self.core_fed = part.core_fed;
-        self.line_base = lines_before + part.line_base;
-        self.out = part.out;
-        self.out_len = part.out_len;
-        self.ends = part.ends;
-        self.ends_len = part.ends_len;
-        self.ended_by_lf = part.ended_by_lf;
-        self.between_records = part.between_records;
-        self.fast_lines = part.fast_lines;
+        // The rows so far, in the part's reading state (its header fields are this file's).
+        *self = Parsing {
+            builders,
+            rows: self.rows + part.rows,
+            line_base: lines_before + part.line_base,
+            decode: Decode {
+                decimal_comma_seen: self.decode.decimal_comma_seen
+                    || part.decode.decimal_comma_seen,
+                ..self.decode
+            },
+            ..part
+        };
         Ok(())
     }
 
