@@ -31,6 +31,7 @@ mod params;
 mod partition;
 mod split;
 mod trainer;
+pub mod xgboost;
 
 pub use binning::FeatureBins;
 pub use data::{Dataset, Feature, FeatureKind, MAX_CATEGORIES};
@@ -39,8 +40,9 @@ pub use model::{
     FeatureImportance, GbdtModel, ModelFeature, Node, Tree, MODEL_FORMAT, MODEL_VERSION,
 };
 pub use objective::Objective;
-pub use params::{GbdtParams, Growth};
+pub use params::{GbdtParams, Growth, TargetTransform};
 pub use trainer::{Progress, Trainer};
+pub use xgboost::{LoadedModel, XgbModel};
 
 impl GbdtParams {
     /// Trains all trees (stopping early if asked and `valid` is given) and returns the model.

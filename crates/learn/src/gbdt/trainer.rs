@@ -36,6 +36,10 @@ pub struct Trainer<'a> {
     params: GbdtParams,
     train: &'a Dataset,
     valid: Option<&'a Dataset>,
+    /// The training target after `params.target`'s transform: what the trees fit.
+    train_target: Vec<f32>,
+    /// The validation target after the same transform.
+    valid_target: Option<Vec<f32>>,
     bins: Vec<FeatureBins>,
     /// The training rows in bundle codes, for histograms.
     train_rows: BundledRows,
@@ -64,7 +68,8 @@ impl<'a> Trainer<'a> {
     ) -> Result<Trainer<'a>, GbdtError> {
         params.check()?;
         let objective = params.objective;
-        objective.check_target(train.target())?;
+        let train_target = params.target.apply(train.target())?;
+        objective.check_target(&train_target)?;
         let schema: Vec<(String, FeatureKind)> = train
             .features()
             .iter()
@@ -72,7 +77,10 @@ impl<'a> Trainer<'a> {
             .collect();
         if let Some(v) = valid {
             check_schema(&schema, v.features())?;
-            objective.check_target(v.target())?;
+        }
+        let valid_target = valid.map(|v| params.target.apply(v.target())).transpose()?;
+        if let Some(y) = &valid_target {
+            objective.check_target(y)?;
         }
         let mut rng = ChaCha8Rng::seed_from_u64(params.seed);
         let bins = fit_bins(
@@ -90,11 +98,13 @@ impl<'a> Trainer<'a> {
         let n_bins: Vec<usize> = bins.iter().map(FeatureBins::n_bins).collect();
         let grower = Grower::new(&n_bins, categorical);
         let train_rows = BundledRows::new(&train_columns, grower.bundles());
-        let base_score = objective.base_score(train.target(), train.weights()) as f32;
+        let base_score = objective.base_score(&train_target, train.weights()) as f32;
         let pred = vec![base_score as f64; train.n_rows()];
         let valid_pred = vec![base_score as f64; valid.map_or(0, Dataset::n_rows)];
-        let train_loss = objective.loss(train.target(), train.weights(), &pred);
-        let valid_loss = valid.map(|v| objective.loss(v.target(), v.weights(), &valid_pred));
+        let train_loss = objective.loss(&train_target, train.weights(), &pred);
+        let valid_loss = valid
+            .zip(valid_target.as_deref())
+            .map(|(v, y)| objective.loss(y, v.weights(), &valid_pred));
         let tree_params = TreeParams {
             split: SplitParams {
                 lambda: params.lambda,
@@ -109,6 +119,8 @@ impl<'a> Trainer<'a> {
             params: params.clone(),
             train,
             valid,
+            train_target,
+            valid_target,
             bins,
             train_rows,
             train_columns,
@@ -150,10 +162,11 @@ impl<'a> Trainer<'a> {
             return Err(GbdtError::AlreadyDone);
         }
         let objective = self.params.objective;
-        let (y, w) = (self.train.target(), self.train.weights());
-        objective.gradients(y, w, &self.pred, &mut self.gh);
+        let w = self.train.weights();
+        objective.gradients(&self.train_target, w, &self.pred, &mut self.gh);
         let sample = self.sample_rows();
         let allowed = self.sample_features();
+        let y = self.train_target.as_slice();
         let grown = self.grower.grow(
             &self.train_rows,
             &self.train_columns,
@@ -207,9 +220,9 @@ impl<'a> Trainer<'a> {
         let trees = self.trees.len();
         self.progress.trees = trees;
         self.progress.train_loss = objective.loss(y, w, &self.pred);
-        match self.valid {
-            Some(v) => {
-                let loss = objective.loss(v.target(), v.weights(), &self.valid_pred);
+        match self.valid.zip(self.valid_target.as_deref()) {
+            Some((v, valid_y)) => {
+                let loss = objective.loss(valid_y, v.weights(), &self.valid_pred);
                 self.progress.valid_loss = Some(loss);
                 if loss < self.best_valid {
                     self.best_valid = loss;
