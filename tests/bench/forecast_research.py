@@ -304,7 +304,7 @@ for cut_text in a.holdouts.split(","):
         tab.insert(0, "Set", np.where(fit_rows, "train", np.where(valid_rows, "valid", "")))
         tab[fit_rows | valid_rows].to_csv(f"{a.features_out}/features_{cut.date()}.csv", index=False)
     cols = []
-    for step in a.groups.split(";"):
+    for step in [g for g in a.groups.split(";") if g]:
         for part in step.split(","):
             part = part.strip()
             if part.startswith("+"):
