@@ -5,7 +5,8 @@
 //! `u8` bins (quantiles; bin 0 for missing; categorical codes natively), `bundle` packs few-bin
 //! features into shared codes, `histogram` sums gradients and hessians per code, `partition`
 //! keeps each node's rows, `split` finds a node's best split, `grow` grows one tree,
-//! `objective` gives the losses, [`model`] predicts and saves.
+//! `objective` gives the losses, [`model`] predicts and saves, [`xgboost`] writes and reads
+//! XGBoost's JSON model format (and [`LoadedModel`] scores either format by feature name).
 //! [`Trainer`] runs the boosting loop one tree per step, so that the page can report progress and
 //! cancel; [`GbdtParams::fit`] runs it to the end.
 //!

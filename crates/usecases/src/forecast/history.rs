@@ -505,7 +505,8 @@ mod tests {
 
     #[test]
     fn patterns_are_ratios_shrunk_by_their_days() {
-        // Saturdays sell twice the other days: ln 2 above in log space, shrunk by n / (n + k).
+        // Saturdays (2014-01-01 is a Wednesday: day 3 is one) sell twice the other days: ln 2
+        // above in log space, shrunk by n / (n + k).
         let rows = store_rows(
             7,
             364,
