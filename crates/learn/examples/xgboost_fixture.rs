@@ -7,7 +7,7 @@
 
 use std::fmt::Write as _;
 
-use learn::gbdt::{Dataset, Feature, GbdtParams, TargetTransform, XgbModel};
+use learn::gbdt::{Dataset, Feature, GbdtParams, Objective, TargetTransform, XgbModel};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -55,6 +55,14 @@ pub fn table(n: usize, seed: u64) -> (Vec<Feature>, Vec<f32>) {
     (features, y)
 }
 
+/// 1 where `y` is above its median, else 0.
+pub fn above_median(y: &[f32]) -> Vec<f32> {
+    let mut sorted = y.to_vec();
+    sorted.sort_by(f32::total_cmp);
+    let median = sorted[sorted.len() / 2];
+    y.iter().map(|&v| f32::from(u8::from(v > median))).collect()
+}
+
 fn main() {
     let dir = std::env::args()
         .nth(1)
@@ -71,6 +79,20 @@ fn main() {
     let model = params.fit(&train, None).expect("trains");
     let export = XgbModel::from_gbdt(&model).expect("exports");
     std::fs::write(format!("{dir}/exported.json"), export.to_json()).unwrap();
+    // A classifier too: XGBoost keeps its base score as a probability.
+    let labels = above_median(&y);
+    let classifier = GbdtParams {
+        objective: Objective::Logistic,
+        target: TargetTransform::Identity,
+        ..params.clone()
+    }
+    .fit(
+        &Dataset::new(features.clone(), labels).expect("valid table"),
+        None,
+    )
+    .expect("trains");
+    let export = XgbModel::from_gbdt(&classifier).expect("exports");
+    std::fs::write(format!("{dir}/exported_logistic.json"), export.to_json()).unwrap();
     // Rows to score: the training table plus codes never seen (6) and all-missing rows.
     let (mut score, _) = table(200, 8);
     for f in &mut score {
@@ -108,5 +130,5 @@ fn main() {
         writeln!(csv, "{},{target}", row.join(",")).unwrap();
     }
     std::fs::write(format!("{dir}/train.csv"), csv).unwrap();
-    println!("{} trees written to {dir}", export.n_trees());
+    println!("models written to {dir}");
 }

@@ -83,6 +83,26 @@ fn our_export_scores_as_xgboost_scores_it() {
 }
 
 #[test]
+fn our_classifier_export_scores_as_xgboost_scores_it() {
+    // XGBoost keeps a logistic model's base score as a probability and takes its logit.
+    let text = std::fs::read_to_string(format!("{DIR}exported_logistic.json")).unwrap();
+    let model = XgbModel::from_json(&text).unwrap();
+    assert_eq!(model.objective(), Objective::Logistic);
+    let (table, _) = features("table.csv");
+    let file = "exported_logistic";
+    assert_close(
+        &model.predict_raw(&table).unwrap(),
+        &expected(file, "margin"),
+        "margin",
+    );
+    assert_close(
+        &model.predict(&table).unwrap(),
+        &expected(file, "prediction"),
+        "probability",
+    );
+}
+
+#[test]
 fn a_fresh_export_keeps_our_predictions_and_matches_xgboost() {
     // The fixture example's training, from its table: if training changes, regenerate the
     // fixtures (commands in make_fixtures.py); the exactness checks hold regardless.
