@@ -2,16 +2,16 @@
 // banner), registers the views and re-renders on every state change. It only renders: all
 // data work happens in the worker (jobs.js).
 
-import { cancelJob, refresh } from "./actions.js";
+import { cancelJob, loadCatalogue, refresh } from "./actions.js";
 import { h, replace } from "./dom.js";
 import * as fmt from "./format.js";
 import { startEngine, startJob } from "./jobs.js";
 import { allViews, go, registerView, viewById } from "./router.js";
 import { state, subscribe, update } from "./store.js";
 import { LANGUAGES, setLanguage, t } from "./strings.js";
-import { clustersView } from "./views/clusters.js";
-import { forecastView } from "./views/forecast.js";
-import { imputeView } from "./views/impute.js";
+import { clustersView } from "./views/clusters/index.js";
+import { forecastView } from "./views/forecast/index.js";
+import { imputeView } from "./views/impute/index.js";
 import { profileView } from "./views/profile.js";
 import { startView } from "./views/start.js";
 
@@ -75,21 +75,11 @@ function jobLabel(job) {
   if (!p) return job.label;
   if (p.phase === "generate") return t("job.generating", { file: p.file });
   if (p.phase === "profile") return t("job.profiling", { file: p.file });
-  if (p.phase === "cluster") return t(`clusters.stage.${p.stage}`);
-  if (p.phase === "impute") return imputeLabel(p);
-  if (p.phase === "train") return t(p.model === "comparison" ? "forecast.trainingSeed" : "forecast.trainingMain");
+  // A use case's stage, in its own words: `stage.NAME.STAGE` with {done} of {total}.
+  if (p.phase === "usecase") {
+    return t(`stage.${p.useCase}.${p.stage}`, { done: fmt.int(p.done), total: fmt.int(p.total) });
+  }
   return t("job.reading", { file: p.file });
-}
-
-/** What an imputation run is doing: the EM on the data, bootstrap k of M, or the diagnostics. */
-function imputeLabel(p) {
-  if (p.stage === "em") return t("impute.stage.em", { iteration: fmt.int(p.iteration) });
-  if (p.stage === "diagnostics") return t("impute.stage.diagnostics");
-  return t(p.stage === "draw" ? "impute.stage.draw" : "impute.stage.bootstrap", {
-    run: fmt.int(p.run),
-    runs: fmt.int(p.runs),
-    iteration: fmt.int(p.iteration),
-  });
 }
 
 function renderJob(s) {
@@ -101,16 +91,15 @@ function renderJob(s) {
   }
   const p = job.progress;
   let share = p?.total > 0 && p.phase === "read" ? p.bytes / p.total : null;
-  if (p?.phase === "train" && p.nTrees > 0) share = p.trees / p.nTrees;
-  if (p?.phase === "cluster") share = (p.step - 1 + (p.share ?? 0)) / p.stages;
-  if (p?.phase === "impute") share = p.fraction;
+  if (p?.phase === "usecase") share = p.fraction;
   const bar = h("progress", { max: "1", class: "bar", "aria-label": jobLabel(job) });
   if (share !== null) bar.value = share;
   const figures = [];
-  if (p?.phase === "cluster") figures.push(t("clusters.step", { step: p.step, stages: p.stages }));
-  if (p?.phase === "train") figures.push(t("forecast.trees", { done: fmt.int(p.trees), total: fmt.int(p.nTrees) }));
-  if (p?.phase === "impute" && p.stage !== "diagnostics" && p.stage !== "draw") {
-    figures.push(t("impute.moving", { changed: fmt.int(p.changed), change: fmt.num(p.maxChange, 3) }));
+  if (p?.phase === "usecase") {
+    figures.push(fmt.percent(p.fraction));
+    if (p.value !== null && p.value !== undefined) {
+      figures.push(t(`stage.${p.useCase}.value`, { value: fmt.num(p.value, 4) }));
+    }
   }
   if (p?.rows > 0) figures.push(t("job.rows", { rows: fmt.int(p.rows) }));
   if (p?.rowsPerSec > 0 && p.phase === "read") figures.push(t("job.rate", { rate: fmt.int(p.rowsPerSec) }));
@@ -210,12 +199,17 @@ function boot() {
   }
   subscribe(render);
   startEngine(
-    (busy) => update({ job: busy ? { label: t("job.restoring"), progress: null } : null }),
+    (busy) => {
+      // A fresh engine holds none of the results the old one kept for follow-up questions.
+      if (busy) update({ results: {} });
+      update({ job: busy ? { label: t("job.restoring"), progress: null } : null });
+    },
     (message) => update({ error: { kind: "crash", message: t("error.engine", { message }) } }),
   );
   update({ lang: lang in LANGUAGES ? lang : "en" });
-  // The use cases' "needs train.csv" badges come from the engine.
+  // The use cases' "needs train.csv" badges, and their parameters, come from the engine.
   refresh();
+  loadCatalogue();
   // For the end-to-end tests (a panic has no button): the same jobs the page runs, nothing more.
   if (new URLSearchParams(location.search).has("debug")) globalThis.vitrine = { state, startJob };
 }

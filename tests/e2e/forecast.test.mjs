@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { ARTIFACTS, FIXTURES, idle, launch, loadedNames, loadSample, upload } from "./harness.mjs";
+import { ARTIFACTS, FIXTURES, idle, launch, loadedNames, loadSample, upload, vitrine } from "./harness.mjs";
 
 /** Training the sample (main model and the comparison) on a busy 2-core machine. */
 const TRAIN_TIMEOUT = 120_000;
@@ -44,6 +44,18 @@ test("the Rossmann sample trains a forecast that beats the baseline", async () =
   await train(page);
 
   const mae = await metric(page, "mae");
+  // With their defaults, the page and the command line train the same model on the same files
+  // (the page's sample is the generator's at scale 0.1, seed 42).
+  const dir = join(ARTIFACTS, "rossmann-sample");
+  vitrine(["sample", "rossmann", "--out", dir, "--scale", "0.1", "--seed", "42"]);
+  const cli = vitrine(["forecast", "--train", join(dir, "train.csv"), "--store", join(dir, "store.csv")]);
+  const trees = Number(await page.locator("#forecast-facts").getAttribute("data-trees"));
+  assert.equal(trees, cli.trees, "trees");
+  assert.ok(
+    Math.abs(cli.metrics.mae - mae.model.value) < 1e-6 * cli.metrics.mae,
+    `${cli.metrics.mae} vs ${mae.model.value}`,
+  );
+  assert.ok(Math.abs(cli.baseline.mae - mae.baseline.value) < 1e-9 * cli.baseline.mae);
   // The figures shown are the figures kept: "1,234" on the page is 1234 ± 0.5.
   assert.ok(Math.abs(Number(mae.model.text.replace(/[^0-9.]/g, "")) - mae.model.value) <= 0.5, mae.model.text);
   assert.ok(mae.model.value > 0, JSON.stringify(mae));

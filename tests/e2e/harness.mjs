@@ -1,6 +1,7 @@
 // Shared set-up of the end-to-end tests: the static server on a free port, headless Chromium
 // (Debian's, driven by playwright-core), and a page that records every request and error.
 
+import { execFileSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -103,4 +104,24 @@ export async function loadedNames(page) {
 /** "1,115" -> 1115. */
 export function count(text) {
   return Number(String(text).replace(/[^0-9]/g, ""));
+}
+
+let cliBuilt = false;
+
+/**
+ * Runs the native command line `vitrine ARGS` (the debug build `npm test` compiles for its Rust
+ * tests; built here first when missing) and returns its standard output parsed as JSON.
+ */
+export function vitrine(args) {
+  if (!cliBuilt) {
+    execFileSync("cargo", ["build", "--quiet", "-p", "vitrine"], { cwd: ROOT, stdio: "inherit" });
+    cliBuilt = true;
+  }
+  const out = execFileSync(join(ROOT, "target", "debug", "vitrine"), args, {
+    cwd: ROOT,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "ignore"],
+    maxBuffer: 1 << 28,
+  });
+  return JSON.parse(out);
 }
