@@ -10,7 +10,6 @@ use std::io::{BufWriter, Write};
 use std::path::Path;
 use tabular::ReadOptions;
 use usecases::impute::{self, ImputeParams, TOP_PATTERNS};
-use usecases::Clock;
 
 use crate::args::{self, Alias, Own};
 use crate::input::read_table;
@@ -80,7 +79,6 @@ pub fn run(parser: lexopt::Parser) -> Result<(), String> {
             args::usage::<ImputeParams>("impute", OWN, ALIASES)
         )
     })?;
-    let clock = Clock::start();
     let (table, _) = read_table(&input, ReadOptions::default())?;
     if args.switch("summary") {
         let summary = impute::summarize(&table, TOP_PATTERNS);
@@ -100,15 +98,13 @@ pub fn run(parser: lexopt::Parser) -> Result<(), String> {
         plan.missing_cells,
         plan.memory_bytes as f64 / 1e6
     );
-    let mut imputed = impute::run(&table, &params, &mut |p| {
+    let imputed = impute::run(&table, &params, &mut |p| {
         if p.stage == "draw" {
             eprintln!("dataset {}/{} drawn", p.done, p.total);
         }
         true
     })
     .map_err(|e| e.to_string())?;
-    // The command line's seconds count the reading too, as the user waited for it.
-    imputed.report.seconds = clock.total();
     drop(table);
 
     let mut files = Vec::new();
