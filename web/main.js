@@ -1,17 +1,20 @@
 // The page's entry point on the main thread: builds the shell (header, tab bar, job bar, error
-// banner), registers the views and re-renders on every state change. It only renders: all
-// data work happens in the worker (jobs.js).
+// banner, update notice, footer with the request count), registers the views and re-renders on
+// every state change. It only renders: all data work happens in the worker (jobs.js).
 
 import { cancelJob, loadCatalogue, refresh } from "./actions.js";
 import { h, replace } from "./dom.js";
 import * as fmt from "./format.js";
-import { startEngine, startJob } from "./jobs.js";
+import { refreshEngineRequests, startEngine, startJob } from "./jobs.js";
+import { applyUpdate, startOffline } from "./offline.js";
+import { recordEngineRequests, recordServiceWorkerRequest, startPrivacy } from "./privacy.js";
 import { allViews, go, registerView, viewById } from "./router.js";
 import { state, subscribe, update } from "./store.js";
 import { LANGUAGES, setLanguage, t } from "./strings.js";
 import { clustersView } from "./views/clusters/index.js";
 import { forecastView } from "./views/forecast/index.js";
 import { imputeView } from "./views/impute/index.js";
+import { countLine, openPrivacy, privacyDialog, renderPrivacy } from "./views/privacy.js";
 import { profileView } from "./views/profile.js";
 import { startView } from "./views/start.js";
 
@@ -30,6 +33,21 @@ const banner = h("div", { class: "banner", role: "alert", hidden: true });
 const notice = h("p", { class: "notice", role: "status", hidden: true });
 const viewRoot = h("main", { id: "view", tabindex: "-1" });
 const tagline = h("p", { class: "tagline" });
+const privacyButton = h("button", {
+  type: "button",
+  class: "button secondary privacy-open",
+  id: "privacy-open",
+  "aria-haspopup": "dialog",
+  onClick: showPrivacy,
+});
+const updateBar = h("section", { class: "update", role: "status", hidden: true });
+const footer = h("footer", { class: "foot" });
+
+function showPrivacy() {
+  // The engine worker's own requests (its wasm) are asked for afresh; the panel redraws when
+  // they come (a job that holds the engine makes that wait, not the panel).
+  openPrivacy(state, () => refreshEngineRequests().catch(() => {}));
+}
 
 function renderHeader(s) {
   tagline.textContent = t("app.tagline");
@@ -51,6 +69,7 @@ function renderHeader(s) {
       ),
     ),
   );
+  privacyButton.textContent = t("privacy.open");
   langSwitch.setAttribute("aria-label", t("lang.label"));
   replace(
     langSwitch,
@@ -140,6 +159,62 @@ function renderBanner(s) {
   );
 }
 
+/** A newer build waits: say so, and reload on request, never while a job runs. */
+function renderUpdate(s) {
+  updateBar.hidden = !s.offline.updateReady;
+  if (!s.offline.updateReady) return;
+  replace(
+    updateBar,
+    h("span", { class: "update-text" }, t("offline.update")),
+    s.job ? h("span", { class: "muted small" }, t("offline.waitJob")) : null,
+    h(
+      "button",
+      {
+        type: "button",
+        class: "button primary",
+        id: "update-reload",
+        disabled: Boolean(s.job),
+        onClick: () => {
+          if (!state().job) applyUpdate();
+        },
+      },
+      t("offline.reload"),
+    ),
+  );
+}
+
+let footerShown = null;
+
+/** The footer: the same request count as the privacy panel, and whether the page works offline. */
+function renderFooter(s) {
+  const key = JSON.stringify([s.lang, s.requests, s.offline.status]);
+  if (key === footerShown) return;
+  footerShown = key;
+  const [requests, outside] = countLine(s.requests);
+  replace(
+    footer,
+    h(
+      "p",
+      {
+        class: "foot-requests",
+        id: "request-count",
+        "data-total": s.requests.total,
+        "data-outside": s.requests.outside,
+      },
+      h("span", {}, requests),
+      " · ",
+      h("strong", {}, outside),
+      " · ",
+      h(
+        "button",
+        { type: "button", class: "link-button", id: "privacy-list", onClick: showPrivacy },
+        t("privacy.seeList"),
+      ),
+    ),
+    h("p", { class: "foot-offline", "data-status": s.offline.status }, t(`offline.short.${s.offline.status}`)),
+  );
+}
+
 let shownLang = null;
 let shownView = null;
 
@@ -155,6 +230,9 @@ function render(s) {
   renderHeader(s);
   renderJob(s);
   renderBanner(s);
+  renderUpdate(s);
+  renderFooter(s);
+  renderPrivacy(s);
   notice.hidden = !s.notice;
   notice.textContent = s.notice ?? "";
   const view = viewById(s.view);
@@ -184,12 +262,16 @@ function boot() {
         tagline,
       ),
       nav,
+      privacyButton,
       langSwitch,
     ),
+    updateBar,
     jobBar,
     banner,
     notice,
     viewRoot,
+    footer,
+    privacyDialog(),
   );
   let lang = "en";
   try {
@@ -198,6 +280,8 @@ function boot() {
     lang = navigator.language?.startsWith("fr") ? "fr" : "en";
   }
   subscribe(render);
+  startPrivacy((requests) => update({ requests }));
+  startOffline(recordServiceWorkerRequest);
   startEngine(
     (busy) => {
       // A fresh engine holds none of the results the old one kept for follow-up questions.
@@ -205,6 +289,7 @@ function boot() {
       update({ job: busy ? { label: t("job.restoring"), progress: null } : null });
     },
     (message) => update({ error: { kind: "crash", message: t("error.engine", { message }) } }),
+    recordEngineRequests,
   );
   update({ lang: lang in LANGUAGES ? lang : "en" });
   // The use cases' "needs train.csv" badges, and their parameters, come from the engine.

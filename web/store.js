@@ -33,6 +33,14 @@ const initial = {
   previews: {},
   /** A short status line ("Cancelled…"), or null. */
   notice: null,
+  /**
+   * The copy kept for use offline (offline.js): `status` "unsupported" | "installing" | "ready" |
+   * "failed"; once ready, the service worker's `version`, `files` and `bytes`; `updateReady`
+   * when a newer build waits for the user's reload.
+   */
+  offline: { status: "installing", updateReady: false },
+  /** Requests since the page opened (privacy.js): {total, outside, blocked}. */
+  requests: { total: 0, outside: 0, blocked: 0 },
 };
 
 let current = { ...initial };

@@ -32,3 +32,13 @@ export function t(key, params = {}) {
 export function keys(lang) {
   return Object.keys(tables[lang] ?? {});
 }
+
+/**
+ * As `t`, for a count `n` (passed as the `{n}` placeholder): `KEY.one` where the language puts
+ * `n` in the singular (1 in English; 0 and 1 in French), else `KEY`. `params.n` may give the
+ * number as shown (formatted).
+ */
+export function tn(key, n, params = {}) {
+  const singular = new Intl.PluralRules(current).select(n) === "one" && `${key}.one` in tables[current];
+  return t(singular ? `${key}.one` : key, { n, ...params });
+}

@@ -20,13 +20,16 @@ export const FIXTURES = join(ROOT, "tests", "fixtures");
 export const LOAD_TIMEOUT = 60_000;
 
 /**
- * Starts the server and the browser. Returns {url, browser, newPage, close}; `newPage()` opens
- * a 1280x800 page that records `requests` (every URL asked for) and `errors` (page errors and
- * console errors).
+ * Starts the server (on `root`, www/ by default) and the browser. Returns {url, browser, newPage,
+ * serve, stopServer, close}; `newPage({query, contextOptions})` opens a 1280x800 page in a
+ * fresh context that records `requests` (every URL asked for) and `errors` (page errors and
+ * console errors); `serve(root)` serves another
+ * directory on the same origin (a second build, for the update tests); `stopServer()` takes the
+ * origin off the network altogether (the offline tests).
  */
-export async function launch() {
+export async function launch({ root } = {}) {
   mkdirSync(ARTIFACTS, { recursive: true });
-  const { server, url } = await startServer({ port: 0 });
+  let { server, url } = await startServer({ port: 0, root });
   const executablePath = chromiumPath();
   if (!executablePath) throw new Error("Chromium not found: run `npm test` (its setup installs it)");
   const browser = await chromium.launch({
@@ -39,11 +42,12 @@ export async function launch() {
       "--no-first-run",
     ],
   });
-  async function newPage({ query = "" } = {}) {
+  async function newPage({ query = "", contextOptions = {} } = {}) {
     const context = await browser.newContext({
       viewport: { width: 1280, height: 800 },
       acceptDownloads: true,
       locale: "en-US",
+      ...contextOptions,
     });
     const page = await context.newPage();
     page.requests = [];
@@ -57,11 +61,25 @@ export async function launch() {
     await page.locator("#dropzone").waitFor();
     return page;
   }
+  let serving = true;
+  async function stopServer() {
+    if (!serving) return;
+    serving = false;
+    const closed = new Promise((resolve) => server.close(resolve));
+    // Chromium keeps connections alive: without this the port stays taken.
+    server.closeAllConnections();
+    await closed;
+  }
+  async function serve(newRoot) {
+    await stopServer();
+    ({ server } = await startServer({ port: Number(new URL(url).port), root: newRoot }));
+    serving = true;
+  }
   async function close() {
     await browser.close();
-    await new Promise((resolve) => server.close(resolve));
+    await stopServer();
   }
-  return { url, browser, newPage, close };
+  return { url, browser, newPage, serve, stopServer, close };
 }
 
 /** Clicks "Try a sample" for `dataset` and waits until the profile view shows. */
@@ -124,4 +142,46 @@ export function vitrine(args) {
     maxBuffer: 1 << 28,
   });
   return JSON.parse(out);
+}
+
+/** Waits until the service worker keeps the app's files and serves this page. */
+export async function offlineReady(page) {
+  await page.locator(".foot-offline[data-status='ready']").waitFor({ timeout: LOAD_TIMEOUT });
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: LOAD_TIMEOUT });
+}
+
+/** Names of the page's caches (Cache Storage), sorted. */
+export function cacheNames(page) {
+  return page.evaluate(async () => (await caches.keys()).sort());
+}
+
+/**
+ * Opens the privacy panel once the engine has started and reads it: the counts it states
+ * ({total, outside, blocked}), its rows ({path, origin, where, source, type, served}), its offline line.
+ */
+export async function readPrivacy(page) {
+  await page.waitForFunction(() => document.documentElement.dataset.engine === "ready", null, {
+    timeout: LOAD_TIMEOUT,
+  });
+  if (!(await page.locator("#privacy[open]").count())) await page.locator("#privacy-open").click();
+  // The panel asks the engine worker for its requests as it opens, and redraws with the answer.
+  await page.locator("#privacy[open][data-refreshed] .privacy-verdict").waitFor({ timeout: LOAD_TIMEOUT });
+  return page.locator("#privacy").evaluate((dialog) => {
+    const verdict = dialog.querySelector(".privacy-verdict");
+    return {
+      total: Number(verdict.dataset.total),
+      outside: Number(verdict.dataset.outside),
+      blocked: Number(verdict.dataset.blocked),
+      verdict: verdict.textContent,
+      offline: dialog.querySelector(".privacy-offline").textContent,
+      rows: [...dialog.querySelectorAll("tbody tr")].map((tr) => ({
+        path: tr.querySelector(".request-path").textContent,
+        origin: tr.dataset.origin,
+        where: tr.dataset.where,
+        source: tr.dataset.source,
+        type: tr.dataset.type,
+        served: tr.dataset.served,
+      })),
+    };
+  });
 }

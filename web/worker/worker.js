@@ -3,6 +3,7 @@
 // carrying the same id (protocol in web/jobs.js). Parsed tables stay here, in the facade's
 // registry; the main thread gets profiles, row windows and exports.
 
+import { violationFields } from "../privacy.js";
 import init, * as engine from "./pkg/vitrine_wasm.js";
 
 /** Longest quiet spell between two progress messages of a running job. */
@@ -41,6 +42,24 @@ function warmUp() {
   }
 }
 const cancelled = new Set();
+
+/** Requests the Content-Security-Policy blocked here: the browser makes no timing entry for them. */
+const violations = [];
+self.addEventListener("securitypolicyviolation", (event) => {
+  violations.push(violationFields(event, performance.now()));
+});
+
+/**
+ * This worker's requests for the privacy panel: its resource timing (the wasm and its glue are
+ * fetched here, so they are not in the page's) and the policy's blocks, with its clock's origin.
+ */
+function requests() {
+  return {
+    timeOrigin: performance.timeOrigin,
+    entries: performance.getEntriesByType("resource").map((entry) => entry.toJSON()),
+    violations: [...violations],
+  };
+}
 
 /** Thrown inside a job when the page asked to cancel it. */
 class Cancelled extends Error {}
@@ -216,6 +235,9 @@ const jobs = {
   download(_id, { useCase, key }) {
     return { bytes: engine.usecase_download(useCase, key) };
   },
+  requests() {
+    return requests();
+  },
   /** Proves in tests that a Rust panic becomes an error and a fresh worker. */
   panic(_id, { message }) {
     engine.panic_for_test(message);
@@ -266,6 +288,6 @@ self.onmessage = (event) => {
 };
 
 ready.then(
-  () => post({ type: "ready" }),
+  () => post({ type: "ready", requests: requests() }),
   (error) => post({ type: "crashed", id: null, message: `the engine did not start: ${error}` }),
 );
