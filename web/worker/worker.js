@@ -82,11 +82,10 @@ async function ingest(id, file) {
   const total = file.size;
   const ingest = new engine.Ingest(file.name, total);
   const reader = file.stream().getReader();
-  const started = performance.now();
   let last = 0;
   const progress = (phase) => {
     const rows = ingest.rows();
-    const seconds = (performance.now() - started) / 1000;
+    const seconds = ingest.seconds();
     post({
       type: "progress",
       id,
@@ -130,7 +129,7 @@ async function ingest(id, file) {
       });
     });
     // What the user waited for, from the first byte read to the profile: shown beside the file.
-    profile.read_seconds = (performance.now() - started) / 1000;
+    profile.read_seconds = ingest.seconds();
     return profile;
   } finally {
     reader.cancel().catch(() => {});
