@@ -159,10 +159,15 @@ function renderBanner(s) {
   );
 }
 
+let updateShown = null;
+
 /** A newer build waits: say so, and reload on request, never while a job runs. */
 function renderUpdate(s) {
   updateBar.hidden = !s.offline.updateReady;
-  if (!s.offline.updateReady) return;
+  // Redrawn only when it changes: a live region re-announces what is put in it.
+  const key = JSON.stringify([s.lang, s.offline.updateReady, Boolean(s.job)]);
+  if (!s.offline.updateReady || key === updateShown) return;
+  updateShown = key;
   replace(
     updateBar,
     h("span", { class: "update-text" }, t("offline.update")),

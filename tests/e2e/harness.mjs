@@ -18,6 +18,8 @@ export const FIXTURES = join(ROOT, "tests", "fixtures");
 
 /** Long enough for a sample to generate and load on a busy 2-core machine. */
 export const LOAD_TIMEOUT = 60_000;
+/** Training the Rossmann sample (main model and the comparison) on a busy 2-core machine. */
+export const TRAIN_TIMEOUT = 120_000;
 
 /**
  * Starts the server (on `root`, www/ by default) and the browser. Returns {url, browser, newPage,
@@ -111,6 +113,25 @@ export async function upload(page, paths) {
 /** Waits until no job runs (the Cancel button is gone). */
 export async function idle(page) {
   await page.locator("#cancel").waitFor({ state: "detached", timeout: LOAD_TIMEOUT });
+}
+
+/** Opens the Forecast view, trains with the form's defaults and waits for the result. */
+export async function trainForecast(page) {
+  await page.locator("button.tab[data-view='forecast']").click();
+  await page.locator("#train").click();
+  await page.locator("[data-metric='mae']").waitFor({ timeout: TRAIN_TIMEOUT });
+  await idle(page);
+}
+
+/** The model's and the baseline's figure of a forecast metric card, as numbers read from the page. */
+export async function forecastMetric(page, key) {
+  return page.locator(`[data-metric='${key}']`).evaluate((card) => {
+    const read = (sel) => {
+      const el = card.querySelector(`${sel} .metric-value`);
+      return { text: el.textContent, value: Number(el.dataset.value) };
+    };
+    return { model: read(".metric-model"), baseline: read(".metric-baseline") };
+  });
 }
 
 /** Names of the files listed as loaded on the start screen. */

@@ -16,6 +16,7 @@ import {
   ARTIFACTS,
   cacheNames,
   FIXTURES,
+  forecastMetric,
   idle,
   LOAD_TIMEOUT,
   launch,
@@ -23,11 +24,9 @@ import {
   offlineReady,
   ROOT,
   readPrivacy,
+  trainForecast,
   upload,
 } from "./harness.mjs";
-
-/** Training the sample on a busy 2-core machine. */
-const TRAIN_TIMEOUT = 120_000;
 
 let env;
 before(async () => {
@@ -87,16 +86,9 @@ test("with the network off and the server gone, the page opens, loads the Rossma
   await page.locator("#dropzone").waitFor();
   await page.locator(".foot-offline[data-status='ready']").waitFor();
   await loadSample(page, "rossmann");
-  await page.locator("button.tab[data-view='forecast']").click();
-  await page.locator("#train").click();
-  await page.locator("[data-metric='mae']").waitFor({ timeout: TRAIN_TIMEOUT });
-  await idle(page);
-  const mae = await page
-    .locator("[data-metric='mae']")
-    .evaluate((card) =>
-      ["model", "baseline"].map((k) => Number(card.querySelector(`.metric-${k} .metric-value`).dataset.value)),
-    );
-  assert.ok(mae[0] > 0 && mae[0] < mae[1], `MAE ${mae[0]} vs baseline ${mae[1]}`);
+  await trainForecast(page);
+  const mae = await forecastMetric(page, "mae");
+  assert.ok(mae.model.value > 0 && mae.model.value < mae.baseline.value, JSON.stringify(mae));
   // A file the user loads works offline too (it never goes through fetch).
   await upload(page, join(FIXTURES, "rossmann_store.csv"));
   await page.locator("main .file-title", { hasText: "rossmann_store.csv" }).waitFor({ timeout: LOAD_TIMEOUT });

@@ -4,6 +4,7 @@
 // origin (the policy bypassed for the test), which the panel must count as outside.
 
 import assert from "node:assert/strict";
+import { join } from "node:path";
 import { after, before, test } from "node:test";
 import {
   classify,
@@ -206,12 +207,12 @@ test("on the first visit the panel lists the page's, the engine's and the servic
   const seen = new Set(page.requests.map((u) => new URL(u).pathname));
   const missing = [...seen].filter((p) => !listed.has(p) && !["/favicon.svg", "/manifest.webmanifest"].includes(p));
   assert.deepEqual(missing, []);
-  await page.screenshot({ path: `${ARTIFACTS}/privacy-en.png` });
+  await page.screenshot({ path: join(ARTIFACTS, "privacy-en.png") });
   await page.locator("#privacy-close").click();
   await page.getByRole("button", { name: "Français" }).click();
   const fr = await readPrivacy(page);
   assert.match(fr.verdict, /0 requête hors de l'origine de cette page/);
-  await page.screenshot({ path: `${ARTIFACTS}/privacy-fr.png` });
+  await page.screenshot({ path: join(ARTIFACTS, "privacy-fr.png") });
   assert.deepEqual(page.errors, []);
 });
 
@@ -242,7 +243,7 @@ test("an attempt the policy blocks leaves no timing entry, and the panel counts 
   ]);
   assert.match(privacy.verdict, /2 requests outside this page's origin/);
   assert.equal(await page.locator("#request-count").getAttribute("data-outside"), "2");
-  await page.screenshot({ path: `${ARTIFACTS}/privacy-blocked.png` });
+  await page.screenshot({ path: join(ARTIFACTS, "privacy-blocked.png") });
   // The browser logs each refusal once per policy (header and meta tag).
   assert.ok(page.errors.length >= 2);
   assert.ok(

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { buildServiceWorker, precacheList } from "../../scripts/build.mjs";
-import { cacheNames, idle, launch, offlineReady, ROOT, readPrivacy } from "./harness.mjs";
+import { ARTIFACTS, cacheNames, idle, launch, offlineReady, ROOT, readPrivacy } from "./harness.mjs";
 
 const MARKER = "/* second build */ .update-marker { order: 2; }";
 
@@ -101,7 +101,7 @@ test("a second build replaces the kept files: update notice, reload after the ru
     await idle(page);
     assert.equal(await page.locator("#update-reload").isDisabled(), false);
     await page.evaluate(() => window.scrollTo(0, 0));
-    await page.screenshot({ path: join(ROOT, "tests", "artifacts", "update-ready.png") });
+    await page.screenshot({ path: join(ARTIFACTS, "update-ready.png") });
 
     await Promise.all([page.waitForEvent("load"), page.locator("#update-reload").click()]);
     await page.locator("#dropzone").waitFor();
