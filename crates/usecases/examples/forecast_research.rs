@@ -18,14 +18,8 @@ use std::time::Instant;
 
 use learn::gbdt::{Dataset, Feature, GbdtParams, Growth, TargetTransform, XgbModel};
 use usecases::calendar::{days_from_civil, iso_date};
-use usecases::forecast::features::DailyRows;
-
-/// `history.rs` is not yet a module of the library (the forecast module is being reshaped): it is
-/// compiled here, beside what it reads (`super::features`, `crate::calendar`).
-#[path = "../src/forecast/history.rs"]
-mod history;
-use usecases::calendar;
-use usecases::forecast::features;
+use usecases::forecast::history;
+use usecases::rossmann::DailyRows;
 
 struct Table {
     names: Vec<String>,

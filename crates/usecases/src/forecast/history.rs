@@ -17,8 +17,8 @@ use std::collections::HashMap;
 
 use learn::gbdt::Feature;
 
-use super::features::DailyRows;
 use crate::calendar::{civil_from_days, days_from_civil};
+use crate::rossmann::DailyRows;
 
 /// Settings of the history features.
 #[derive(Debug, Clone, PartialEq)]

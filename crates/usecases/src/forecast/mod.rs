@@ -8,6 +8,7 @@
 
 pub mod baseline;
 pub mod features;
+pub mod history;
 pub mod report;
 pub mod split;
 
