@@ -8,6 +8,7 @@ use super::grow::{BinNode, Grower, TreeParams};
 use super::model::{GbdtModel, ModelFeature, Node, Tree};
 use super::objective::weighted_median;
 use super::params::{GbdtParams, Growth};
+use super::partition::Partition;
 use super::split::{Rule, SplitParams};
 use super::GbdtError;
 use rand::{Rng, SeedableRng};
@@ -53,6 +54,8 @@ pub struct Trainer<'a> {
     valid_pred: Vec<f64>,
     gh: Vec<[f32; 2]>,
     trees: Vec<Tree>,
+    /// The rows outside a tree's sample, routed down it to update their predictions.
+    out_of_sample: Partition,
     rng: ChaCha8Rng,
     progress: Progress,
     best_valid: f64,
@@ -132,6 +135,7 @@ impl<'a> Trainer<'a> {
             valid_pred,
             gh: vec![[0.0; 2]; train.n_rows()],
             trees: Vec::new(),
+            out_of_sample: Partition::new(),
             rng,
             progress: Progress {
                 trees: 0,
@@ -204,11 +208,13 @@ impl<'a> Trainer<'a> {
                     }
                 }
             }
-            Some(_) => {
-                let columns = &self.train_columns;
-                for (r, p) in self.pred.iter_mut().enumerate() {
-                    *p += tree.leaf_by_bin(|f| columns.column(f)[r]) as f64;
+            Some(sample) => {
+                for (leaf, &v) in grown.leaves.iter().zip(&values) {
+                    for &r in self.grower.rows(leaf) {
+                        self.pred[r as usize] += v as f64;
+                    }
                 }
+                self.add_out_of_sample(&sample, &grown.nodes, &values);
             }
         }
         if let Some(vb) = &self.valid_bins {
@@ -219,7 +225,7 @@ impl<'a> Trainer<'a> {
         self.trees.push(tree);
         let trees = self.trees.len();
         self.progress.trees = trees;
-        self.progress.train_loss = objective.loss(y, w, &self.pred);
+        self.progress.train_loss = objective.loss(&self.train_target, w, &self.pred);
         match self.valid.zip(self.valid_target.as_deref()) {
             Some((v, valid_y)) => {
                 let loss = objective.loss(valid_y, v.weights(), &self.valid_pred);
@@ -263,6 +269,44 @@ impl<'a> Trainer<'a> {
             .index()
             .expect("a trained model is consistent by construction");
         model
+    }
+
+    /// Adds the new tree's values to the predictions of the rows outside `sample` (ascending):
+    /// they are routed down the grown tree node by node, each node's rows split in place as
+    /// growing split the sampled ones, so that a column is read in row order rather than one
+    /// row's bins gathered from every column.
+    fn add_out_of_sample(&mut self, sample: &[u32], nodes: &[BinNode], values: &[f32]) {
+        let n = self.train.n_rows() as u32;
+        let mut in_sample = sample.iter().copied().peekable();
+        self.out_of_sample.reset((0..n).filter(|&r| {
+            let sampled = in_sample.peek() == Some(&r);
+            if sampled {
+                in_sample.next();
+            }
+            !sampled
+        }));
+        let mut stack = vec![(0usize, 0usize, self.out_of_sample.len())];
+        while let Some((node, begin, end)) = stack.pop() {
+            if begin == end {
+                continue;
+            }
+            match &nodes[node] {
+                BinNode::Leaf { leaf } => {
+                    let v = values[*leaf] as f64;
+                    for &r in self.out_of_sample.rows(begin, end) {
+                        self.pred[r as usize] += v;
+                    }
+                }
+                BinNode::Split { info, left, right } => {
+                    let column = self.train_columns.column(info.feature);
+                    let mid = self
+                        .out_of_sample
+                        .split(begin, end, column, &info.left_bins());
+                    stack.push((*left as usize, begin, mid));
+                    stack.push((*right as usize, mid, end));
+                }
+            }
+        }
     }
 
     /// This tree's rows, each kept with probability `subsample`; `None` for all rows.
