@@ -82,6 +82,32 @@ impl DailyRows {
     pub fn is_empty(&self) -> bool {
         self.store.is_empty()
     }
+
+    /// These rows followed by `other`'s, as one file: an optional column absent from one side
+    /// is missing (NaN) on its rows, so that `test.csv`'s days follow `train.csv`'s with their
+    /// sales unknown.
+    pub fn concat(&self, other: &DailyRows) -> DailyRows {
+        let join = |a: &[f32], b: &[f32]| [a, b].concat();
+        let optional = |a: &Option<Vec<f32>>, b: &Option<Vec<f32>>| {
+            if a.is_none() && b.is_none() {
+                return None;
+            }
+            let side = |v: &Option<Vec<f32>>, n: usize| v.clone().unwrap_or(vec![f32::NAN; n]);
+            Some(join(&side(a, self.len()), &side(b, other.len())))
+        };
+        DailyRows {
+            store: [&self.store[..], &other.store[..]].concat(),
+            date: [&self.date[..], &other.date[..]].concat(),
+            day_of_week: join(&self.day_of_week, &other.day_of_week),
+            open: [&self.open[..], &other.open[..]].concat(),
+            promo: join(&self.promo, &other.promo),
+            state_holiday: join(&self.state_holiday, &other.state_holiday),
+            school_holiday: join(&self.school_holiday, &other.school_holiday),
+            sales: optional(&self.sales, &other.sales),
+            customers: optional(&self.customers, &other.customers),
+            id: optional(&self.id, &other.id),
+        }
+    }
 }
 
 fn date_column(table: &Table, name: &str) -> Result<Vec<i32>, CsvError> {

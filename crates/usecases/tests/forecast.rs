@@ -30,6 +30,7 @@ fn full_model_beats_the_weekday_promo_baseline_and_forecasts_test_csv() {
         train: &train,
         store: Some(&store),
         test: Some(&test),
+        model: None,
     };
     let mut trees_seen = 0;
     let forecast = run(inputs, &quick_params(), &mut |p| {
@@ -80,6 +81,7 @@ fn cancelling_stops_training() {
         train: &train,
         store: None,
         test: None,
+        model: None,
     };
     let result = run(inputs, &quick_params(), &mut |p| p.done < 5);
     assert!(matches!(result, Err(usecases::UseCaseError::Cancelled)));
@@ -92,6 +94,7 @@ fn a_holdout_longer_than_the_file_is_refused_with_the_range() {
         train: &train,
         store: None,
         test: None,
+        model: None,
     };
     let params = ForecastParams {
         holdout_days: 5000,
