@@ -265,6 +265,45 @@ mod tests {
     use super::*;
 
     #[test]
+    fn test_rows_follow_train_rows_with_their_sales_missing() {
+        let train = DailyRows {
+            store: vec![1, 2],
+            date: vec![10, 10],
+            day_of_week: vec![1.0; 2],
+            open: vec![true, false],
+            promo: vec![0.0, 1.0],
+            state_holiday: vec![0.0; 2],
+            school_holiday: vec![0.0; 2],
+            sales: Some(vec![5.0, 0.0]),
+            customers: Some(vec![1.0, 0.0]),
+            id: None,
+        };
+        let test = DailyRows {
+            store: vec![1],
+            date: vec![11],
+            id: Some(vec![7.0]),
+            ..DailyRows::default()
+        };
+        let test = DailyRows {
+            day_of_week: vec![2.0],
+            open: vec![true],
+            promo: vec![1.0],
+            state_holiday: vec![1.0],
+            school_holiday: vec![0.0],
+            ..test
+        };
+        let both = train.concat(&test);
+        assert_eq!(both.len(), 3);
+        assert_eq!(both.date, [10, 10, 11]);
+        assert_eq!(both.state_holiday, [0.0, 0.0, 1.0]);
+        let sales = both.sales.unwrap();
+        assert_eq!(sales[..2], [5.0, 0.0]);
+        assert!(sales[2].is_nan());
+        let ids = both.id.unwrap();
+        assert!(ids[0].is_nan() && ids[2] == 7.0);
+    }
+
+    #[test]
     fn promo_intervals_of_the_public_file() {
         assert_eq!(
             promo_interval_months("Jan,Apr,Jul,Oct"),
