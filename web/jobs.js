@@ -14,6 +14,8 @@ let nextId = 1;
 const running = new Map();
 /** Files the worker holds, by name, in load order. */
 const held = new Map();
+/** Of them, the names of documents (model files), reloaded as documents rather than tables. */
+const documents = new Set();
 /** Resolves when a fresh worker has reloaded the held files; jobs wait for it. */
 let restoring = Promise.resolve();
 /** Called with true/false around a restore, so the page can say what is happening. */
@@ -124,9 +126,10 @@ async function restore() {
   try {
     for (const file of files) {
       try {
-        await send("ingest", { file }).promise;
+        await send(documents.has(file.name) ? "document" : "ingest", { file }).promise;
       } catch {
         held.delete(file.name);
+        documents.delete(file.name);
       }
     }
   } finally {
@@ -203,8 +206,24 @@ export function ingestFile(file, callbacks) {
   return job;
 }
 
-/** Forgets a loaded file, in the worker and here. */
+/**
+ * Hands a text file that is not a table (a model file in JSON) to the engine, which keeps it
+ * for the use cases whose parameters name it, and remembers it for restarts. Resolves {summary}.
+ */
+export function loadDocument(file, callbacks) {
+  const job = startJob("document", { file }, callbacks);
+  job.promise = job.promise.then((result) => {
+    held.set(file.name, file);
+    documents.add(file.name);
+    return result;
+  });
+  return job;
+}
+
+/** Forgets a loaded file (a table or a document), in the worker and here. */
 export function removeFile(name) {
+  const kind = documents.has(name) ? "removeDocument" : "remove";
   held.delete(name);
-  return startJob("remove", { name }).promise;
+  documents.delete(name);
+  return startJob(kind, { name }).promise;
 }

@@ -15,7 +15,7 @@ function dropZone(busy) {
     type: "file",
     id: "file-input",
     multiple: true,
-    accept: ".csv,.tsv,.txt,text/csv",
+    accept: ".csv,.tsv,.txt,text/csv,.json,application/json",
     class: "visually-hidden",
     tabindex: "-1",
     "aria-hidden": "true",
