@@ -20,6 +20,7 @@ pub mod write;
 
 mod builder;
 mod cell;
+mod files;
 mod intern;
 mod parallel;
 mod reader;
@@ -28,8 +29,9 @@ mod sniff;
 pub use column::{CellMismatch, Column, ColumnData, ColumnKind, TextColumn};
 pub use dataset::KnownFile;
 pub use error::{check_size, CsvError, ErrorKind, MAX_INPUT_BYTES};
-pub use parallel::read_bytes_in_parts;
+pub use files::read_path;
 #[cfg(any(unix, windows))]
-pub use parallel::read_path_in_parts;
-pub use reader::{read_bytes, read_path, ReadOptions, StreamReader};
+pub use files::read_path_in_parts;
+pub use parallel::read_bytes_in_parts;
+pub use reader::{read_bytes, ReadOptions, StreamReader};
 pub use table::{Encoding, SourceInfo, Table};

@@ -10,7 +10,7 @@
 //! paths store through the same [`Parsing::record`], so a table does not depend on which path
 //! read a line.
 
-use crate::builder::{decode_bytes, CellAt, ColumnBuilder, Decode, Diverged, Pushed};
+use crate::builder::{decode_bytes, CellAt, ColumnBuilder, Decode, Pushed};
 use crate::column::{CellMismatch, ColumnKind};
 use crate::error::{CsvError, ErrorKind};
 use crate::sniff::{sniff_delimiter, SNIFF_BYTES};
@@ -38,45 +38,45 @@ pub struct StreamReader {
     options: ReadOptions,
     /// Bytes held back until the delimiter can be sniffed.
     pending: Vec<u8>,
-    parsing: Option<Parsing>,
-    bytes: u64,
+    pub(crate) parsing: Option<Parsing>,
+    pub(crate) bytes: u64,
     /// The file's size, if known, until the columns have been given room for its rows.
     expected_bytes: Option<u64>,
     /// Once an error is found, every later call returns it.
-    error: Option<CsvError>,
+    pub(crate) error: Option<CsvError>,
 }
 
 /// State once the delimiter is known.
 pub(crate) struct Parsing {
-    core: csv_core::Reader,
+    pub(crate) core: csv_core::Reader,
     /// csv-core has been given input: it only looks for a byte-order mark in its first input.
-    core_fed: bool,
+    pub(crate) core_fed: bool,
     /// Lines before the first byte this parser read (its part of the file starts after them).
-    line_base: u64,
-    delimiter: u8,
-    out: Vec<u8>,
-    out_len: usize,
-    ends: Vec<usize>,
-    ends_len: usize,
+    pub(crate) line_base: u64,
+    pub(crate) delimiter: u8,
+    pub(crate) out: Vec<u8>,
+    pub(crate) out_len: usize,
+    pub(crate) ends: Vec<usize>,
+    pub(crate) ends_len: usize,
     /// Whether the record just read ended with `\n` (which csv-core has already counted).
-    ended_by_lf: bool,
+    pub(crate) ended_by_lf: bool,
     /// csv-core sits between two records, so that whole lines may bypass it.
-    between_records: bool,
+    pub(crate) between_records: bool,
     /// Lines read past csv-core (which counts only the `\n`s it sees itself).
-    fast_lines: u64,
+    pub(crate) fast_lines: u64,
     /// Where each field of the record being stored starts and ends.
-    spans: Vec<(usize, usize)>,
-    header_seen: bool,
+    pub(crate) spans: Vec<(usize, usize)>,
+    pub(crate) header_seen: bool,
     /// Columns asked for, until the header is read.
-    wanted: Option<Vec<String>>,
-    n_fields: usize,
+    pub(crate) wanted: Option<Vec<String>>,
+    pub(crate) n_fields: usize,
     /// For each field of the file, the index of its builder, or `SKIP`.
-    map: Vec<usize>,
+    pub(crate) map: Vec<usize>,
     /// Every column name of the header, kept or not, for messages.
-    header_names: Vec<String>,
-    builders: Vec<ColumnBuilder>,
-    decode: Decode,
-    rows: u64,
+    pub(crate) header_names: Vec<String>,
+    pub(crate) builders: Vec<ColumnBuilder>,
+    pub(crate) decode: Decode,
+    pub(crate) rows: u64,
 }
 
 impl StreamReader {
@@ -187,23 +187,8 @@ impl StreamReader {
         })
     }
 
-    /// What a part of this file read on another thread needs from its header: `None` until the
-    /// header has been read.
-    pub(crate) fn part_template(&self) -> Option<PartTemplate> {
-        let p = self.parsing.as_ref().filter(|p| p.header_seen)?;
-        Some(PartTemplate {
-            delimiter: p.delimiter,
-            n_fields: p.n_fields,
-            map: p.map.clone(),
-            header_names: p.header_names.clone(),
-            names: p.builders.iter().map(|b| b.name.clone()).collect(),
-            latin1: p.decode.latin1,
-            bytes_per_row: self.bytes_per_row(),
-        })
-    }
-
     /// Bytes per row in the rows read so far.
-    fn bytes_per_row(&self) -> f64 {
+    pub(crate) fn bytes_per_row(&self) -> f64 {
         self.bytes as f64 / self.rows().max(1) as f64
     }
 
@@ -217,41 +202,6 @@ impl StreamReader {
                 b.expect_rows(rows);
             }
         }
-    }
-
-    /// True when the input so far ends between two records (the next byte starts a record).
-    pub(crate) fn at_record_boundary(&self) -> bool {
-        self.error.is_none()
-            && self
-                .parsing
-                .as_ref()
-                .is_some_and(|p| p.header_seen && p.between_records)
-    }
-
-    /// Takes in the part of the file that follows the input so far (which ends between two
-    /// records), read by [`Parsing::part`] from `bytes` bytes, or its error.
-    pub(crate) fn append_part(
-        &mut self,
-        part: Result<Parsing, CsvError>,
-        bytes: u64,
-    ) -> Result<(), Appended> {
-        let p = self
-            .parsing
-            .as_mut()
-            .expect("parts follow a header that has been read");
-        let result = match part {
-            Ok(part) => p.append(part).map_err(|Diverged| Appended::Diverged),
-            Err(mut e) => {
-                // The part numbered its lines from 1.
-                e.line = e.line.map(|line| line + p.lines_consumed());
-                Err(Appended::Error(e))
-            }
-        };
-        if let Err(Appended::Error(e)) = &result {
-            self.error = Some(e.clone());
-        }
-        self.bytes += bytes;
-        result
     }
 
     /// Sniffs the delimiter on the held-back bytes and parses them. `complete`: no more input.
@@ -279,59 +229,18 @@ impl StreamReader {
     }
 }
 
-/// Why a part could not be appended.
-#[derive(Debug)]
-pub(crate) enum Appended {
-    /// The part, which starts at a record, has a bad record: the file's first error.
-    Error(CsvError),
-    /// The file must be read in one go (see [`ColumnBuilder::append`]).
-    Diverged,
-}
-
-/// What reading a part of a file needs from the file's header.
-#[derive(Clone)]
-pub(crate) struct PartTemplate {
-    delimiter: u8,
-    n_fields: usize,
-    map: Vec<usize>,
-    header_names: Vec<String>,
-    /// Names of the kept columns.
-    names: Vec<String>,
-    latin1: bool,
-    /// Bytes per row in the rows read so far.
-    bytes_per_row: f64,
-}
-
 /// Rows `bytes` bytes of a file hold, rounded up a little, so that a column's room seldom has
 /// to grow. The first rows may be much shorter than the rest: the room never exceeds 1.5 times
 /// `bytes` over the `columns` kept (4 bytes a cell), about what a table takes for its text.
-fn expected_rows(bytes: u64, bytes_per_row: f64, columns: usize) -> usize {
+pub(crate) fn expected_rows(bytes: u64, bytes_per_row: f64, columns: usize) -> usize {
     let estimate = bytes as f64 / bytes_per_row.max(1.0) * 1.05 + 1024.0;
     let most = bytes as f64 * 1.5 / (4 * columns.max(1)) as f64;
     estimate.min(most) as usize
 }
 
 impl Parsing {
-    /// A parser for a part of a file that starts at the beginning of a line after the header,
-    /// as if that line started a record. Its lines are numbered from 1.
-    pub(crate) fn part(template: &PartTemplate, bytes: u64) -> Parsing {
-        let rows = expected_rows(bytes, template.bytes_per_row, template.names.len());
-        let mut part = Parsing::new(template.delimiter, template.latin1);
-        part.between_records = true;
-        part.header_seen = true;
-        part.n_fields = template.n_fields;
-        part.map.clone_from(&template.map);
-        part.header_names.clone_from(&template.header_names);
-        part.builders = template
-            .names
-            .iter()
-            .map(|name| ColumnBuilder::track_kinds(name.clone(), rows))
-            .collect();
-        part
-    }
-
     /// A parser at the start of a file (before its header), or of a part if set up as one.
-    fn new(delimiter: u8, latin1: bool) -> Parsing {
+    pub(crate) fn new(delimiter: u8, latin1: bool) -> Parsing {
         Parsing {
             core: ReaderBuilder::new().delimiter(delimiter).build(),
             core_fed: false,
@@ -360,50 +269,8 @@ impl Parsing {
         }
     }
 
-    /// Feeds bytes of a part; the end of a part is not the end of the file.
-    pub(crate) fn feed_part(&mut self, input: &[u8], file: &str) -> Result<(), CsvError> {
-        if input.is_empty() {
-            return Ok(());
-        }
-        self.feed(input, file)
-    }
-
-    /// Newlines consumed so far, counting those before this parser's first byte.
-    fn lines_consumed(&self) -> u64 {
-        self.line_base + self.core.line() - 1 + self.fast_lines
-    }
-
-    /// Appends the rows of `part`, which starts where the input of `self` ends (between two
-    /// records), and carries on in its state: the next bytes are those after the part.
-    fn append(&mut self, mut part: Parsing) -> Result<(), Diverged> {
-        let lines_before = self.lines_consumed();
-        if part.decode.latin1 && !self.decode.latin1 {
-            self.switch_to_latin1();
-        } else if self.decode.latin1 && !part.decode.latin1 {
-            part.switch_to_latin1();
-        }
-        let mut builders = std::mem::take(&mut self.builders);
-        for (mine, mut theirs) in builders.iter_mut().zip(std::mem::take(&mut part.builders)) {
-            theirs.shift_lines(lines_before);
-            mine.append(theirs, self.decode.latin1)?;
-        }
-        // The rows so far, in the part's reading state (its header fields are this file's).
-        *self = Parsing {
-            builders,
-            rows: self.rows + part.rows,
-            line_base: lines_before + part.line_base,
-            decode: Decode {
-                decimal_comma_seen: self.decode.decimal_comma_seen
-                    || part.decode.decimal_comma_seen,
-                ..self.decode
-            },
-            ..part
-        };
-        Ok(())
-    }
-
     /// Runs csv-core over `input`; an empty `input` means end of file.
-    fn feed(&mut self, mut input: &[u8], file: &str) -> Result<(), CsvError> {
+    pub(crate) fn feed(&mut self, mut input: &[u8], file: &str) -> Result<(), CsvError> {
         let at_end = input.is_empty();
         loop {
             if self.between_records && !at_end {
@@ -610,7 +477,7 @@ impl Parsing {
         }
     }
 
-    fn switch_to_latin1(&mut self) {
+    pub(crate) fn switch_to_latin1(&mut self) {
         self.decode.latin1 = true;
         for b in &mut self.builders {
             b.switch_to_latin1();
@@ -763,41 +630,6 @@ pub fn read_bytes(file_name: &str, bytes: &[u8], options: ReadOptions) -> Result
     let mut reader = StreamReader::new(file_name, options).expecting(bytes.len() as u64);
     reader.push(bytes)?;
     reader.finish()
-}
-
-/// Reads a file from disk, streaming it in 1 MiB chunks; the table is named after the file.
-/// Natively, a file of several megabytes is read in parts on all cores
-/// ([`crate::read_path_in_parts`]), which gives the same table.
-pub fn read_path(path: &std::path::Path, options: ReadOptions) -> Result<Table, CsvError> {
-    #[cfg(any(unix, windows))]
-    return crate::parallel::read_file(path, options, crate::parallel::parts_for);
-    #[cfg(not(any(unix, windows)))]
-    {
-        use std::io::Read;
-        let name = file_name(path);
-        let io_error = |e: std::io::Error| CsvError::unreadable(&name, &e);
-        let mut file = std::fs::File::open(path).map_err(io_error)?;
-        let mut reader = StreamReader::new(&name, options);
-        let mut buf = vec![0u8; 1 << 20];
-        loop {
-            let n = match file.read(&mut buf) {
-                Ok(0) => break,
-                Ok(n) => n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(io_error(e)),
-            };
-            reader.push(&buf[..n])?;
-        }
-        reader.finish()
-    }
-}
-
-/// The name a table read from `path` takes: the file's.
-pub(crate) fn file_name(path: &std::path::Path) -> String {
-    path.file_name().map_or_else(
-        || path.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    )
 }
 
 #[cfg(test)]
