@@ -15,11 +15,13 @@ pub mod column;
 pub mod dataset;
 pub mod error;
 pub mod profile;
+pub mod summary;
 pub mod table;
 pub mod write;
 
 mod builder;
 mod cell;
+mod encoding;
 mod files;
 mod intern;
 mod parallel;
@@ -28,7 +30,10 @@ mod sniff;
 
 pub use column::{CellMismatch, Column, ColumnData, ColumnKind, TextColumn};
 pub use dataset::KnownFile;
-pub use error::{check_size, CsvError, ErrorKind, MAX_INPUT_BYTES};
+pub use error::{
+    check_size, Binary, CsvError, ErrorKind, Warning, WarningKind, LONG_CELL_BYTES,
+    LONG_QUOTED_LINES, MAX_INPUT_BYTES,
+};
 pub use files::read_path;
 #[cfg(any(unix, windows))]
 pub use files::read_path_in_parts;

@@ -45,7 +45,14 @@ impl StreamReader {
     /// What a part of this file read on another thread needs from its header: `None` until the
     /// header has been read.
     fn part_template(&self) -> Option<PartTemplate> {
-        let p = self.parsing.as_ref().filter(|p| p.header_seen)?;
+        // UTF-16 text is not cut at its bytes' newlines; summaries are sums in row order.
+        if self.utf16.is_some() {
+            return None;
+        }
+        let p = self
+            .parsing
+            .as_ref()
+            .filter(|p| p.header_seen && p.summaries.is_empty())?;
         Some(PartTemplate {
             delimiter: p.delimiter,
             n_fields: p.n_fields,
@@ -135,10 +142,16 @@ impl Parsing {
             theirs.shift_lines(lines_before);
             mine.append(theirs, self.decode.latin1)?;
         }
+        let mut warnings = std::mem::take(&mut self.warnings);
+        warnings.append(std::mem::take(&mut part.warnings), lines_before);
         // The rows so far, in the part's reading state (its header fields are this file's).
         *self = Parsing {
             builders,
+            warnings,
             rows: self.rows + part.rows,
+            kept_bytes: self.kept_bytes + part.kept_bytes,
+            limit: self.limit,
+            projected: self.projected,
             line_base: lines_before + part.line_base,
             decode: Decode {
                 decimal_comma_seen: self.decode.decimal_comma_seen
@@ -320,7 +333,12 @@ fn read_in_parts(
     parts: usize,
 ) -> Result<Table, CsvError> {
     let len = source.len();
-    let parts = parts.max(1) as u64;
+    // A file that may not be kept whole is read in one pass, which can stop keeping it.
+    let parts = if options.summarize_skipped || options.over_limit(len) {
+        1
+    } else {
+        parts.max(1) as u64
+    };
     let mut starts = vec![0];
     for i in 1..parts {
         let start = source.line_start_from(len * i / parts)?;
@@ -441,6 +459,7 @@ mod tests {
         let options = ReadOptions {
             delimiter: Some(b','),
             columns: None,
+            ..Default::default()
         };
         std::thread::scope(|scope| read_parts(scope, "p.csv", &source, options, &ranges, &stop))
     }
@@ -449,6 +468,7 @@ mod tests {
         let options = ReadOptions {
             delimiter: Some(b','),
             columns: None,
+            ..Default::default()
         };
         read_bytes("p.csv", bytes, options)
     }
@@ -471,6 +491,7 @@ mod tests {
         let projected = ReadOptions {
             delimiter: Some(b','),
             columns: Some(vec!["value".into(), "id".into()]),
+            ..Default::default()
         };
         let in_parts = read_bytes_in_parts("p.csv", &bytes, projected.clone(), 4).unwrap();
         assert_eq!(in_parts.header(), ["value", "id"]);
@@ -531,6 +552,7 @@ mod tests {
         let options = ReadOptions {
             delimiter: Some(b','),
             columns: None,
+            ..Default::default()
         };
         let table = read_bytes_in_parts("p.csv", &bytes, options, 2).unwrap();
         assert_eq!(table, sequential(&bytes).unwrap());

@@ -17,7 +17,7 @@ pub struct JsError {
     pub column: Option<usize>,
     /// Column name from the header.
     pub column_name: Option<String>,
-    /// `ragged`, `tooLarge`, `emptyFile`, … (see [`kind_name`]).
+    /// `ragged`, `tooLarge`, `emptyFile`, … (see [`tabular::ErrorKind::name`]).
     pub kind: &'static str,
     /// The full message, naming file, line and column.
     pub message: String,
@@ -42,20 +42,6 @@ impl JsError {
     }
 }
 
-/// A short, stable name for each `tabular` error kind.
-fn kind_name(kind: &tabular::ErrorKind) -> &'static str {
-    use tabular::ErrorKind as K;
-    match kind {
-        K::EmptyFile => "emptyFile",
-        K::NoDataRows => "noDataRows",
-        K::Ragged { .. } => "ragged",
-        K::MissingColumn { .. } => "missingColumn",
-        K::NotNumeric { .. } => "notNumeric",
-        K::TooLarge { .. } => "tooLarge",
-        K::Invalid(_) => "invalid",
-    }
-}
-
 impl From<&tabular::CsvError> for JsError {
     fn from(e: &tabular::CsvError) -> JsError {
         JsError {
@@ -63,7 +49,7 @@ impl From<&tabular::CsvError> for JsError {
             line: e.line,
             column: e.column,
             column_name: e.column_name.clone(),
-            kind: kind_name(&e.kind),
+            kind: e.kind.name(),
             message: e.to_string(),
         }
     }
