@@ -1,35 +1,74 @@
-//! Reading files from disk: natively in parts on every core ([`crate::parallel`]), elsewhere as
-//! one stream.
+//! Reading files from disk: a plain CSV file natively in parts on every core
+//! ([`crate::parallel`]); an archive, or any file elsewhere, as one stream.
 
-use crate::error::CsvError;
+use crate::error::{CsvError, ErrorKind};
+use crate::input::InputReader;
 use crate::reader::ReadOptions;
+use crate::sniff::{is_archive, CONTENT_BYTES};
 use crate::table::Table;
 
-/// Reads a file from disk, streaming it in 1 MiB chunks; the table is named after the file.
-/// Natively, a file of several megabytes is read in parts on all cores
-/// ([`read_path_in_parts`]), which gives the same table.
+/// Bytes read from a file at a time.
+const CHUNK_BYTES: usize = 1 << 20;
+
+/// Reads a CSV file from disk, which may be gzip-compressed or a zip archive holding one CSV
+/// file; the table is named after the file (or the archive's entry). Natively, a plain file of
+/// several megabytes is read in parts on all cores ([`read_path_in_parts`]), which gives the
+/// same table; anything else streams in 1 MiB chunks.
 pub fn read_path(path: &std::path::Path, options: ReadOptions) -> Result<Table, CsvError> {
-    #[cfg(any(unix, windows))]
-    return crate::parallel::read_file(&file_name(path), path, options, crate::parallel::parts_for);
-    #[cfg(not(any(unix, windows)))]
-    {
-        use std::io::Read;
-        let name = file_name(path);
-        let io_error = |e: std::io::Error| CsvError::unreadable(&name, &e);
-        let mut file = std::fs::File::open(path).map_err(io_error)?;
-        let mut reader = crate::reader::StreamReader::new(&name, options);
-        let mut buf = vec![0u8; 1 << 20];
-        loop {
-            let n = match file.read(&mut buf) {
-                Ok(0) => break,
-                Ok(n) => n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(io_error(e)),
-            };
-            reader.push(&buf[..n])?;
-        }
-        reader.finish()
+    let mut tables = read_path_tables(path, options)?;
+    if tables.len() == 1 {
+        return Ok(tables.remove(0));
     }
+    let names: Vec<&str> = tables.iter().map(|t| t.name.as_str()).collect();
+    Err(CsvError::new(
+        &file_name(path),
+        ErrorKind::Archive(format!(
+            "the archive holds {} CSV files ({}), where one is expected: unzip it and give the one you mean",
+            tables.len(),
+            names.join(", ")
+        )),
+    ))
+}
+
+/// Reads every CSV file the file at `path` holds: itself, the text of a gzip file, or each CSV
+/// entry of a zip archive ([`InputReader`]), in file order.
+pub fn read_path_tables(
+    path: &std::path::Path,
+    options: ReadOptions,
+) -> Result<Vec<Table>, CsvError> {
+    use std::io::Read;
+    let name = file_name(path);
+    let io_error = |e: std::io::Error| CsvError::unreadable(&name, &e);
+    let mut file = std::fs::File::open(path).map_err(io_error)?;
+    let len = file.metadata().map_err(io_error)?.len();
+    let mut buf = vec![0u8; CHUNK_BYTES];
+    let mut head = 0;
+    while head < CONTENT_BYTES {
+        match file.read(&mut buf[head..CONTENT_BYTES]) {
+            Ok(0) => break,
+            Ok(n) => head += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(io_error(e)),
+        }
+    }
+    #[cfg(any(unix, windows))]
+    if !is_archive(&buf[..head]) {
+        drop(file);
+        return crate::parallel::read_file(&name, path, options, crate::parallel::parts_for)
+            .map(|table| vec![table]);
+    }
+    let mut reader = InputReader::new(&name, options).expecting(len);
+    reader.push(&buf[..head])?;
+    loop {
+        let n = match file.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(io_error(e)),
+        };
+        reader.push(&buf[..n])?;
+    }
+    reader.finish()
 }
 
 /// Reads a file from disk as `parts` parts on as many threads: the same table (or error) as

@@ -19,10 +19,12 @@ pub mod summary;
 pub mod table;
 pub mod write;
 
+mod archive;
 mod builder;
 mod cell;
 mod encoding;
 mod files;
+mod input;
 mod intern;
 mod parallel;
 mod reader;
@@ -34,9 +36,10 @@ pub use error::{
     check_size, Binary, CsvError, ErrorKind, Warning, WarningKind, LONG_CELL_BYTES,
     LONG_QUOTED_LINES, MAX_INPUT_BYTES,
 };
-pub use files::read_path;
 #[cfg(any(unix, windows))]
 pub use files::read_path_in_parts;
+pub use files::{read_path, read_path_tables};
+pub use input::{InputProgress, InputReader};
 pub use parallel::read_bytes_in_parts;
 pub use reader::{read_bytes, ReadOptions, StreamReader};
 pub use table::{Encoding, SourceInfo, Table};

@@ -116,6 +116,12 @@ pub(crate) fn is_zip(head: &[u8]) -> bool {
         .any(|magic| head.starts_with(*magic))
 }
 
+/// Whether a file starting with `head` is an archive to unpack: gzip, or a zip that is not an
+/// Office document.
+pub(crate) fn is_archive(head: &[u8]) -> bool {
+    head.starts_with(&[0x1f, 0x8b, 8]) || is_zip(head) && office_zip(head).is_none()
+}
+
 /// The kind of document a zip archive starting with `head` is, when it is an Office document
 /// rather than an archive of files: its first entries name its parts.
 pub(crate) fn office_zip(head: &[u8]) -> Option<Binary> {
