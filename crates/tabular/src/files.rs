@@ -4,7 +4,7 @@
 use crate::error::{CsvError, ErrorKind};
 use crate::input::InputReader;
 use crate::reader::ReadOptions;
-use crate::sniff::{is_archive, CONTENT_BYTES};
+use crate::sniff::CONTENT_BYTES;
 use crate::table::Table;
 
 /// Bytes read from a file at a time.
@@ -52,7 +52,7 @@ pub fn read_path_tables(
         }
     }
     #[cfg(any(unix, windows))]
-    if !is_archive(&buf[..head]) {
+    if !crate::sniff::is_archive(&buf[..head]) {
         drop(file);
         return crate::parallel::read_file(&name, path, options, crate::parallel::parts_for)
             .map(|table| vec![table]);
