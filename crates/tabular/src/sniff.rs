@@ -123,16 +123,41 @@ pub(crate) fn is_archive(head: &[u8]) -> bool {
 }
 
 /// The kind of document a zip archive starting with `head` is, when it is an Office document
-/// rather than an archive of files: its first entries name its parts.
+/// rather than an archive of files: the names of its first entries say (`[Content_Types].xml`,
+/// `xl/…` for Excel; a `mimetype` entry for OpenDocument). Only entries' names are looked at,
+/// never their compressed bytes, which may hold anything.
 pub(crate) fn office_zip(head: &[u8]) -> Option<Binary> {
-    let has = |needle: &[u8]| head.windows(needle.len()).any(|w| w == needle);
-    if has(b"application/vnd.oasis.opendocument") {
-        Some(Binary::OpenDocument)
-    } else if has(b"xl/") || (has(b"[Content_Types].xml") && !has(b"word/") && !has(b"ppt/")) {
-        Some(Binary::Excel)
-    } else {
-        None
+    let mut at = 0;
+    let mut names: Vec<&[u8]> = Vec::new();
+    while head.len() >= at + 30 && head[at..].starts_with(b"PK\x03\x04") {
+        let field = |offset: usize, size: usize| {
+            head[at + offset..at + offset + size]
+                .iter()
+                .rev()
+                .fold(0usize, |v, &b| v << 8 | usize::from(b))
+        };
+        let (flags, compressed) = (field(6, 2), field(18, 4));
+        let (name_len, extra_len) = (field(26, 2), field(28, 2));
+        let Some(name) = head.get(at + 30..at + 30 + name_len) else {
+            break;
+        };
+        let data = at + 30 + name_len + extra_len;
+        if name == b"mimetype" {
+            let kind = b"application/vnd.oasis.opendocument.spreadsheet";
+            if head.get(data..data + kind.len()) == Some(kind.as_slice()) {
+                return Some(Binary::OpenDocument);
+            }
+        }
+        names.push(name);
+        // The next entry follows the data, when the header gives its size.
+        if flags & 8 != 0 || compressed == 0xffff_ffff {
+            break;
+        }
+        at = data + compressed;
     }
+    let office = names.first() == Some(&b"[Content_Types].xml".as_slice());
+    let other = |prefix: &[u8]| names.iter().any(|n| n.starts_with(prefix));
+    (other(b"xl/") || office && !other(b"word/") && !other(b"ppt/")).then_some(Binary::Excel)
 }
 
 /// What a file holds, from `head`, its first [`CONTENT_BYTES`] bytes (or all of it if shorter).
@@ -207,8 +232,15 @@ mod tests {
         );
         // A header that happens to start like a Parquet file is text.
         assert_eq!(content(b"PAR1,PAR2\n1,2\n"), Content::Text);
-        let xlsx = b"PK\x03\x04\x14\0\x06\0\x08\0\0\0!\0[Content_Types].xml\0\0xl/workbook.xml";
-        assert_eq!(content(xlsx), Content::Binary(Binary::Excel));
+        let mut xlsx = b"PK\x03\x04\x14\0\x06\0\x08\0\0\0!\0".to_vec();
+        xlsx.extend([0, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 19, 0, 0, 0]);
+        xlsx.extend(b"[Content_Types].xml\x03\0");
+        assert_eq!(content(&xlsx), Content::Binary(Binary::Excel));
+        // Compressed bytes that happen to spell a folder name are not a name.
+        let mut zip = b"PK\x03\x04\x14\0\0\0\x08\0\0\0!\0".to_vec();
+        zip.extend([0, 0, 0, 0, 4, 0, 0, 0, 4, 0, 0, 0, 5, 0, 0, 0]);
+        zip.extend(b"a.csvxl/w");
+        assert_eq!(content(&zip), Content::Binary(Binary::Zip));
         assert_eq!(
             content(b"PK\x03\x04\x14\0\0\0train.csv"),
             Content::Binary(Binary::Zip)
