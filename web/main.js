@@ -115,6 +115,7 @@ function renderJob(s) {
   if (p?.rows > 0) figures.push(t("job.rows", { rows: fmt.int(p.rows) }));
   if (p?.rowsPerSec > 0 && p.phase === "read") figures.push(t("job.rate", { rate: fmt.int(p.rowsPerSec) }));
   if (p?.total > 0) figures.push(t("job.bytes", { done: fmt.bytes(p.bytes), total: fmt.bytes(p.total) }));
+  if (p?.textBytes > p?.bytes) figures.push(t("job.text", { text: fmt.bytes(p.textBytes) }));
   else if (p?.bytes > 0) figures.push(fmt.bytes(p.bytes));
   replace(
     jobBar,

@@ -201,7 +201,6 @@ const en = {
   "start.intro":
     "Drop the CSV files of one of the public datasets below, exactly as published, or try a built-in sample of the same shape. Files are read here, in this tab; nothing is uploaded.",
   "start.drop": "Drop CSV files here, or press to choose files",
-  "start.dropHint": "Several files at once are fine. Up to {limit} per file.",
   "start.loaded": "Loaded files",
   "start.none": "No file loaded yet.",
   "start.datasets": "Datasets and their use cases",
@@ -376,6 +375,26 @@ const en = {
   "clusters.anomaliesHint":
     "Entities more than {threshold} times as far from their cluster's typical entity as its other members: they fit no group well. Check their data before setting a policy for them.",
   "clusters.noAnomaly": "No entity stands that far apart from its cluster.",
+  // Reading any file (issue: nothing read silently wrong; .gz and .zip; files too large to keep).
+  "start.dropHintFiles":
+    "CSV, TSV or text files, also as .gz or .zip (every CSV file inside is loaded). A table holds up to {limit} of text; a larger file is profiled, and you pick the columns to keep.",
+  "job.text": "{text} of text",
+  "profile.warnings": "What the reader noticed",
+  "profile.warningsHint": "The file was read; these are worth a look.",
+  "profile.notKept": "Columns not kept",
+  "profile.notKeptHint":
+    "This file holds more text than a table can hold here ({limit}): every column was profiled in one pass (type, missing values, range) without being kept. Pick the columns to keep, and the file is read again keeping only those.",
+  "profile.skippedHint":
+    "Profiled as they streamed past, not kept. Change the columns to keep, and the file is read again.",
+  "profile.notKeptRange": "{min} – {max}, mean {mean}",
+  "profile.keepLabel":
+    "Columns to keep: names separated by commas, or a pattern (a regular expression, such as L3_S29)",
+  "profile.keepMatches": "{count} columns match: about {size} of text for {rows} rows.",
+  "profile.keepNone": "No column matches.",
+  "profile.keepBad": "Not a valid pattern: {message}",
+  "profile.keepTooLarge": "About {size} of text, more than a table can hold here ({limit}): keep fewer columns.",
+  "profile.keepButton": "Read again keeping {count} columns",
+  "profile.keepMore": "and {count} more columns",
 };
 
 const fr = {
@@ -580,7 +599,6 @@ const fr = {
   "start.intro":
     "Déposez les fichiers CSV d'un des jeux de données publics ci-dessous, tels que publiés, ou essayez un exemple intégré de même forme. Les fichiers sont lus ici, dans cet onglet ; rien n'est envoyé.",
   "start.drop": "Déposez des fichiers CSV ici, ou appuyez pour les choisir",
-  "start.dropHint": "Plusieurs fichiers à la fois, jusqu'à {limit} chacun.",
   "start.loaded": "Fichiers chargés",
   "start.none": "Aucun fichier chargé.",
   "start.datasets": "Jeux de données et cas d'usage",
@@ -754,6 +772,26 @@ const fr = {
   "clusters.anomaliesHint":
     "Entités plus de {threshold} fois plus loin de l'entité typique de leur groupe que ses autres membres : elles ne ressemblent bien à aucun groupe. Vérifiez leurs données avant de leur appliquer une politique.",
   "clusters.noAnomaly": "Aucune entité ne s'écarte autant de son groupe.",
+  // Lecture de tout fichier (rien de lu faux en silence ; .gz et .zip ; fichiers trop grands).
+  "start.dropHintFiles":
+    "Fichiers CSV, TSV ou texte, aussi en .gz ou .zip (chaque CSV contenu est chargé). Une table contient jusqu'à {limit} de texte ; un fichier plus grand est profilé et vous choisissez les colonnes à garder.",
+  "job.text": "{text} de texte",
+  "profile.warnings": "Ce que la lecture a relevé",
+  "profile.warningsHint": "Le fichier a été lu ; ces points méritent un coup d'œil.",
+  "profile.notKept": "Colonnes non gardées",
+  "profile.notKeptHint":
+    "Ce fichier contient plus de texte qu'une table n'en peut tenir ici ({limit}) : chaque colonne a été profilée en une passe (type, valeurs manquantes, étendue) sans être gardée. Choisissez les colonnes à garder, et le fichier est relu en ne gardant qu'elles.",
+  "profile.skippedHint": "Profilées au passage, non gardées. Changez les colonnes à garder, et le fichier est relu.",
+  "profile.notKeptRange": "{min} – {max}, moyenne {mean}",
+  "profile.keepLabel":
+    "Colonnes à garder : noms séparés par des virgules, ou un motif (une expression régulière, comme L3_S29)",
+  "profile.keepMatches": "{count} colonnes correspondent : environ {size} de texte pour {rows} lignes.",
+  "profile.keepNone": "Aucune colonne ne correspond.",
+  "profile.keepBad": "Motif invalide : {message}",
+  "profile.keepTooLarge":
+    "Environ {size} de texte, plus qu'une table n'en peut tenir ici ({limit}) : gardez moins de colonnes.",
+  "profile.keepButton": "Relire en gardant {count} colonnes",
+  "profile.keepMore": "et {count} colonnes de plus",
 };
 
 /** The languages offered, by code, with their own name for the switch. */

@@ -15,7 +15,7 @@ function dropZone(busy) {
     type: "file",
     id: "file-input",
     multiple: true,
-    accept: ".csv,.tsv,.txt,text/csv",
+    accept: ".csv,.tsv,.txt,.tab,.gz,.zip,text/csv,text/plain,application/gzip,application/zip",
     class: "visually-hidden",
     tabindex: "-1",
     "aria-hidden": "true",
@@ -47,7 +47,7 @@ function dropZone(busy) {
     },
     h("span", { class: "drop-icon", "aria-hidden": "true" }),
     h("span", { class: "drop-title" }, t("start.drop")),
-    h("span", { class: "drop-hint" }, t("start.dropHint", { limit: fmt.bytes(MAX_FILE_BYTES) })),
+    h("span", { class: "drop-hint" }, t("start.dropHintFiles", { limit: fmt.bytes(MAX_FILE_BYTES) })),
   );
   return [button, input];
 }

@@ -54,12 +54,30 @@ impl ColumnSummary {
             self.missing += 1;
             return;
         }
-        if self.kind == ColumnKind::Text {
-            // Only missing cells still count: a cheap look at the token, no number parsing.
-            if cell::is_missing_token(cell::trim(raw)) {
-                self.missing += 1;
+        // The column's current kind first, as a kept column reads its cells: the same cells
+        // (a float column takes `16777217` as the float it rounds to, whose range and mean are
+        // those of the integer once the column's numbers are floats).
+        match self.kind {
+            ColumnKind::Text => {
+                // Only missing cells still count: a cheap look at the token, no number parsing.
+                if cell::is_missing_token(cell::trim(raw)) {
+                    self.missing += 1;
+                }
+                return;
             }
-            return;
+            ColumnKind::Float => {
+                let t = cell::trim(raw);
+                if let Some((x, comma)) = cell::parse_float(t, decode.decimal_comma_allowed) {
+                    decode.decimal_comma_seen |= comma;
+                    return self.count(Cell::Float(x));
+                }
+            }
+            ColumnKind::Int => {
+                if let Ok(x) = cell::parse_int(cell::trim(raw)) {
+                    return self.count(Cell::Int(x));
+                }
+            }
+            _ => {}
         }
         let (cell, comma) = cell::classify(raw, decode.decimal_comma_allowed);
         decode.decimal_comma_seen |= comma;
