@@ -25,7 +25,7 @@ pub(crate) trait Entries {
 }
 
 /// Bytes inflated at a time.
-const OUT_BYTES: usize = 256 << 10;
+const OUT_BYTES: usize = 64 << 10;
 
 /// An archive format being unpacked.
 pub(crate) enum Archive {

@@ -329,6 +329,13 @@ impl StreamReader {
                 parsing.wanted = self.options.columns.take();
                 parsing.projected = parsing.wanted.is_some();
                 parsing.summarize = self.options.summarize_skipped;
+                // A file whose size is known to fit holds no more text than that: nothing to
+                // count (UTF-16's size only estimates its text).
+                if self.utf16.is_none()
+                    && text_bytes.is_some_and(|bytes| Some(bytes) <= parsing.limit)
+                {
+                    parsing.limit = None;
+                }
             }
         }
         // An empty input means end of file to csv-core: only `finish` may send one.
@@ -488,7 +495,14 @@ impl Parsing {
                         buf: &out[..self.out_len],
                         spans: &spans,
                     };
-                    let result = self.record(&fields, Origin::Core, file);
+                    let result = if at_end && self.ends_in_quote {
+                        Err(self.unclosed_quote(&fields, Origin::Core, file))
+                    } else {
+                        if memchr::memchr(b'\n', fields.buf).is_some() {
+                            self.note_long_quoted_fields(&fields, Origin::Core, file);
+                        }
+                        self.record(&fields, Origin::Core, file)
+                    };
                     self.out = out;
                     self.spans = spans;
                     result?;
@@ -551,9 +565,6 @@ impl Parsing {
     }
 
     fn record(&mut self, fields: &Fields, origin: Origin, file: &str) -> Result<(), CsvError> {
-        if self.ends_in_quote {
-            return Err(self.unclosed_quote(fields, origin, file));
-        }
         if !self.header_seen {
             return self.header(fields, origin, file);
         }
@@ -564,19 +575,28 @@ impl Parsing {
         if fields.buf.len() > LONG_CELL_BYTES {
             self.note_long_cells(fields, origin, file);
         }
-        if matches!(origin, Origin::Core) && memchr::memchr(b'\n', fields.buf).is_some() {
-            self.note_long_quoted_fields(fields, origin, file);
+        self.store(fields, origin, file);
+        self.rows += 1;
+        if let Some(limit) = self.limit {
+            self.kept_bytes += self.kept_bytes(fields);
+            if self.kept_bytes > limit {
+                self.over_limit(fields, origin, file)?;
+            }
         }
-        let mut kept_bytes = 0;
-        for i in 0..n {
+        Ok(())
+    }
+
+    /// Stores the cells of a record of the right length: in the kept columns' builders, or the
+    /// summaries.
+    #[inline(always)]
+    fn store(&mut self, fields: &Fields, origin: Origin, file: &str) {
+        for i in 0..fields.spans.len() {
             let b = self.map[i];
             if b < SUMMARY {
-                let raw = fields.get(i);
-                kept_bytes += raw.len() + 1;
-                let mut pushed = self.builders[b].push(raw, &mut self.decode);
+                let mut pushed = self.builders[b].push(fields.get(i), &mut self.decode);
                 if pushed == Pushed::NeedLatin1 {
                     self.note_latin1(i, fields, origin, file);
-                    pushed = self.builders[b].push(raw, &mut self.decode);
+                    pushed = self.builders[b].push(fields.get(i), &mut self.decode);
                 }
                 match pushed {
                     Pushed::Stored | Pushed::NeedLatin1 => {}
@@ -590,12 +610,18 @@ impl Parsing {
                 self.summaries[b - SUMMARY].push(fields.get(i), &mut self.decode);
             }
         }
-        self.rows += 1;
-        self.kept_bytes += kept_bytes as u64;
-        if self.limit.is_some_and(|limit| self.kept_bytes > limit) {
-            self.over_limit(fields, origin, file)?;
-        }
-        Ok(())
+    }
+
+    /// Bytes of text the record's kept cells hold, and a delimiter each: what the limit is on.
+    /// Counted apart from storing, and only by a read with a limit.
+    fn kept_bytes(&self, fields: &Fields) -> u64 {
+        fields
+            .spans
+            .iter()
+            .zip(&self.map)
+            .filter(|&(_, &b)| b < SUMMARY)
+            .map(|(&(start, end), _)| (end - start + 1) as u64)
+            .sum()
     }
 
     /// The kept cells hold more text than the limit. Asked-for columns cannot be dropped: an
