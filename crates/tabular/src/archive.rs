@@ -88,14 +88,17 @@ impl Inflater {
         self.size = 0;
     }
 
-    /// Inflates `input` until it is used up or the stream ends, handing the output to `each`
-    /// (and to the CRC when `check`). Returns the bytes consumed and whether the stream ended.
+    /// Inflates `input` until it is used up or the stream ends, handing the output to
+    /// `entries` when `wanted` (and to the CRC when `check`). Returns the bytes consumed and
+    /// whether the stream ended. `archive` and `offset` (of `input` in it) name a damaged stream.
     fn feed(
         &mut self,
         input: &[u8],
+        wanted: bool,
         check: bool,
-        each: &mut dyn FnMut(&[u8]) -> Result<(), CsvError>,
-    ) -> Result<(usize, bool), Option<CsvError>> {
+        entries: &mut dyn Entries,
+        (archive, offset): (&str, u64),
+    ) -> Result<(usize, bool), CsvError> {
         let mut consumed = 0;
         loop {
             let r = inflate(
@@ -111,7 +114,9 @@ impl Inflater {
                     self.crc.update(written);
                 }
                 self.size += written.len() as u64;
-                each(written).map_err(Some)?;
+                if wanted {
+                    entries.data(written)?;
+                }
             }
             match r.status {
                 Ok(MZStatus::StreamEnd) => return Ok((consumed, true)),
@@ -122,7 +127,13 @@ impl Inflater {
                 Ok(MZStatus::Ok) => {}
                 // Nothing more to give before more input.
                 Err(MZError::Buf) if consumed == input.len() => return Ok((consumed, false)),
-                _ => return Err(None),
+                _ => {
+                    let at = offset + consumed as u64;
+                    return Err(damaged(
+                        archive,
+                        format_args!("the compressed data is damaged (near byte {at})"),
+                    ));
+                }
             }
         }
     }
@@ -209,27 +220,10 @@ impl Gzip {
                     self.step = GzStep::Body;
                 }
                 GzStep::Body => {
-                    let wanted = self.wanted;
-                    let (used, ended) = self
-                        .inflater
-                        .feed(input, true, &mut |bytes| {
-                            if wanted {
-                                entries.data(bytes)
-                            } else {
-                                Ok(())
-                            }
-                        })
-                        .map_err(|e| {
-                            e.unwrap_or_else(|| {
-                                damaged(
-                                    &self.name,
-                                    format_args!(
-                                        "the compressed data is damaged (near byte {})",
-                                        self.offset
-                                    ),
-                                )
-                            })
-                        })?;
+                    let place = (self.name.as_str(), self.offset);
+                    let (used, ended) =
+                        self.inflater
+                            .feed(input, self.wanted, true, entries, place)?;
                     input = &input[used..];
                     self.offset += used as u64;
                     if ended {
@@ -422,27 +416,9 @@ impl Zip {
                 }
                 ZipStep::Deflated => {
                     let wanted = self.entry.as_ref().is_some_and(|e| e.wanted);
-                    let offset = self.offset;
-                    let name = &self.name;
-                    let (used, ended) = self
-                        .inflater
-                        .feed(input, wanted, &mut |bytes| {
-                            if wanted {
-                                entries.data(bytes)
-                            } else {
-                                Ok(())
-                            }
-                        })
-                        .map_err(|e| {
-                            e.unwrap_or_else(|| {
-                                damaged(
-                                    name,
-                                    format_args!(
-                                        "the compressed data is damaged (near byte {offset})"
-                                    ),
-                                )
-                            })
-                        })?;
+                    let place = (self.name.as_str(), self.offset);
+                    let (used, ended) =
+                        self.inflater.feed(input, wanted, wanted, entries, place)?;
                     input = &input[used..];
                     if ended {
                         self.end_data(entries)?;

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{read, read_chunked, texts};
+use common::{read, read_chunked, texts, utf16};
 use tabular::profile::profile;
 use tabular::{
     read_bytes, Binary, ColumnKind, CsvError, Encoding, ErrorKind, ReadOptions, StreamReader,
@@ -20,20 +20,6 @@ fn read_all_ways(name: &str, bytes: &[u8]) -> Result<Table, CsvError> {
         assert_eq!(chunked, whole, "chunks of {sizes:?}");
     }
     whole
-}
-
-fn utf16(text: &str, big_endian: bool) -> Vec<u8> {
-    let bom: u16 = 0xfeff;
-    std::iter::once(bom)
-        .chain(text.encode_utf16())
-        .flat_map(|u| {
-            if big_endian {
-                u.to_be_bytes()
-            } else {
-                u.to_le_bytes()
-            }
-        })
-        .collect()
 }
 
 #[test]

@@ -15,9 +15,9 @@ use tabular::{
     read_bytes, read_bytes_in_parts, CsvError, InputReader, ReadOptions, StreamReader, Table,
 };
 
-#[path = "writers.rs"]
-mod writers;
-use writers::{gzip, zip, ZipFile};
+#[path = "inputs.rs"]
+mod inputs;
+use inputs::{gzip, in_chunks, zip, ZipFile};
 
 /// How the generated text is packed.
 #[derive(Debug, Clone)]
@@ -223,16 +223,7 @@ fn utf16(text: &[u8], big_endian: bool) -> Vec<u8> {
         Ok(s) => s.to_string(),
         Err(_) => text.iter().map(|&b| char::from(b)).collect(),
     };
-    std::iter::once(0xfeffu16)
-        .chain(s.encode_utf16())
-        .flat_map(|u| {
-            if big_endian {
-                u.to_be_bytes()
-            } else {
-                u.to_le_bytes()
-            }
-        })
-        .collect()
+    inputs::utf16(&s, big_endian)
 }
 
 /// Case `index` of `seed`.
@@ -341,15 +332,7 @@ fn chunked(
     if sized {
         reader = reader.expecting(text.len() as u64);
     }
-    let mut rest = text;
-    for &n in chunks.iter().cycle() {
-        if rest.is_empty() {
-            break;
-        }
-        let n = n.min(rest.len());
-        reader.push(&rest[..n])?;
-        rest = &rest[n..];
-    }
+    in_chunks(text, chunks, |chunk| reader.push(chunk))?;
     reader.finish()
 }
 
@@ -360,15 +343,7 @@ fn input(
     chunks: &[usize],
 ) -> Result<Vec<Table>, CsvError> {
     let mut reader = InputReader::new(name, options.clone()).expecting(bytes.len() as u64);
-    let mut rest = bytes;
-    for &n in chunks.iter().cycle() {
-        if rest.is_empty() {
-            break;
-        }
-        let n = n.min(rest.len());
-        reader.push(&rest[..n])?;
-        rest = &rest[n..];
-    }
+    in_chunks(bytes, chunks, |chunk| reader.push(chunk))?;
     reader.finish()
 }
 

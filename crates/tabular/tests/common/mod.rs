@@ -24,14 +24,7 @@ pub fn read_chunked(
     options: ReadOptions,
 ) -> Result<Table, CsvError> {
     let mut reader = StreamReader::new(name, options);
-    let mut rest = bytes;
-    let mut i = 0;
-    while !rest.is_empty() {
-        let n = sizes[i % sizes.len()].clamp(1, rest.len());
-        reader.push(&rest[..n])?;
-        rest = &rest[n..];
-        i += 1;
-    }
+    in_chunks(bytes, sizes, |chunk| reader.push(chunk))?;
     reader.finish()
 }
 
@@ -53,10 +46,10 @@ pub fn ints(table: &Table, column: &str) -> Vec<i32> {
     }
 }
 
-#[path = "../../examples/fuzz_reader/writers.rs"]
-mod writers;
+#[path = "../../examples/fuzz_reader/inputs.rs"]
+mod inputs;
 #[allow(unused_imports)] // each test file uses its own subset
-pub use writers::{gzip, zip, ZipFile};
+pub use inputs::{gzip, in_chunks, utf16, zip, ZipFile};
 
 /// Reads `bytes` as a file the user has (plain, gzip or zip) in chunks of the given sizes
 /// (cycling), with `options`.
@@ -67,13 +60,6 @@ pub fn read_input(
     options: ReadOptions,
 ) -> Result<Vec<Table>, CsvError> {
     let mut reader = tabular::InputReader::new(name, options).expecting(bytes.len() as u64);
-    let mut rest = bytes;
-    let mut i = 0;
-    while !rest.is_empty() {
-        let n = sizes[i % sizes.len()].clamp(1, rest.len());
-        reader.push(&rest[..n])?;
-        rest = &rest[n..];
-        i += 1;
-    }
+    in_chunks(bytes, sizes, |chunk| reader.push(chunk))?;
     reader.finish()
 }

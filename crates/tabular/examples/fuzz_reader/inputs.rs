@@ -1,8 +1,40 @@
-//! gzip and zip writers for tests and the fuzz harness: deflate from `miniz_oxide`, the framing
-//! by hand (as `gzip` and streaming zip writers lay it out), so that every variant the reader
-//! takes (several gzip members; stored or deflated zip entries, with or without a data
-//! descriptor) can be made on the spot.
+//! Inputs for tests and the fuzz harness, made on the spot: gzip and zip files (deflate from
+//! `miniz_oxide`, the framing by hand as `gzip` and streaming zip writers lay it out, so that
+//! every variant the reader takes can be made: several gzip members; stored or deflated zip
+//! entries, with or without a data descriptor), UTF-16 text, and chunk cuts.
 #![allow(dead_code)] // each includer uses its own subset
+
+/// Feeds `bytes` to `push` in chunks of `sizes` bytes in turn (cycling), as a stream does.
+pub fn in_chunks<E>(
+    bytes: &[u8],
+    sizes: &[usize],
+    mut push: impl FnMut(&[u8]) -> Result<(), E>,
+) -> Result<(), E> {
+    let mut rest = bytes;
+    for &n in sizes.iter().cycle() {
+        if rest.is_empty() {
+            break;
+        }
+        let n = n.clamp(1, rest.len());
+        push(&rest[..n])?;
+        rest = &rest[n..];
+    }
+    Ok(())
+}
+
+/// `text` as UTF-16 after a byte-order mark, as Excel's "Unicode text" writes it.
+pub fn utf16(text: &str, big_endian: bool) -> Vec<u8> {
+    std::iter::once(0xfeffu16)
+        .chain(text.encode_utf16())
+        .flat_map(|u| {
+            if big_endian {
+                u.to_be_bytes()
+            } else {
+                u.to_le_bytes()
+            }
+        })
+        .collect()
+}
 
 /// `bytes` as a gzip file of `members` members (the text cut between them), as `gzip` and
 /// `pigz` write.
