@@ -71,6 +71,32 @@ pub fn read_path_tables(
     reader.finish()
 }
 
+/// The column names of the (first) CSV file the file at `path` holds, reading no further than
+/// its header: what a use case resolves its columns against (a station's pattern, a list of
+/// fields) before it reads a file too large to keep whole with [`ReadOptions::columns`].
+pub fn read_path_header(path: &std::path::Path) -> Result<Vec<String>, CsvError> {
+    use std::io::Read;
+    let name = file_name(path);
+    let io_error = |e: std::io::Error| CsvError::unreadable(&name, &e);
+    let mut file = std::fs::File::open(path).map_err(io_error)?;
+    let mut reader = InputReader::new(&name, ReadOptions::default());
+    let mut buf = vec![0u8; 64 << 10];
+    loop {
+        if let Some(header) = reader.header() {
+            return Ok(header.to_vec());
+        }
+        let n = match file.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(io_error(e)),
+        };
+        reader.push(&buf[..n])?;
+    }
+    let tables = reader.finish()?;
+    Ok(tables[0].header().iter().map(|n| n.to_string()).collect())
+}
+
 /// Reads a file from disk as `parts` parts on as many threads: the same table (or error) as
 /// [`read_path`].
 #[cfg(any(unix, windows))]

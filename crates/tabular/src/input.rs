@@ -206,6 +206,15 @@ impl InputReader {
         }
     }
 
+    /// The column names of the CSV file being read, once its header is read.
+    pub fn header(&self) -> Option<&[String]> {
+        match &self.state {
+            State::Undecided => None,
+            State::Text(reader) => reader.header(),
+            State::Packed(packed) => packed.1.current.as_ref().and_then(|(_, r)| r.header()),
+        }
+    }
+
     /// Ends the file and returns the table of each CSV file it holds, in file order.
     pub fn finish(mut self) -> Result<Vec<Table>, CsvError> {
         if let Some(e) = self.error.take() {

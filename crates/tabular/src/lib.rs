@@ -1,7 +1,10 @@
 //! CSV bytes to typed columnar tables.
 //!
 //! The reader is a push parser on top of `csv-core`: the page feeds it the chunks of
-//! `file.stream()` and never holds a file twice. Types are inferred per column over the whole
+//! `file.stream()` and never holds a file twice. A file may also be a `.gz` or a `.zip` of CSV
+//! files, unpacked as it streams ([`InputReader`]). Bad input stops with an error naming its
+//! place, or is read with warnings ([`Warning`]); nothing is read silently wrong. A file with
+//! more text than a table may hold is summarised in one pass instead of refused. Types are inferred per column over the whole
 //! file (a column is promoted when a later row contradicts the earlier ones), so quirks such as
 //! Rossmann's `StateHoliday` turning from `"0"` to `"a"` after 63,555 rows come out right.
 
@@ -38,7 +41,7 @@ pub use error::{
 };
 #[cfg(any(unix, windows))]
 pub use files::read_path_in_parts;
-pub use files::{read_path, read_path_tables};
+pub use files::{read_path, read_path_header, read_path_tables};
 pub use input::{InputProgress, InputReader};
 pub use parallel::read_bytes_in_parts;
 pub use reader::{read_bytes, ReadOptions, StreamReader};

@@ -1,8 +1,10 @@
 //! The streaming reader: chunks in, a typed [`Table`] out.
 //!
-//! `csv-core` does the quoting state machine; this module adds what it leaves to us: delimiter
-//! sniffing, the header, the field-count check with line numbers, projection, the encoding
-//! fallback and the typed columns.
+//! `csv-core` does the quoting state machine; this module adds what it leaves to us: what the
+//! first bytes hold (text, UTF-16 to transcode, or a binary file to name), delimiter sniffing,
+//! the header, the field-count check with line numbers, a quote never closed, projection and
+//! summaries of the columns not kept, the text limit, the encoding fallback, warnings, and the
+//! typed columns.
 //!
 //! Most lines of most exports need little of the state machine: fields that are bare, or quoted
 //! whole with no quote, newline or `\r` inside (Rossmann writes `"0"`). Between records, such
@@ -213,6 +215,15 @@ impl StreamReader {
     /// Bytes consumed so far.
     pub fn bytes(&self) -> u64 {
         self.bytes
+    }
+
+    /// The column names (made distinct, as the table names them), once the header is read:
+    /// what a caller resolves a projection against before reading a file too large to keep.
+    pub fn header(&self) -> Option<&[String]> {
+        self.parsing
+            .as_ref()
+            .filter(|p| p.header_seen)
+            .map(|p| &p.header_names[..])
     }
 
     /// Ends the input and returns the table.

@@ -5,7 +5,9 @@
 mod common;
 
 use common::{fixture, gzip, read, read_input, zip, ZipFile};
-use tabular::{read_path, read_path_tables, Binary, ErrorKind, ReadOptions, WarningKind};
+use tabular::{
+    read_path, read_path_header, read_path_tables, Binary, ErrorKind, ReadOptions, WarningKind,
+};
 
 /// The plain file's table under another name.
 fn plain(fixture_name: &str, name: &str) -> tabular::Table {
@@ -283,6 +285,33 @@ fn an_archived_file_over_the_limit_is_profiled_without_being_kept() {
         assert_eq!(
             p.skipped[1].mean,
             Some((0..20_000).map(|i| (i % 9) as f64).sum::<f64>() / 20_000.0)
+        );
+    }
+}
+
+#[test]
+fn a_header_is_read_without_reading_the_rest() {
+    let store = [
+        "Store",
+        "StoreType",
+        "Assortment",
+        "CompetitionDistance",
+        "CompetitionOpenSinceMonth",
+        "CompetitionOpenSinceYear",
+        "Promo2",
+        "Promo2SinceWeek",
+        "Promo2SinceYear",
+        "PromoInterval",
+    ];
+    for name in [
+        "rossmann_store.csv.gz",
+        "rossmann_kaggle_layout.zip",
+        "rossmann_store_quoted_promo_interval.csv",
+    ] {
+        assert_eq!(
+            read_path_header(&fixture_path(name)).unwrap(),
+            store,
+            "{name}"
         );
     }
 }
