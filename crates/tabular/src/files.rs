@@ -36,7 +36,6 @@ pub fn read_path_tables(
     path: &std::path::Path,
     options: ReadOptions,
 ) -> Result<Vec<Table>, CsvError> {
-    use std::io::Read;
     let name = file_name(path);
     let io_error = |e: std::io::Error| CsvError::unreadable(&name, &e);
     let mut file = std::fs::File::open(path).map_err(io_error)?;
@@ -44,11 +43,9 @@ pub fn read_path_tables(
     let mut buf = vec![0u8; CHUNK_BYTES];
     let mut head = 0;
     while head < CONTENT_BYTES {
-        match file.read(&mut buf[head..CONTENT_BYTES]) {
-            Ok(0) => break,
-            Ok(n) => head += n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(io_error(e)),
+        match read_some(&mut file, &mut buf[head..CONTENT_BYTES], &name)? {
+            0 => break,
+            n => head += n,
         }
     }
     #[cfg(any(unix, windows))]
@@ -60,38 +57,42 @@ pub fn read_path_tables(
     let mut reader = InputReader::new(&name, options).expecting(len);
     reader.push(&buf[..head])?;
     loop {
-        let n = match file.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(io_error(e)),
-        };
-        reader.push(&buf[..n])?;
+        match read_some(&mut file, &mut buf, &name)? {
+            0 => break,
+            n => reader.push(&buf[..n])?,
+        }
     }
     reader.finish()
+}
+
+/// Reads the next bytes of `file` (called `name` in messages) into `buf`: how many, 0 at its
+/// end.
+fn read_some(file: &mut std::fs::File, buf: &mut [u8], name: &str) -> Result<usize, CsvError> {
+    use std::io::Read;
+    loop {
+        match file.read(buf) {
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            result => return result.map_err(|e| CsvError::unreadable(name, &e)),
+        }
+    }
 }
 
 /// The column names of the (first) CSV file the file at `path` holds, reading no further than
 /// its header: what a use case resolves its columns against (a station's pattern, a list of
 /// fields) before it reads a file too large to keep whole with [`ReadOptions::columns`].
 pub fn read_path_header(path: &std::path::Path) -> Result<Vec<String>, CsvError> {
-    use std::io::Read;
     let name = file_name(path);
-    let io_error = |e: std::io::Error| CsvError::unreadable(&name, &e);
-    let mut file = std::fs::File::open(path).map_err(io_error)?;
+    let mut file = std::fs::File::open(path).map_err(|e| CsvError::unreadable(&name, &e))?;
     let mut reader = InputReader::new(&name, ReadOptions::default());
     let mut buf = vec![0u8; 64 << 10];
     loop {
         if let Some(header) = reader.header() {
             return Ok(header.to_vec());
         }
-        let n = match file.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(io_error(e)),
-        };
-        reader.push(&buf[..n])?;
+        match read_some(&mut file, &mut buf, &name)? {
+            0 => break,
+            n => reader.push(&buf[..n])?,
+        }
     }
     let tables = reader.finish()?;
     Ok(tables[0].header().iter().map(|n| n.to_string()).collect())
