@@ -98,6 +98,8 @@ crate::params! {
         pub min_child_weight: f64 = 20.0,
         /// Shrinkage of each tree: smaller learns slower but generalises better.
         pub learning_rate: f64 = 0.2,
+        /// Share of the training days each tree learns from, drawn afresh for each (1: all).
+        pub subsample: f64 = 1.0,
         /// Bins per feature, the missing-value bin included (2 to 256).
         pub bins: u32 = GbdtParams::default().n_bins,
         /// Seed of the rows sampled to place the bin boundaries.
@@ -121,6 +123,7 @@ impl ForecastParams {
             growth: self.growth,
             min_child_weight: self.min_child_weight,
             learning_rate: self.learning_rate,
+            subsample: self.subsample,
             n_bins: self.bins,
             seed: self.seed,
             ..GbdtParams::default()
@@ -156,6 +159,7 @@ fn gbdt_param_error(error: GbdtError) -> UseCaseError {
                 "max_leaves" => "leaves",
                 "learning_rate" => "learningRate",
                 "min_child_weight" => "minChildWeight",
+                "subsample" => "subsample",
                 "n_bins" => "bins",
                 other => other,
             };
