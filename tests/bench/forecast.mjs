@@ -15,7 +15,7 @@ import { createInterface } from "node:readline";
 import { createGunzip } from "node:zlib";
 import { dataDir, python, ratio, runJson, sharedBench, vitrine, writeSection } from "./lib.mjs";
 import { measurePageForecast } from "./page.mjs";
-import { ingestFile, nodeEngine, runUseCase } from "./wasm.mjs";
+import { forecastInNode } from "./wasm.mjs";
 
 const REAL = path.resolve(sharedBench, "../data/real");
 const QUIET_END = "2014-06-30";
@@ -68,19 +68,6 @@ function holdout(bin, train, store, out) {
   return { ours, fixed, peers };
 }
 
-/** The forecast's defaults in the wasm build in Node, as the page's worker runs them. */
-async function wasmInNode(train, store) {
-  const engine = await nodeEngine();
-  await ingestFile(engine, train);
-  await ingestFile(engine, store);
-  const started = performance.now();
-  const report = runUseCase(engine, "forecast", { compareSeed: false });
-  const seconds = (performance.now() - started) / 1000;
-  engine.remove_table(path.basename(train));
-  engine.remove_table(path.basename(store));
-  return { report, seconds };
-}
-
 const f1 = (x) => x.toLocaleString("en", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 const f4 = (x) => x.toFixed(4);
 
@@ -122,7 +109,7 @@ export async function run() {
   const quiet = holdout(bin, path.join(files.quiet, "train.csv"), files.store, files.quiet);
   const threads = os.availableParallelism();
   const allThreads = runJson(bin, ["forecast", "--train", files.christmas, "--store", files.store, "--no-compare"]);
-  const node = await wasmInNode(files.christmas, files.store);
+  const node = await forecastInNode(files.christmas, files.store);
   const page = await measurePageForecast([files.christmas, files.store], {});
   const c = christmas.ours;
   const q = quiet.ours;

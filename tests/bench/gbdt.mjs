@@ -20,24 +20,11 @@ import {
   writeSection,
 } from "./lib.mjs";
 import { measurePageForecast } from "./page.mjs";
-import { ingestFile, nodeEngine, runUseCase } from "./wasm.mjs";
+import { forecastInNode } from "./wasm.mjs";
 
 const TREES = 200;
 const DEPTH = 8;
 const LEARNING_RATE = 0.1;
-
-/** The wasm pipeline in Node: reads both files into the facade and trains as the page does. */
-async function wasmInNode(train, store) {
-  const engine = await nodeEngine();
-  await ingestFile(engine, train);
-  await ingestFile(engine, store);
-  const started = performance.now();
-  const report = runUseCase(engine, "forecast", { compareSeed: false });
-  const seconds = (performance.now() - started) / 1000;
-  engine.remove_table(path.basename(train));
-  engine.remove_table(path.basename(store));
-  return { trainSeconds: report.seconds.train, seconds, mae: report.metrics.mae, trees: report.trees };
-}
 
 export async function run() {
   const dir = sample("rossmann", 1);
@@ -59,7 +46,7 @@ export async function run() {
   const threads = os.availableParallelism();
   const peersThreads = runJson(python(), [...peerArgs, "--threads", String(threads)]);
   const pipeline = runJson(bin, ["forecast", "--train", train, "--store", store, "--threads", "1", "--no-compare"]);
-  const node = await wasmInNode(train, store);
+  const node = await forecastInNode(train, store);
   const page = await measurePageForecast([train, store], {});
 
   const xgb = peers.peers.find((p) => p.peer === "xgboost");
@@ -78,7 +65,7 @@ export async function run() {
   ];
   const pipelineRows = [
     `| native, 1 thread (\`vitrine forecast\`) | ${pipeline.trees} | ${pipeline.seconds.train.toFixed(2)} | 1.00 | ${pipeline.metrics.mae.toFixed(1)} |`,
-    `| wasm in Node ${process.version} | ${node.trees} | ${node.trainSeconds.toFixed(2)} | ${ratio(node.trainSeconds, pipeline.seconds.train)} | ${node.mae.toFixed(1)} |`,
+    `| wasm in Node ${process.version} | ${node.report.trees} | ${node.report.seconds.train.toFixed(2)} | ${ratio(node.report.seconds.train, pipeline.seconds.train)} | ${node.report.metrics.mae.toFixed(1)} |`,
     `| wasm in the page, headless Chromium | ${page.trees} | ${page.trainSeconds.toFixed(2)} | ${ratio(page.trainSeconds, pipeline.seconds.train)} | ${page.mae.toFixed(1)} |`,
   ];
   const lines = [

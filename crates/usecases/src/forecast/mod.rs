@@ -380,6 +380,13 @@ pub fn run(
     let comparing = inputs.model.is_none() && params.compare_seed && rows.customers.is_some();
     // The comparison's share of the progress bar (its set is the smaller one by default).
     let main_share = if comparing { 0.8 } else { 1.0 };
+    // The rows every trained model (the main one, the comparison) learns from and is scored on.
+    let training = TrainingRows {
+        train: &sets.train,
+        valid: &sets.valid,
+        date: &rows.date,
+        valid_from: prepared.split.valid_from,
+    };
 
     let (outcome, feature_names) = match &inputs.model {
         Some(file) => score_loaded(file, &prepared, &sets, &clock, &mut seconds)?,
@@ -391,12 +398,6 @@ pub fn run(
                 &prepared.split.in_training,
             )?;
             seconds.features = clock.lap();
-            let training = TrainingRows {
-                train: &sets.train,
-                valid: &sets.valid,
-                date: &rows.date,
-                valid_from: prepared.split.valid_from,
-            };
             let reporting = train::Reporting {
                 stop_stage: "stop",
                 stage: "train",
@@ -454,12 +455,6 @@ pub fn run(
         };
         let features = features::build(set, rows, &prepared.stores, &prepared.split.in_training)?;
         let features_seconds = clock.lap();
-        let training = TrainingRows {
-            train: &sets.train,
-            valid: &sets.valid,
-            date: &rows.date,
-            valid_from: prepared.split.valid_from,
-        };
         let reporting = train::Reporting {
             stop_stage: "compareStop",
             stage: "compare",
