@@ -27,6 +27,7 @@ const DEPTH = 8;
 const LEARNING_RATE = 0.1;
 
 export async function run() {
+  const load = os.loadavg().map((x) => x.toFixed(1));
   const dir = sample("rossmann", 1);
   const train = path.join(dir, "train.csv");
   const store = path.join(dir, "store.csv");
@@ -83,7 +84,8 @@ export async function run() {
     `Ratio ours/XGBoost, 1 thread: ${ratio(ours.seconds_fit, xgb.fit_s)} (target <= 0.7); ${threads} threads: ${ratio(oursThreads.seconds_fit, xgbThreads.fit_s)};`,
     `MAE ours/XGBoost: ${ratio(ours.mae_valid, xgb.mae)} (target <= 1.01).`,
     `Our threads split a histogram's features, and only from 32 feature bundles on (wide data such as`,
-    `Bosch): 18 features make fewer bundles than that, so the threaded build runs as the single-threaded one.`,
+    `Bosch; here ${ours.features} features). Load average when the section started: ${load.join(", ")} (a shared`,
+    `machine: the 1-thread and ${threads}-thread runs are minutes apart, so their ratio moves with the load).`,
     `(Splitting by row blocks instead was tried: no faster on this 2-core machine.)`,
     ``,
     `The whole forecast pipeline with its defaults (issue 13: log1p target, leaf-wise 255 leaves,`,
