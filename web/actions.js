@@ -1,6 +1,6 @@
 // What the user can do, as functions the views call: they run jobs and update the store.
 
-import { heldSource, ingestFile, JobError, removeFile, startJob } from "./jobs.js";
+import { heldSource, ingestFile, JobError, loadDocument, removeFile, startJob } from "./jobs.js";
 import { state, update } from "./store.js";
 import { t } from "./strings.js";
 
@@ -27,7 +27,14 @@ function applySummary(summary, extra = {}) {
       Object.entries({ ...s.profiles, ...extra.profiles }).filter(([n]) => names.has(n)),
     );
     const selected = extra.selected ?? (names.has(s.selected) ? s.selected : (tables[0]?.name ?? null));
-    return { tables, useCases: summary.useCases, engineMemory: summary.engineMemoryBytes, profiles, selected };
+    return {
+      tables,
+      documents: summary.documents ?? [],
+      useCases: summary.useCases,
+      engineMemory: summary.engineMemoryBytes,
+      profiles,
+      selected,
+    };
   });
 }
 
@@ -80,14 +87,36 @@ export async function loadCatalogue() {
   }
 }
 
+/** A model file (JSON) rather than a table: kept as a document. */
+export function isModelFile(file) {
+  return /\.json$/i.test(file.name);
+}
+
+/**
+ * Hands a model file (XGBoost's JSON or ours) to the engine; returns whether it was kept. A use
+ * case's parameter then names it (the forecast's `model`).
+ */
+export async function loadModelFile(file) {
+  const result = await withProgress(t("job.readingModel", { file: file.name }), (onProgress) =>
+    loadDocument(file, { onProgress }),
+  );
+  if (result) applySummary(result.summary);
+  return result !== null;
+}
+
 /**
  * Reads dropped or chosen files one after the other (a .zip gives a table per CSV file it
- * holds); shows the profile of the first table of the last file read.
+ * holds); shows the profile of the first table of the last file read. Model files (JSON) are
+ * kept as documents and open the forecast.
  */
 export async function loadFiles(files) {
   stopQueue = false;
   for (const file of files) {
     if (stopQueue) break;
+    if (isModelFile(file)) {
+      if (await loadModelFile(file)) update({ view: "forecast" });
+      continue;
+    }
     const result = await withProgress(t("job.reading", { file: file.name }), (onProgress) =>
       ingestFile(file, { onProgress }),
     );

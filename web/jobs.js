@@ -18,6 +18,8 @@ const running = new Map();
 /** What the worker holds, by table name, in load order: {file, entry, columns}. `entry`: the
  * table is one CSV file of the archive `file`; `columns`: only these were kept. */
 const held = new Map();
+/** Of them, the names of documents (model files), reloaded as documents rather than tables. */
+const documents = new Set();
 /** Resolves when a fresh worker has reloaded the held files; jobs wait for it. */
 let restoring = Promise.resolve();
 /** Called with true/false around a restore, so the page can say what is happening. */
@@ -139,9 +141,14 @@ async function restore() {
   try {
     for (const { file, columns, only } of reads) {
       try {
-        await send("ingest", { file, columns, only, textLimit }).promise;
+        if (documents.has(file.name)) await send("document", { file }).promise;
+        else await send("ingest", { file, columns, only, textLimit }).promise;
       } catch {
-        for (const [name, source] of [...held]) if (source.file === file) held.delete(name);
+        for (const [name, source] of [...held]) {
+          if (source.file !== file) continue;
+          held.delete(name);
+          documents.delete(name);
+        }
       }
     }
   } finally {
@@ -243,13 +250,29 @@ export function ingestFile(file, callbacks, { columns = null, only = null } = {}
   return job;
 }
 
+/**
+ * Hands a text file that is not a table (a model file in JSON) to the engine, which keeps it
+ * for the use cases whose parameters name it, and remembers it for restarts. Resolves {summary}.
+ */
+export function loadDocument(file, callbacks) {
+  const job = startJob("document", { file }, callbacks);
+  job.promise = job.promise.then((result) => {
+    held.set(file.name, { file, entry: false, columns: null });
+    documents.add(file.name);
+    return result;
+  });
+  return job;
+}
+
 /** The file a loaded table came from: {file, entry, columns}, or undefined. */
 export function heldSource(name) {
   return held.get(name);
 }
 
-/** Forgets a loaded file, in the worker and here. */
+/** Forgets a loaded file (a table or a document), in the worker and here. */
 export function removeFile(name) {
+  const kind = documents.has(name) ? "removeDocument" : "remove";
   held.delete(name);
-  return startJob("remove", { name }).promise;
+  documents.delete(name);
+  return startJob(kind, { name }).promise;
 }

@@ -8,6 +8,8 @@ const initial = {
   view: "start",
   /** Loaded tables by file name: {name, rows, columns, bytes, dataset, source: "upload"|"sample"}. */
   tables: [],
+  /** Loaded documents (model files in JSON) by file name, for a use case's parameter to name. */
+  documents: [],
   /** Profiles by file name (tabular::profile::TableProfile). */
   profiles: {},
   /** Use-case statuses from the worker (usecases::catalogue::statuses). */

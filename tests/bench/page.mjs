@@ -63,9 +63,9 @@ export async function measurePageIngest(file) {
 
 /**
  * Uploads the Rossmann `files` (train.csv, store.csv) into the page, trains the forecast with
- * `params` (trees, depth, learningRate; no comparison model) and returns {trainSeconds (features
- * and training, timed by the wasm engine), seconds (the whole run, timed by the worker),
- * wallSeconds (file chosen to chart drawn), mae}.
+ * `params` (form fields by parameter name: trees, depth, learningRate, ...; no comparison model)
+ * and returns {trainSeconds and featuresSeconds (timed by the wasm engine), seconds (the whole run,
+ * timed by the worker), wallSeconds (file chosen to chart drawn), trees, mae, rmspe}.
  */
 export async function measurePageForecast(files, params, timeout = 1_800_000) {
   const session = await launch();
@@ -86,12 +86,17 @@ export async function measurePageForecast(files, params, timeout = 1_800_000) {
     await page.locator(".forecast-chart canvas").waitFor({ timeout });
     const wallSeconds = (performance.now() - started) / 1000;
     const shown = page.locator("#forecast-facts");
-    const mae = await page.locator("[data-metric='mae'] .metric-model .metric-value").getAttribute("data-value");
+    const metric = async (key) =>
+      Number(await page.locator(`[data-metric='${key}'] .metric-model .metric-value`).getAttribute("data-value"));
+    const mae = await metric("mae");
     return {
       trainSeconds: Number(await shown.getAttribute("data-train-seconds")),
+      featuresSeconds: Number(await shown.getAttribute("data-features-seconds")),
+      trees: Number(await shown.getAttribute("data-trees")),
+      rmspe: await metric("rmspe"),
       seconds: Number(await shown.getAttribute("data-seconds")),
       wallSeconds,
-      mae: Number(mae),
+      mae,
     };
   } finally {
     await session.close();

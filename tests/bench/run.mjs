@@ -6,6 +6,7 @@ import { machine } from "./lib.mjs";
 
 const sections = {
   cluster: () => import("./cluster.mjs"),
+  forecast: () => import("./forecast.mjs"),
   gbdt: () => import("./gbdt.mjs"),
   ingest: () => import("./ingest.mjs"),
   keep: () => import("./keep.mjs"),

@@ -39,3 +39,20 @@ export async function ingestFile(engine, file) {
 export function runUseCase(engine, name, params, onProgress = () => true) {
   return engine.usecase_run(name, JSON.stringify(params), onProgress).report;
 }
+
+/**
+ * The forecast in the engine, as the page's worker runs it: reads Rossmann's `train` and `store`
+ * files, runs the use case with `params` (its defaults, without the comparison model, unless
+ * given), forgets the files; returns {report, seconds (the whole run, timed here)}.
+ */
+export async function forecastInNode(train, store, params = { compareSeed: false }) {
+  const engine = await nodeEngine();
+  await ingestFile(engine, train);
+  await ingestFile(engine, store);
+  const started = performance.now();
+  const report = runUseCase(engine, "forecast", params);
+  const seconds = (performance.now() - started) / 1000;
+  engine.remove_table(path.basename(train));
+  engine.remove_table(path.basename(store));
+  return { report, seconds };
+}

@@ -1,6 +1,8 @@
 // Use case 1.1 in the page: load Rossmann files, open the Forecast view, train, and read the
-// result: the model beats the naive baseline, the chart is drawn, the store table and the
-// predictions download are filled. Then the same on an uploaded file with the public file's
+// result: the model beats the naive baseline, the page says where it loses to it and how it was
+// judged, the chart is drawn, the store table and the predictions download are filled; the
+// model's XGBoost download, loaded back as a model file, scores the same days the same way, in
+// the page and on the command line. Then the same on an uploaded file with the public file's
 // quirks (quoted header and cells, a StateHoliday whose first "a" comes late, closed days).
 
 import assert from "node:assert/strict";
@@ -39,7 +41,15 @@ test("the Rossmann sample trains a forecast that beats the baseline", async () =
   // (the page's sample is the generator's at scale 0.1, seed 42).
   const dir = join(ARTIFACTS, "rossmann-sample");
   vitrine(["sample", "rossmann", "--out", dir, "--scale", "0.1", "--seed", "42"]);
-  const cli = vitrine(["forecast", "--train", join(dir, "train.csv"), "--store", join(dir, "store.csv")]);
+  const files = [
+    "--train",
+    join(dir, "train.csv"),
+    "--store",
+    join(dir, "store.csv"),
+    "--predict",
+    join(dir, "test.csv"),
+  ];
+  const cli = vitrine(["forecast", ...files]);
   const trees = Number(await page.locator("#forecast-facts").getAttribute("data-trees"));
   assert.equal(trees, cli.trees, "trees");
   assert.ok(
@@ -53,6 +63,19 @@ test("the Rossmann sample trains a forecast that beats the baseline", async () =
   assert.ok(mae.model.value < mae.baseline.value, JSON.stringify(mae));
   // The comparison with Customers is shown with the sentence on the leak.
   assert.match(await page.locator("[data-metric='comparison']").textContent(), /Customers/);
+  // Where it loses to the baseline, and how it was judged: early stopping, then the refit.
+  assert.equal(await page.locator(".loss-verdict").getAttribute("data-worse"), "false");
+  assert.match(await page.locator(".loss-verdict").textContent(), /beats the baseline overall/);
+  assert.equal(await page.locator("table.day-errors tbody tr").count(), 42);
+  assert.equal(
+    Number(await page.locator(".holdout-facts").getAttribute("data-closed")),
+    cli.holdout.rows_closed,
+    "closed days left out",
+  );
+  assert.match(
+    await page.locator("#forecast-trees").textContent(),
+    new RegExp(`lowest at ${cli.early_stopping.best_trees} trees.*trained again`),
+  );
 
   // The chart: a uPlot canvas with something drawn on it.
   const canvas = page.locator(".forecast-chart canvas");
@@ -94,6 +117,31 @@ test("the Rossmann sample trains a forecast that beats the baseline", async () =
   assert.equal(lines[0], "Store,Date,Sales,Predicted,Baseline");
   assert.ok(lines.length > 1000, `${lines.length} lines`);
   assert.equal(await page.locator("button[data-download='test']").count(), 1);
+
+  // The model for XGBoost, loaded back as a model file, scores the same days the same way.
+  const [xgbDownload] = await Promise.all([
+    page.waitForEvent("download"),
+    page.locator("button[data-download='xgboost']").click(),
+  ]);
+  const xgbPath = join(ARTIFACTS, "forecast_model_xgboost.json");
+  await xgbDownload.saveAs(xgbPath);
+  assert.equal(JSON.parse(readFileSync(xgbPath, "utf8")).learner.attributes.vitrine_target, "log1p");
+  await page.locator("#fc-model-file").setInputFiles(xgbPath);
+  await page.locator(".model-file[data-document='forecast_model_xgboost.json']").waitFor();
+  await idle(page);
+  assert.equal(await page.locator("#train").textContent(), "Score with the model file");
+  await page.locator("#train").click();
+  await page.locator("#forecast-trees", { hasText: "forecast_model_xgboost.json" }).waitFor({ timeout: TRAIN_TIMEOUT });
+  await idle(page);
+  const scored = await forecastMetric(page, "mae");
+  assert.ok(Math.abs(scored.model.value - mae.model.value) < 1e-6 * mae.model.value, JSON.stringify(scored));
+  assert.equal(await page.locator("button[data-download='model']").count(), 0, "nothing trained to download");
+  const cliScored = vitrine(["forecast", ...files, "--model-in", xgbPath]);
+  assert.equal(cliScored.model.source, "loaded");
+  assert.ok(Math.abs(cliScored.metrics.mae - scored.model.value) < 1e-6 * scored.model.value);
+  // Back to training: the page's default run again.
+  await page.locator("input[name='fc-source'][value='']").check();
+  assert.equal(await page.locator("#train").textContent(), "Train the forecast");
 
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(ARTIFACTS, "forecast.png"), fullPage: true });
@@ -149,6 +197,9 @@ test("training reports each tree and can be cancelled, keeping the loaded files"
   await page.locator("button.tab[data-view='forecast']").click();
   await page.locator("#fc-trees").fill("2000");
   await page.locator("#fc-trees").dispatchEvent("change");
+  // Every tree trained (no early stopping), so that the run is long enough to cancel.
+  await page.locator("#fc-earlyStoppingDays").fill("0");
+  await page.locator("#fc-earlyStoppingDays").dispatchEvent("change");
   await page.locator("#train").click();
   const job = page.locator("section.job");
   await job.getByText(/tree \d+ of 2,000/).waitFor({ timeout: TRAIN_TIMEOUT });

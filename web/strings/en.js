@@ -15,12 +15,12 @@ export const en = {
   "forecast.features": "Features",
   "forecast.features.full": "Known in advance (recommended).",
   "forecast.features.full.hint":
-    "Store, calendar, promotions, holidays, store type, competition and the store's usual level. Everything here is known on the day being forecast.",
+    "Store, calendar, promotions, holidays, store type, competition and Promo2; each store's level and its weekday and promotion patterns learned from the training days, its recent trend, and the days before and after holidays, closures and reopenings. Everything here is known on the day being forecast.",
   "forecast.features.seed": "As first specified, with Customers.",
   "forecast.features.seed.hint":
     "Day of week, Customers, Promo and holidays. Customers is unknown on a day being forecast (it is counted once the day is over), so this model cannot forecast test.csv; it only shows what that leak is worth.",
   "forecast.holdout": "Days held out for validation",
-  "forecast.treesField": "Trees",
+  "forecast.treesField": "Most trees",
   "forecast.depth": "Tree depth",
   "forecast.learningRate": "Learning rate",
   "forecast.seed": "Random seed",
@@ -33,7 +33,7 @@ export const en = {
   "forecast.compareField": "Also train a model on the other feature set, to compare",
   "forecast.results": "How good is the forecast?",
   "forecast.facts":
-    "Validation on {from} to {to}: {valid} open store-days, after training on {train} store-days. {trees} trees: features and training {trainSeconds} s, {seconds} s in all.",
+    "Validation on {from} to {to}: {valid} open store-days, after training on {train} store-days. {trees} trees: features {featuresSeconds} s, training {trainSeconds} s, {seconds} s in all.",
   "forecast.model": "model",
   "forecast.baseline": "baseline",
   "forecast.mae": "Mean absolute error",
@@ -438,4 +438,56 @@ export const en = {
   "profile.keepTooLarge": "About {size} of text, more than a table can hold here ({limit}): keep fewer columns.",
   "profile.keepButton": "Read again keeping {count} columns",
   "profile.keepMore": "and {count} more columns",
+  "forecast.source": "Model",
+  "forecast.source.train": "Train a model on these files",
+  "forecast.source.file": "Score with {file}",
+  "forecast.source.remove": "Remove",
+  "forecast.source.load": "Load a model file…",
+  "forecast.source.hint":
+    'A model saved by this page (Model or XGBoost download) or by XGBoost (Booster.save_model("model.json"), regression, numeric splits) reads the forecast\'s features by name. Nothing is trained: the model scores the held-out days and test.csv.',
+  "forecast.score": "Score with the model file",
+  "forecast.target": "What the trees fit",
+  "forecast.target.log1p": "log(1 + sales): relative errors (recommended)",
+  "forecast.target.identity": "Sales as they are",
+  "forecast.earlyStoppingDays": "Early stopping on the last training days",
+  "forecast.leaves": "Leaves per tree",
+  "forecast.minChildWeight": "Fewest days in a leaf",
+  "forecast.refitField": "After early stopping, train again on every training day",
+  "forecast.lossesTitle": "Where the model loses to the baseline",
+  "forecast.lossesHint": "Days and stores whose mean absolute error is higher with the model than with the baseline.",
+  "forecast.loses":
+    "The model loses to the baseline on these files: its mean absolute error is {share} higher. Use the baseline's figures, or look below at the days and stores where the model goes wrong.",
+  "forecast.beats": "The model beats the baseline overall: its mean absolute error is {share} lower.",
+  "forecast.losesOn":
+    "It still loses on {stores} of {allStores} stores ({share} of its total error) and on {days} of {allDays} days.",
+  "forecast.losesRmspe":
+    "Its RMSPE is higher than the baseline's, though: on small stores or unusual days its errors are larger in proportion.",
+  "forecast.daysTitle": "Day by day",
+  "forecast.worstStoresTitle": "Stores where it loses most",
+  "forecast.worseStore": "Store {store}: model {mae}, baseline {baseline}",
+  "forecast.noWorseStore": "No store: the model beats the baseline on every store.",
+  "forecast.col.date": "Day",
+  "forecast.col.stores": "Open stores",
+  "forecast.holdoutTitle": "How the model is judged",
+  "forecast.holdoutValid":
+    "Held out: {from} to {to} ({days} days), the last days of train.csv. {valid} open store-days are scored: mean and sum of absolute errors over all of them, RMSPE over the {rmspe} with sales.",
+  "forecast.holdoutExcluded":
+    "Left out: {closed} store-days when the store was closed (forecast 0, sold 0); {zero} open days without sales count in the absolute errors but not in RMSPE (no percentage error).",
+  "forecast.holdoutTrain":
+    "Trained on {train} open store-days with sales before the held-out days; {excluded} closed or without sales are left out.",
+  "forecast.holdoutBaseline":
+    "Baseline: each store's mean sales for that weekday and promotion status over its open training days (the store's mean, then the chain's, where it has none).",
+  "forecast.earlyStoppingRefit":
+    "Number of trees found by early stopping: a first model learned from the {fit} store-days before {from}, scored after each tree on {from} to {to} ({rows} store-days); its error was lowest at {best} trees ({tried} tried, stopping {rounds} trees after the best). The model was then trained again on every training day with {best} trees. The trees fit {target} of sales.",
+  "forecast.earlyStopping":
+    "Number of trees found by early stopping: the model learned from the {fit} store-days before {from}, scored after each tree on {from} to {to} ({rows} store-days); its error was lowest at {best} trees ({tried} tried). The trees fit {target} of sales.",
+  "forecast.fixedTrees": "{trees} trees, as set (no early stopping). The trees fit {target} of sales.",
+  "forecast.scoredWith":
+    "Scored with the model file {file} ({format}, {trees} trees, predicting {target} of sales); nothing was trained.",
+  "forecast.format.xgboost": "XGBoost JSON",
+  "forecast.format.vitrine-gbdt": "this page's JSON",
+  "forecast.download.xgboost": "Model for XGBoost (JSON)",
+  "job.readingModel": "Reading the model file {file}",
+  "stage.forecast.stop": "Finding the number of trees (early stopping): tree {done}, at most {total}",
+  "stage.forecast.compareStop": "Comparison model (with Customers), early stopping: tree {done}, at most {total}",
 };

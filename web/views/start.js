@@ -15,7 +15,7 @@ function dropZone(busy) {
     type: "file",
     id: "file-input",
     multiple: true,
-    accept: ".csv,.tsv,.txt,.tab,.gz,.zip,text/csv,text/plain,application/gzip,application/zip",
+    accept: ".csv,.tsv,.txt,.tab,.gz,.zip,text/csv,text/plain,application/gzip,application/zip,.json,application/json",
     class: "visually-hidden",
     tabindex: "-1",
     "aria-hidden": "true",

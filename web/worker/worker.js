@@ -227,6 +227,17 @@ const jobs = {
     engine.remove_table(name);
     return summary();
   },
+  /** A model file: kept as text beside the tables, for a use case's parameter to name. */
+  async document(id, { file }) {
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    await checkpoint(id);
+    engine.load_document(file.name, bytes);
+    return { summary: summary() };
+  },
+  removeDocument(_id, { name }) {
+    engine.remove_document(name);
+    return summary();
+  },
   export(_id, { name }) {
     const bytes = engine.export_csv(name);
     return { bytes };

@@ -8,7 +8,9 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 use tabular::ReadOptions;
-use usecases::forecast::{run as run_forecast, ForecastInputs, ForecastParams, ForecastReport};
+use usecases::forecast::{
+    run as run_forecast, ForecastInputs, ForecastParams, ForecastReport, ModelFile,
+};
 
 use crate::args::{self, Alias, Own};
 use crate::input::read_table;
@@ -41,9 +43,22 @@ const OWN: &[Own] = &[
         help: "FILE  the trained model as JSON",
     },
     Own {
+        name: "xgboost-model-out",
+        value: true,
+        help:
+            "FILE  the trained model in XGBoost's JSON model format (Booster.load_model reads it)",
+    },
+    Own {
+        name: "model-in",
+        value: true,
+        help: "FILE  score with this model (--model-out's, or one XGBoost saved as JSON) \
+               instead of training",
+    },
+    Own {
         name: "features-out",
         value: true,
-        help: "FILE  the model's training and validation rows as a numeric feature CSV",
+        help: "FILE  the rows the model trains on and the validation rows: Set,Date,Sales and \
+               every feature by name",
     },
 ];
 
@@ -67,13 +82,24 @@ pub fn run(parser: lexopt::Parser) -> Result<(), String> {
     let Some(args) = args::parse::<ForecastParams>(parser, "forecast", OWN, ALIASES)? else {
         return Ok(());
     };
-    let params = args.params.clone();
+    let mut params = args.params.clone();
     let (train, store, test) = (args.path("train"), args.path("store"), args.path("predict"));
-    let (out, model_out, features_out) = (
+    let (out, model_out, xgboost_out, features_out) = (
         args.path("out"),
         args.path("model-out"),
+        args.path("xgboost-model-out"),
         args.path("features-out"),
     );
+    // --model-in FILE, or the parameter --model given a path: the command line has no loaded
+    // files to name, so the name is the file's.
+    if let Some(path) = args.path("model-in") {
+        params.model = Some(path.display().to_string());
+    }
+    let model_text = params
+        .model
+        .as_ref()
+        .map(|path| std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}")))
+        .transpose()?;
     let train = train.ok_or_else(|| {
         format!(
             "--train is required\n{}",
@@ -96,10 +122,20 @@ pub fn run(parser: lexopt::Parser) -> Result<(), String> {
         train: &train,
         store: store.as_ref(),
         test: test.as_ref(),
+        model: params
+            .model
+            .as_ref()
+            .zip(model_text.as_deref())
+            .map(|(path, text)| ModelFile {
+                name: PathBuf::from(path)
+                    .file_name()
+                    .map_or_else(|| path.clone(), |n| n.to_string_lossy().into_owned()),
+                text,
+            }),
     };
     if let Some(path) = features_out {
         let mut file = create(&path)?;
-        let rows = usecases::forecast::export_features(inputs, &params, &mut file)
+        let rows = usecases::forecast::export_features(inputs.clone(), &params, &mut file)
             .map_err(|e| e.to_string())?;
         file.flush()
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
@@ -134,9 +170,19 @@ pub fn run(parser: lexopt::Parser) -> Result<(), String> {
             written.push(test_path.display().to_string());
         }
     }
+    let no_model = "--model-in scores a model file: there is no trained model to write";
     if let Some(path) = model_out {
-        std::fs::write(&path, forecast.model.to_json())
+        let model = forecast.model.as_ref().ok_or(no_model)?;
+        std::fs::write(&path, model.to_json())
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        written.push(path.display().to_string());
+    }
+    if let Some(path) = xgboost_out {
+        let json = forecast
+            .xgboost_json()
+            .map_err(|e| e.to_string())?
+            .ok_or(no_model)?;
+        std::fs::write(&path, json).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         written.push(path.display().to_string());
     }
     let mut report = forecast.report;

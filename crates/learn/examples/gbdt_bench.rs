@@ -1,5 +1,7 @@
 //! Benchmark of our boosting against the peers' on the same rows: trains on rows with `valid == 0`
-//! of a feature CSV (the format of `shared/bench/peer_gbdt.py`), or on generated rows, and prints
+//! of a feature CSV (the format of `shared/bench/peer_gbdt.py`; `--valid-col Set` reads the
+//! `train`/`valid` cells of `vitrine forecast --features-out`, and a column without any number,
+//! such as its `Date`, is not a feature), or on generated rows, and prints
 //! `{"seconds_fit", "mae_valid", "rmse_valid", ...}` as JSON.
 //!
 //! ```text
@@ -73,7 +75,8 @@ fn parse_args() -> Result<Args, String> {
     Ok(a)
 }
 
-/// Columns of a CSV of numbers (empty or unparsable cells are missing).
+/// Columns of a CSV of numbers (empty or unparsable cells are missing; `train` and `valid`, the
+/// `Set` cells of the forecast's feature table, read as 0 and 1).
 fn read_csv(path: &str) -> Result<(Vec<String>, Vec<Vec<f32>>), String> {
     let file = std::fs::File::open(path).map_err(|e| format!("{path}: {e}"))?;
     let mut lines = BufReader::with_capacity(1 << 20, file).lines();
@@ -93,7 +96,12 @@ fn read_csv(path: &str) -> Result<(Vec<String>, Vec<Vec<f32>>), String> {
         }
         let mut n = 0;
         for (col, cell) in cols.iter_mut().zip(line.split(',')) {
-            col.push(cell.trim().trim_matches('"').parse().unwrap_or(f32::NAN));
+            let cell = cell.trim().trim_matches('"');
+            col.push(match cell {
+                "train" => 0.0,
+                "valid" => 1.0,
+                _ => cell.parse().unwrap_or(f32::NAN),
+            });
             n += 1;
         }
         if n != names.len() {
@@ -188,7 +196,7 @@ fn main() -> Result<(), String> {
         let features = names
             .iter()
             .enumerate()
-            .filter(|(i, _)| *i != ti && *i != vi)
+            .filter(|(i, _)| *i != ti && *i != vi && cols[*i].iter().any(|x| !x.is_nan()))
             .map(|(i, n)| Feature::numeric(n.clone(), split(&cols[i], want)))
             .collect();
         Dataset::new(features, split(&cols[ti], want)).map_err(|e| e.to_string())

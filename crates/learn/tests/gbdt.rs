@@ -117,6 +117,39 @@ fn same_seed_same_model_and_another_seed_differs_with_subsampling() {
 }
 
 #[test]
+fn subsampled_training_keeps_every_row_at_the_models_prediction() {
+    // Rows outside a tree's sample are routed down it apart from the sampled ones: the training
+    // loss the trainer reports after each tree must be the loss of the model's own predictions.
+    let train = planted(3000, 8);
+    let params = GbdtParams {
+        n_trees: 15,
+        subsample: 0.3,
+        growth: learn::gbdt::Growth::LeafWise,
+        max_leaves: 31,
+        ..GbdtParams::default()
+    };
+    let mut trainer = learn::gbdt::Trainer::new(&params, &train, None).unwrap();
+    while !trainer.done() {
+        trainer.step().unwrap();
+    }
+    let reported = trainer.progress().train_loss;
+    let model = trainer.finish();
+    let predicted = model.predict(train.features()).unwrap();
+    let truth = truth_of(&train);
+    let rmse = (truth
+        .iter()
+        .zip(&predicted)
+        .map(|(y, p)| (y - p).powi(2))
+        .sum::<f64>()
+        / truth.len() as f64)
+        .sqrt();
+    assert!(
+        (rmse - reported).abs() < 1e-9 * rmse.max(1.0),
+        "{rmse} vs {reported}"
+    );
+}
+
+#[test]
 fn saved_and_loaded_model_predicts_bit_identically_on_columns_and_rows() {
     let train = planted(3000, 6);
     let mut test = planted(500, 7);

@@ -29,6 +29,20 @@ pub trait Tables {
     /// The loaded table named `name`.
     fn named(&self, name: &str) -> Option<&Table>;
 
+    /// The loaded text file named `name` that is not a table (a model file in JSON), which a
+    /// use case's parameter names. None by default.
+    fn document(&self, name: &str) -> Option<&str> {
+        let _ = name;
+        None
+    }
+
+    /// As [`Tables::document`], or the error naming what the parameter `param` asked for.
+    fn require_document(&self, param: &str, name: &str) -> Result<&str, UseCaseError> {
+        self.document(name).ok_or_else(|| {
+            UseCaseError::param(param, format!("{name} is not loaded: load the file first"))
+        })
+    }
+
     /// The table of `file`: the one recognised as it, else one named as the public file (a file
     /// missing a column is then read, and its error names the column, rather than "not loaded").
     fn find(&self, file: KnownFile) -> Option<&Table> {
@@ -55,6 +69,7 @@ pub trait Tables {
 #[derive(Debug, Default)]
 pub struct TableSet {
     tables: Vec<(Table, Option<KnownFile>)>,
+    documents: Vec<(String, String)>,
 }
 
 impl TableSet {
@@ -69,6 +84,12 @@ impl TableSet {
         let known = tabular::dataset::recognize(&table.name, &header);
         self.tables.retain(|(t, _)| t.name != table.name);
         self.tables.push((table, known));
+    }
+
+    /// Adds the text file `name` (a model file), replacing one of the same name.
+    pub fn add_document(&mut self, name: &str, text: String) {
+        self.documents.retain(|(n, _)| n != name);
+        self.documents.push((name.to_string(), text));
     }
 
     /// The public files recognised among the tables.
@@ -90,6 +111,13 @@ impl Tables for TableSet {
             .iter()
             .find(|(t, _)| t.name == name)
             .map(|(t, _)| t)
+    }
+
+    fn document(&self, name: &str) -> Option<&str> {
+        self.documents
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, text)| text.as_str())
     }
 }
 

@@ -82,6 +82,32 @@ impl DailyRows {
     pub fn is_empty(&self) -> bool {
         self.store.is_empty()
     }
+
+    /// These rows followed by `other`'s, as one file: an optional column absent from one side
+    /// is missing (NaN) on its rows, so that `test.csv`'s days follow `train.csv`'s with their
+    /// sales unknown.
+    pub fn concat(&self, other: &DailyRows) -> DailyRows {
+        let join = |a: &[f32], b: &[f32]| [a, b].concat();
+        let optional = |a: &Option<Vec<f32>>, b: &Option<Vec<f32>>| {
+            if a.is_none() && b.is_none() {
+                return None;
+            }
+            let side = |v: &Option<Vec<f32>>, n: usize| v.clone().unwrap_or(vec![f32::NAN; n]);
+            Some(join(&side(a, self.len()), &side(b, other.len())))
+        };
+        DailyRows {
+            store: [&self.store[..], &other.store[..]].concat(),
+            date: [&self.date[..], &other.date[..]].concat(),
+            day_of_week: join(&self.day_of_week, &other.day_of_week),
+            open: [&self.open[..], &other.open[..]].concat(),
+            promo: join(&self.promo, &other.promo),
+            state_holiday: join(&self.state_holiday, &other.state_holiday),
+            school_holiday: join(&self.school_holiday, &other.school_holiday),
+            sales: optional(&self.sales, &other.sales),
+            customers: optional(&self.customers, &other.customers),
+            id: optional(&self.id, &other.id),
+        }
+    }
 }
 
 fn date_column(table: &Table, name: &str) -> Result<Vec<i32>, CsvError> {
@@ -237,6 +263,45 @@ fn promo_interval_months(text: &str) -> u16 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn test_rows_follow_train_rows_with_their_sales_missing() {
+        let train = DailyRows {
+            store: vec![1, 2],
+            date: vec![10, 10],
+            day_of_week: vec![1.0; 2],
+            open: vec![true, false],
+            promo: vec![0.0, 1.0],
+            state_holiday: vec![0.0; 2],
+            school_holiday: vec![0.0; 2],
+            sales: Some(vec![5.0, 0.0]),
+            customers: Some(vec![1.0, 0.0]),
+            id: None,
+        };
+        let test = DailyRows {
+            store: vec![1],
+            date: vec![11],
+            id: Some(vec![7.0]),
+            ..DailyRows::default()
+        };
+        let test = DailyRows {
+            day_of_week: vec![2.0],
+            open: vec![true],
+            promo: vec![1.0],
+            state_holiday: vec![1.0],
+            school_holiday: vec![0.0],
+            ..test
+        };
+        let both = train.concat(&test);
+        assert_eq!(both.len(), 3);
+        assert_eq!(both.date, [10, 10, 11]);
+        assert_eq!(both.state_holiday, [0.0, 0.0, 1.0]);
+        let sales = both.sales.unwrap();
+        assert_eq!(sales[..2], [5.0, 0.0]);
+        assert!(sales[2].is_nan());
+        let ids = both.id.unwrap();
+        assert!(ids[0].is_nan() && ids[2] == 7.0);
+    }
 
     #[test]
     fn promo_intervals_of_the_public_file() {

@@ -20,7 +20,10 @@ mod usecase;
 pub use error::JsError;
 pub use ingest::{Ingest, MAX_FILE_BYTES};
 pub use samples::{generate_sample, sample_datasets, sample_files};
-pub use tables::{export_csv, remove_table, summary, table_columns, table_profile, table_rows};
+pub use tables::{
+    export_csv, load_document, remove_document, remove_table, summary, table_columns,
+    table_profile, table_rows, MAX_DOCUMENT_BYTES,
+};
 pub use usecase::{
     catalogue, usecase_ask, usecase_download, usecase_forget, usecase_preview, usecase_run, warm_up,
 };

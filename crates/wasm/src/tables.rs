@@ -23,6 +23,46 @@ thread_local! {
     /// Tables by file name. wasm32 runs one thread per instance; loading a file with a name
     /// already held replaces it (the latest load wins).
     static TABLES: RefCell<BTreeMap<String, Entry>> = const { RefCell::new(BTreeMap::new()) };
+    /// Loaded text files that are not tables (model files in JSON), by file name; a use case's
+    /// parameter names one (the forecast's `model`).
+    static DOCUMENTS: RefCell<BTreeMap<String, String>> = const { RefCell::new(BTreeMap::new()) };
+}
+
+/// Largest text file kept as a document: a model file of a few thousand deep trees.
+pub const MAX_DOCUMENT_BYTES: usize = 256 << 20;
+
+/// Keeps the text file `name` (a model file) for the use cases whose parameters name it;
+/// a file of the same name is replaced. Returns its size in bytes.
+#[wasm_bindgen]
+pub fn load_document(name: &str, bytes: &[u8]) -> Result<usize, JsValue> {
+    if bytes.len() > MAX_DOCUMENT_BYTES {
+        return Err(JsError::other(
+            "tooLarge",
+            format!(
+                "{name} is {} bytes: a model file may take up to {MAX_DOCUMENT_BYTES}",
+                bytes.len()
+            ),
+        )
+        .to_js());
+    }
+    let text = String::from_utf8(bytes.to_vec()).map_err(|e| {
+        JsError::other(
+            "document",
+            format!(
+                "{name} is not UTF-8 text (byte {})",
+                e.utf8_error().valid_up_to()
+            ),
+        )
+        .to_js()
+    })?;
+    DOCUMENTS.with(|d| d.borrow_mut().insert(name.to_string(), text));
+    Ok(bytes.len())
+}
+
+/// Forgets a loaded document. Returns whether it was loaded.
+#[wasm_bindgen]
+pub fn remove_document(name: &str) -> bool {
+    DOCUMENTS.with(|d| d.borrow_mut().remove(name).is_some())
 }
 
 /// Profiles `table`, keeps it and returns the profile.
@@ -55,8 +95,8 @@ pub(crate) fn with_table<R>(
 }
 
 /// The loaded tables as a use case reads them: by the public file each was recognised as (the
-/// profile computed at load), or by name.
-struct Registry<'a>(&'a BTreeMap<String, Entry>);
+/// profile computed at load), or by name; and the loaded documents by name.
+struct Registry<'a>(&'a BTreeMap<String, Entry>, &'a BTreeMap<String, String>);
 
 impl Tables for Registry<'_> {
     fn recognised(&self, file: KnownFile) -> Option<&Table> {
@@ -69,11 +109,15 @@ impl Tables for Registry<'_> {
     fn named(&self, name: &str) -> Option<&Table> {
         self.0.get(name).map(|e| &e.table)
     }
+
+    fn document(&self, name: &str) -> Option<&str> {
+        self.1.get(name).map(String::as_str)
+    }
 }
 
-/// Calls `f` with the loaded tables.
+/// Calls `f` with the loaded tables and documents.
 pub(crate) fn with_tables<R>(f: impl FnOnce(&dyn Tables) -> R) -> R {
-    TABLES.with(|t| f(&Registry(&t.borrow())))
+    TABLES.with(|t| DOCUMENTS.with(|d| f(&Registry(&t.borrow(), &d.borrow()))))
 }
 
 /// The profile of a loaded table (`tabular::profile::TableProfile`).
@@ -132,8 +176,8 @@ pub fn remove_table(name: &str) -> bool {
     TABLES.with(|t| t.borrow_mut().remove(name).is_some())
 }
 
-/// What the page lists: each loaded table (name, rows, columns, recognised dataset file) and
-/// the status of the eight use cases given those files.
+/// What the page lists: each loaded table (name, rows, columns, recognised dataset file), the
+/// loaded documents, and the status of the eight use cases given those files.
 #[wasm_bindgen]
 pub fn summary() -> Result<JsValue, JsValue> {
     #[derive(Serialize)]
@@ -149,6 +193,8 @@ pub fn summary() -> Result<JsValue, JsValue> {
     #[serde(rename_all = "camelCase")]
     struct Summary {
         tables: Vec<TableInfo>,
+        /// The loaded documents (model files), by name.
+        documents: Vec<String>,
         use_cases: Vec<UseCaseStatus>,
         /// Bytes of wasm memory the engine holds: the page shows it so that a user sees what
         /// the loaded files cost (wasm32 memory never shrinks, so this is also the peak).
@@ -169,6 +215,7 @@ pub fn summary() -> Result<JsValue, JsValue> {
         let loaded: Vec<KnownFile> = t.values().filter_map(|e| e.profile.dataset).collect();
         to_js(&Summary {
             tables,
+            documents: DOCUMENTS.with(|d| d.borrow().keys().cloned().collect()),
             use_cases: catalogue::statuses(&loaded),
             engine_memory_bytes: engine_memory_bytes(),
         })

@@ -2,14 +2,15 @@
 
 mod common;
 
-use common::{download, load_rossmann_sample, run, value};
+use common::{download, load_rossmann_scaled, run, value};
 use serde_json::{json, Value};
-use vitrine_wasm::{remove_table, summary, warm_up};
+use vitrine_wasm::{load_document, remove_document, remove_table, summary, warm_up};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
 
+/// The defaults (early stopping, refit) with smaller trees, for a debug build.
 fn params(trees: u32) -> Value {
-    json!({"trees": trees, "depth": 6, "learningRate": 0.2, "compareSeed": true})
+    json!({"trees": trees, "depth": 5, "leaves": 15, "compareSeed": true})
 }
 
 fn table_names() -> Vec<Value> {
@@ -34,25 +35,35 @@ fn the_sample_forecast_beats_the_baseline_and_every_download_matches_the_report(
         "nor a forecast to download"
     );
 
-    load_rossmann_sample(&["train.csv", "store.csv", "test.csv"], 7);
-    let trees_seen = std::rc::Rc::new(std::cell::Cell::new(0));
+    load_rossmann_scaled(&["train.csv", "store.csv", "test.csv"], 0.03, 7);
+    let trees_seen = std::rc::Rc::new(std::cell::Cell::new((0, 0)));
     let seen = trees_seen.clone();
     let on_progress =
         wasm_bindgen::closure::Closure::<dyn FnMut(JsValue) -> bool>::new(move |p: JsValue| {
             let p = value(p);
-            if p["stage"] == "train" {
-                seen.set(p["done"].as_u64().unwrap());
+            let done = p["done"].as_u64().unwrap();
+            let (stop, train) = seen.get();
+            match p["stage"].as_str() {
+                Some("stop") => seen.set((stop.max(done), train)),
+                Some("train") => seen.set((stop, train.max(done))),
+                _ => {}
             }
             true
         });
     let report = run(
         "forecast",
-        &params(40),
+        &params(30),
         on_progress.as_ref().unchecked_ref(),
     )
     .unwrap();
-    assert_eq!(trees_seen.get(), 40);
-    assert_eq!(report["trees"], json!(40));
+    // Early stopping tried trees on the last training days; the refit trained the count found.
+    let (stop_trees, refit_trees) = trees_seen.get();
+    let early = &report["early_stopping"];
+    assert_eq!(stop_trees, early["trees_tried"].as_u64().unwrap());
+    assert_eq!(refit_trees, early["best_trees"].as_u64().unwrap());
+    assert_eq!(report["trees"], early["best_trees"]);
+    assert_eq!(report["holdout"]["days"], json!(42));
+    assert!(report["seconds"]["features"].as_f64().unwrap() > 0.0);
     let mae = report["metrics"]["mae"].as_f64().unwrap();
     let baseline = report["baseline"]["mae"].as_f64().unwrap();
     assert!(
@@ -88,7 +99,30 @@ fn the_sample_forecast_beats_the_baseline_and_every_download_matches_the_report(
     );
 
     let model: Value = serde_json::from_str(&download("forecast", "model").unwrap()).unwrap();
-    assert_eq!(model["trees"].as_array().unwrap().len(), 40);
+    assert_eq!(model["trees"].as_array().unwrap().len() as u64, refit_trees);
+
+    // The XGBoost export, loaded back as a model file, scores the same days the same way.
+    let xgboost = download("forecast", "xgboost").unwrap();
+    assert!(xgboost.contains(r#""vitrine_target":"log1p""#));
+    load_document("forecast_model_xgboost.json", xgboost.as_bytes()).unwrap();
+    assert_eq!(
+        value(summary().unwrap())["documents"],
+        json!(["forecast_model_xgboost.json"])
+    );
+    let scored =
+        common::run_quietly("forecast", &json!({"model": "forecast_model_xgboost.json"})).unwrap();
+    assert_eq!(scored["model"]["source"], json!("loaded"));
+    assert_eq!(scored["model"]["format"], json!("xgboost"));
+    let again = scored["metrics"]["mae"].as_f64().unwrap();
+    assert!((again - mae).abs() < 1e-6 * mae, "{again} vs {mae}");
+    assert!(
+        download("forecast", "model").is_err(),
+        "a scored model file offers no trained model"
+    );
+    assert!(remove_document("forecast_model_xgboost.json"));
+    let missing = common::run_quietly("forecast", &json!({"model": "forecast_model_xgboost.json"}))
+        .unwrap_err();
+    assert_eq!(missing["kind"], json!("params"), "{missing}");
 
     // A cancel from the progress callback stops the run with a "cancelled" error and keeps
     // the loaded files.

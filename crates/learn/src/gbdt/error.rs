@@ -84,6 +84,21 @@ pub enum GbdtError {
     },
     /// `step()` was called on a trainer that has already finished.
     AlreadyDone,
+    /// An XGBoost model this build cannot score (another booster, several outputs, categorical
+    /// splits, an objective it does not know).
+    UnsupportedXgboost(String),
+    /// A column the model splits on is not among those given.
+    MissingFeature {
+        /// The model's name for it.
+        name: String,
+    },
+    /// A tree whose categorical splits would need more numeric nodes than an export allows.
+    ExportTooLarge {
+        /// 0-based tree.
+        tree: usize,
+        /// The node limit.
+        limit: usize,
+    },
 }
 
 impl fmt::Display for GbdtError {
@@ -144,6 +159,18 @@ impl fmt::Display for GbdtError {
                 "model format {format:?} version {version}: expected \"vitrine-gbdt\" version 1"
             ),
             GbdtError::AlreadyDone => write!(f, "training has already finished"),
+            GbdtError::UnsupportedXgboost(why) => {
+                write!(f, "an XGBoost model this build cannot score: {why}")
+            }
+            GbdtError::MissingFeature { name } => {
+                write!(f, "the model needs a column {name:?}, which the data does not have")
+            }
+            GbdtError::ExportTooLarge { tree, limit } => write!(
+                f,
+                "tree {}: its categorical splits written as numeric ones exceed {limit} nodes; \
+                 train with numeric features to export it",
+                tree + 1
+            ),
         }
     }
 }

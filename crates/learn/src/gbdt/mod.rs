@@ -5,7 +5,8 @@
 //! `u8` bins (quantiles; bin 0 for missing; categorical codes natively), `bundle` packs few-bin
 //! features into shared codes, `histogram` sums gradients and hessians per code, `partition`
 //! keeps each node's rows, `split` finds a node's best split, `grow` grows one tree,
-//! `objective` gives the losses, [`model`] predicts and saves.
+//! `objective` gives the losses, [`model`] predicts and saves, [`xgboost`] writes and reads
+//! XGBoost's JSON model format (and [`LoadedModel`] scores either format by feature name).
 //! [`Trainer`] runs the boosting loop one tree per step, so that the page can report progress and
 //! cancel; [`GbdtParams::fit`] runs it to the end.
 //!
@@ -31,6 +32,7 @@ mod params;
 mod partition;
 mod split;
 mod trainer;
+pub mod xgboost;
 
 pub use binning::FeatureBins;
 pub use data::{Dataset, Feature, FeatureKind, MAX_CATEGORIES};
@@ -39,8 +41,9 @@ pub use model::{
     FeatureImportance, GbdtModel, ModelFeature, Node, Tree, MODEL_FORMAT, MODEL_VERSION,
 };
 pub use objective::Objective;
-pub use params::{GbdtParams, Growth};
+pub use params::{GbdtParams, Growth, TargetTransform};
 pub use trainer::{Progress, Trainer};
+pub use xgboost::{LoadedModel, XgbModel};
 
 impl GbdtParams {
     /// Trains all trees (stopping early if asked and `valid` is given) and returns the model.

@@ -327,7 +327,8 @@ impl GbdtModel {
             .collect()
     }
 
-    /// Scores (before the link: log-odds, log-rate) of every row of `features`, which must be
+    /// Scores (before the link: log-odds, log-rate; on the transformed scale of a
+    /// `params.target` transform) of every row of `features`, which must be
     /// the training columns (names and kinds) in the same order.
     pub fn predict_raw(&self, features: &[Feature]) -> Result<Vec<f64>, GbdtError> {
         check_schema(&self.schema(), features)?;
@@ -346,11 +347,12 @@ impl GbdtModel {
         Ok(self.predict_binned(&matrix))
     }
 
-    /// Predictions (after the link: probabilities, rates) of every row of `features`.
+    /// Predictions (after the link: probabilities, rates; the target transform undone) of every
+    /// row of `features`.
     pub fn predict(&self, features: &[Feature]) -> Result<Vec<f64>, GbdtError> {
         let mut out = self.predict_raw(features)?;
         for p in &mut out {
-            *p = self.objective.transform(*p);
+            *p = self.params.target.invert(self.objective.transform(*p));
         }
         Ok(out)
     }
@@ -388,7 +390,8 @@ impl GbdtModel {
 
     /// The prediction for one row of raw values, one per feature in training order.
     pub fn predict_row(&self, row: &[f32]) -> Result<f64, GbdtError> {
-        Ok(self.objective.transform(self.predict_row_raw(row)?))
+        let score = self.predict_row_raw(row)?;
+        Ok(self.params.target.invert(self.objective.transform(score)))
     }
 
     /// Gain and split count of each feature, in feature order.

@@ -16,12 +16,68 @@ pub enum Growth {
     LeafWise,
 }
 
+/// A transform of the target that training fits in place of the raw values, and prediction undoes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TargetTransform {
+    /// The target as given.
+    #[default]
+    Identity,
+    /// `ln(1 + y)`, for non-negative amounts such as sales: a squared error on it is about a
+    /// squared relative error, which is what RMSPE scores, and big stores stop dominating the fit.
+    Log1p,
+}
+
+impl TargetTransform {
+    /// The name written in exported models (`vitrine_target` attribute).
+    pub fn name(self) -> &'static str {
+        match self {
+            TargetTransform::Identity => "identity",
+            TargetTransform::Log1p => "log1p",
+        }
+    }
+
+    /// The transform named `name` (as [`TargetTransform::name`] writes it).
+    pub fn from_name(name: &str) -> Option<TargetTransform> {
+        match name {
+            "identity" => Some(TargetTransform::Identity),
+            "log1p" => Some(TargetTransform::Log1p),
+            _ => None,
+        }
+    }
+
+    /// The transformed targets, checked to be in the transform's domain.
+    pub(crate) fn apply(self, y: &[f32]) -> Result<Vec<f32>, GbdtError> {
+        match self {
+            TargetTransform::Identity => Ok(y.to_vec()),
+            TargetTransform::Log1p => match y.iter().position(|&v| v < 0.0) {
+                Some(row) => Err(GbdtError::InvalidTarget {
+                    row,
+                    value: y[row],
+                    expected: "a number >= 0 for a log1p target",
+                }),
+                None => Ok(y.iter().map(|&v| v.ln_1p()).collect()),
+            },
+        }
+    }
+
+    /// The prediction on the target's own scale of a prediction `p` on the transformed scale.
+    pub fn invert(self, p: f64) -> f64 {
+        match self {
+            TargetTransform::Identity => p,
+            TargetTransform::Log1p => p.exp_m1(),
+        }
+    }
+}
+
 /// Settings of a gradient-boosted tree ensemble.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct GbdtParams {
     /// The loss minimised.
     pub objective: Objective,
+    /// What the trees fit: the target, or its transform (undone by `predict`).
+    pub target: TargetTransform,
     /// Number of boosting rounds (one tree each).
     pub n_trees: usize,
     /// Shrinkage of each tree's values: smaller learns slower but generalises better.
@@ -57,6 +113,7 @@ impl Default for GbdtParams {
     fn default() -> Self {
         GbdtParams {
             objective: Objective::SquaredError,
+            target: TargetTransform::Identity,
             n_trees: 200,
             learning_rate: 0.1,
             max_depth: 8,

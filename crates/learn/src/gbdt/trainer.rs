@@ -8,6 +8,7 @@ use super::grow::{BinNode, Grower, TreeParams};
 use super::model::{GbdtModel, ModelFeature, Node, Tree};
 use super::objective::weighted_median;
 use super::params::{GbdtParams, Growth};
+use super::partition::Partition;
 use super::split::{Rule, SplitParams};
 use super::GbdtError;
 use rand::{Rng, SeedableRng};
@@ -36,6 +37,10 @@ pub struct Trainer<'a> {
     params: GbdtParams,
     train: &'a Dataset,
     valid: Option<&'a Dataset>,
+    /// The training target after `params.target`'s transform: what the trees fit.
+    train_target: Vec<f32>,
+    /// The validation target after the same transform.
+    valid_target: Option<Vec<f32>>,
     bins: Vec<FeatureBins>,
     /// The training rows in bundle codes, for histograms.
     train_rows: BundledRows,
@@ -49,6 +54,8 @@ pub struct Trainer<'a> {
     valid_pred: Vec<f64>,
     gh: Vec<[f32; 2]>,
     trees: Vec<Tree>,
+    /// The rows outside a tree's sample, routed down it to update their predictions.
+    out_of_sample: Partition,
     rng: ChaCha8Rng,
     progress: Progress,
     best_valid: f64,
@@ -64,7 +71,8 @@ impl<'a> Trainer<'a> {
     ) -> Result<Trainer<'a>, GbdtError> {
         params.check()?;
         let objective = params.objective;
-        objective.check_target(train.target())?;
+        let train_target = params.target.apply(train.target())?;
+        objective.check_target(&train_target)?;
         let schema: Vec<(String, FeatureKind)> = train
             .features()
             .iter()
@@ -72,7 +80,10 @@ impl<'a> Trainer<'a> {
             .collect();
         if let Some(v) = valid {
             check_schema(&schema, v.features())?;
-            objective.check_target(v.target())?;
+        }
+        let valid_target = valid.map(|v| params.target.apply(v.target())).transpose()?;
+        if let Some(y) = &valid_target {
+            objective.check_target(y)?;
         }
         let mut rng = ChaCha8Rng::seed_from_u64(params.seed);
         let bins = fit_bins(
@@ -90,11 +101,13 @@ impl<'a> Trainer<'a> {
         let n_bins: Vec<usize> = bins.iter().map(FeatureBins::n_bins).collect();
         let grower = Grower::new(&n_bins, categorical);
         let train_rows = BundledRows::new(&train_columns, grower.bundles());
-        let base_score = objective.base_score(train.target(), train.weights()) as f32;
+        let base_score = objective.base_score(&train_target, train.weights()) as f32;
         let pred = vec![base_score as f64; train.n_rows()];
         let valid_pred = vec![base_score as f64; valid.map_or(0, Dataset::n_rows)];
-        let train_loss = objective.loss(train.target(), train.weights(), &pred);
-        let valid_loss = valid.map(|v| objective.loss(v.target(), v.weights(), &valid_pred));
+        let train_loss = objective.loss(&train_target, train.weights(), &pred);
+        let valid_loss = valid
+            .zip(valid_target.as_deref())
+            .map(|(v, y)| objective.loss(y, v.weights(), &valid_pred));
         let tree_params = TreeParams {
             split: SplitParams {
                 lambda: params.lambda,
@@ -109,6 +122,8 @@ impl<'a> Trainer<'a> {
             params: params.clone(),
             train,
             valid,
+            train_target,
+            valid_target,
             bins,
             train_rows,
             train_columns,
@@ -120,6 +135,7 @@ impl<'a> Trainer<'a> {
             valid_pred,
             gh: vec![[0.0; 2]; train.n_rows()],
             trees: Vec::new(),
+            out_of_sample: Partition::new(),
             rng,
             progress: Progress {
                 trees: 0,
@@ -150,10 +166,11 @@ impl<'a> Trainer<'a> {
             return Err(GbdtError::AlreadyDone);
         }
         let objective = self.params.objective;
-        let (y, w) = (self.train.target(), self.train.weights());
-        objective.gradients(y, w, &self.pred, &mut self.gh);
+        let w = self.train.weights();
+        objective.gradients(&self.train_target, w, &self.pred, &mut self.gh);
         let sample = self.sample_rows();
         let allowed = self.sample_features();
+        let y = self.train_target.as_slice();
         let grown = self.grower.grow(
             &self.train_rows,
             &self.train_columns,
@@ -191,11 +208,13 @@ impl<'a> Trainer<'a> {
                     }
                 }
             }
-            Some(_) => {
-                let columns = &self.train_columns;
-                for (r, p) in self.pred.iter_mut().enumerate() {
-                    *p += tree.leaf_by_bin(|f| columns.column(f)[r]) as f64;
+            Some(sample) => {
+                for (leaf, &v) in grown.leaves.iter().zip(&values) {
+                    for &r in self.grower.rows(leaf) {
+                        self.pred[r as usize] += v as f64;
+                    }
                 }
+                self.add_out_of_sample(&sample, &grown.nodes, &values);
             }
         }
         if let Some(vb) = &self.valid_bins {
@@ -206,10 +225,10 @@ impl<'a> Trainer<'a> {
         self.trees.push(tree);
         let trees = self.trees.len();
         self.progress.trees = trees;
-        self.progress.train_loss = objective.loss(y, w, &self.pred);
-        match self.valid {
-            Some(v) => {
-                let loss = objective.loss(v.target(), v.weights(), &self.valid_pred);
+        self.progress.train_loss = objective.loss(&self.train_target, w, &self.pred);
+        match self.valid.zip(self.valid_target.as_deref()) {
+            Some((v, valid_y)) => {
+                let loss = objective.loss(valid_y, v.weights(), &self.valid_pred);
                 self.progress.valid_loss = Some(loss);
                 if loss < self.best_valid {
                     self.best_valid = loss;
@@ -250,6 +269,44 @@ impl<'a> Trainer<'a> {
             .index()
             .expect("a trained model is consistent by construction");
         model
+    }
+
+    /// Adds the new tree's values to the predictions of the rows outside `sample` (ascending):
+    /// they are routed down the grown tree node by node, each node's rows split in place as
+    /// growing split the sampled ones, so that a column is read in row order rather than one
+    /// row's bins gathered from every column.
+    fn add_out_of_sample(&mut self, sample: &[u32], nodes: &[BinNode], values: &[f32]) {
+        let n = self.train.n_rows() as u32;
+        let mut in_sample = sample.iter().copied().peekable();
+        self.out_of_sample.reset((0..n).filter(|&r| {
+            let sampled = in_sample.peek() == Some(&r);
+            if sampled {
+                in_sample.next();
+            }
+            !sampled
+        }));
+        let mut stack = vec![(0usize, 0usize, self.out_of_sample.len())];
+        while let Some((node, begin, end)) = stack.pop() {
+            if begin == end {
+                continue;
+            }
+            match &nodes[node] {
+                BinNode::Leaf { leaf } => {
+                    let v = values[*leaf] as f64;
+                    for &r in self.out_of_sample.rows(begin, end) {
+                        self.pred[r as usize] += v;
+                    }
+                }
+                BinNode::Split { info, left, right } => {
+                    let column = self.train_columns.column(info.feature);
+                    let mid = self
+                        .out_of_sample
+                        .split(begin, end, column, &info.left_bins());
+                    stack.push((*left as usize, begin, mid));
+                    stack.push((*right as usize, mid, end));
+                }
+            }
+        }
     }
 
     /// This tree's rows, each kept with probability `subsample`; `None` for all rows.

@@ -2,36 +2,56 @@
 //! judged on the last weeks of the file beside a naive baseline.
 //!
 //! Stages: [`features`] reads `train.csv` (+ `store.csv`, `test.csv`) into typed rows and model
-//! features, [`split`] holds out the last days, [`baseline`] is the naive forecast, and [`run`]
-//! trains, predicts and scores; [`report`] holds what the page and the command line show.
+//! features ([`history`] for the store's level, patterns, trend and events), [`split`] holds out
+//! the last days, [`baseline`] is the naive forecast, `train` fits the trees (early stopping,
+//! then a refit) and [`run`] predicts and scores, with a trained model or one read from a model
+//! file (ours or XGBoost's JSON); [`report`] holds what the page and the command line show.
 //! [`SalesForecast`] is the use case as the catalogue runs it.
 
 pub mod baseline;
 pub mod features;
+pub mod history;
+mod output;
 pub mod report;
 pub mod split;
+mod train;
 
-use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use learn::gbdt::{Dataset, Feature, GbdtError, GbdtModel, GbdtParams, Trainer};
-use serde::{Deserialize, Serialize};
+use learn::gbdt::{
+    Feature, GbdtError, GbdtModel, GbdtParams, Growth, LoadedModel, TargetTransform, XgbModel,
+};
+use serde::Serialize;
 use serde_json::Value;
 use tabular::{KnownFile, Table};
 
 use crate::calendar::iso_date;
 use crate::contract::{question_args, report_json, unknown_question, Download, Fitted, UseCase};
 use crate::params::Check;
-use crate::progress::{Clock, OnProgress, Progress};
+use crate::progress::{Clock, OnProgress};
 use crate::rossmann::{DailyRows, StoreTable};
 use crate::{Tables, UseCaseError};
 use baseline::WeekdayPromoMean;
-use features::{FeatureSet, StoreHistory};
-use report::{Importance, Scores, Seconds, StoreError};
+use features::FeatureSet;
+pub use output::{StoreSeries, SERIES_HISTORY_DAYS};
+use report::{
+    ComparisonSeconds, DayError, EarlyStopping, Holdout, Importance, Losses, ModelInfo, Scores,
+    Seconds, StoreError,
+};
 use split::TimeSplit;
+use train::{model_error, subset, TrainingRows};
+
+/// A model file to score with instead of training: its name and its JSON text.
+#[derive(Debug, Clone)]
+pub struct ModelFile<'a> {
+    /// The file's name, shown in the report.
+    pub name: String,
+    /// Its text: a model saved by `vitrine` or by XGBoost (`Booster.save_model("x.json")`).
+    pub text: &'a str,
+}
 
 /// The loaded files of one forecast.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct ForecastInputs<'a> {
     /// `train.csv`: required.
     pub train: &'a Table,
@@ -39,38 +59,71 @@ pub struct ForecastInputs<'a> {
     pub store: Option<&'a Table>,
     /// `test.csv`: the days to forecast, when given.
     pub test: Option<&'a Table>,
+    /// A model to score with instead of training, when given.
+    pub model: Option<ModelFile<'a>>,
 }
 
 crate::params! {
-    /// What the user can choose. The boosting defaults are `learn::gbdt`'s.
+    /// What the user can choose. These defaults are the command line's and the page's, measured
+    /// on the real Rossmann 2013-2014 rows (`tests/bench/FORECAST_RESEARCH.md`).
     pub struct ForecastParams {
-        /// Features of the main model: `full` (everything known in advance) or `seed` (the
-        /// business's five, with Customers, which no forecast day knows).
+        /// Features of the main model: `full` (everything known in advance, with the store's
+        /// history and the days around events) or `seed` (the business's five, with Customers,
+        /// which no forecast day knows).
         pub features: FeatureSet = FeatureSet::Full,
         /// Days held out at the end of train.csv for validation (the competition forecast 42).
         pub holdout_days: u32 = 42,
         /// Also train a model on the other feature set, to show its errors beside.
         pub compare_seed: bool = true,
-        /// Boosting rounds, one tree each.
-        pub trees: usize = GbdtParams::default().n_trees,
+        /// What the trees fit: `log1p` (ln(1 + sales): errors relative to each store's size,
+        /// as RMSPE scores them) or `identity` (sales as they are, squared error).
+        pub target: TargetTransform = TargetTransform::Log1p,
+        /// Most boosting rounds (one tree each); with early stopping, the count is found below.
+        pub trees: usize = 400,
+        /// Days at the end of the training period on which early stopping finds the number of
+        /// trees (0: train all the trees).
+        pub early_stopping_days: u32 = 42,
+        /// Early stopping ends after this many trees without a lower error on those days.
+        pub early_stopping_rounds: usize = 20,
+        /// After early stopping, train again on every training day with the count found.
+        pub refit: bool = true,
+        /// How trees grow: `leaf_wise` (the split of largest gain first, up to `leaves`) or
+        /// `depth_wise` (every node down to `depth`).
+        pub growth: Growth = Growth::LeafWise,
+        /// Leaves per tree, for leaf-wise growth.
+        pub leaves: u32 = 255,
         /// Depth limit of each tree.
-        pub depth: u32 = GbdtParams::default().max_depth,
+        pub depth: u32 = 8,
+        /// Fewest training days in a leaf (the hessian sum of squared error).
+        pub min_child_weight: f64 = 20.0,
         /// Shrinkage of each tree: smaller learns slower but generalises better.
-        pub learning_rate: f64 = GbdtParams::default().learning_rate,
+        pub learning_rate: f64 = 0.2,
+        /// Share of the training days each tree learns from, drawn afresh for each (1: all).
+        pub subsample: f64 = 1.0,
         /// Bins per feature, the missing-value bin included (2 to 256).
         pub bins: u32 = GbdtParams::default().n_bins,
         /// Seed of the rows sampled to place the bin boundaries.
         pub seed: u64 = GbdtParams::default().seed,
+        /// A loaded model file (ours or XGBoost's JSON) to score with instead of training.
+        pub model: Option<String> = None,
     }
 }
 
 impl ForecastParams {
-    /// The boosting settings these parameters choose.
+    /// The boosting settings these parameters choose (`trees` as the most trees).
     pub fn gbdt(&self) -> GbdtParams {
         GbdtParams {
+            target: self.target,
             n_trees: self.trees,
             max_depth: self.depth,
+            max_leaves: match self.growth {
+                Growth::LeafWise => self.leaves,
+                Growth::DepthWise => 0,
+            },
+            growth: self.growth,
+            min_child_weight: self.min_child_weight,
             learning_rate: self.learning_rate,
+            subsample: self.subsample,
             n_bins: self.bins,
             seed: self.seed,
             ..GbdtParams::default()
@@ -86,6 +139,12 @@ impl Check for ForecastParams {
                 "hold out at least 1 day",
             ));
         }
+        if self.early_stopping_days > 0 && self.early_stopping_rounds == 0 {
+            return Err(UseCaseError::param(
+                "earlyStoppingRounds",
+                "at least 1 (or earlyStoppingDays 0 to train every tree)",
+            ));
+        }
         self.gbdt().check().map_err(gbdt_param_error)
     }
 }
@@ -97,13 +156,16 @@ fn gbdt_param_error(error: GbdtError) -> UseCaseError {
             let ours = match name {
                 "n_trees" => "trees",
                 "max_depth" => "depth",
+                "max_leaves" => "leaves",
                 "learning_rate" => "learningRate",
+                "min_child_weight" => "minChildWeight",
+                "subsample" => "subsample",
                 "n_bins" => "bins",
                 other => other,
             };
             UseCaseError::param(ours, error.to_string())
         }
-        other => UseCaseError::Model(other.to_string()),
+        other => model_error(other),
     }
 }
 
@@ -114,6 +176,10 @@ pub struct Comparison {
     pub feature_set: FeatureSet,
     /// Its errors on the same validation days.
     pub metrics: Scores,
+    /// Its trees.
+    pub trees: usize,
+    /// Its own time.
+    pub seconds: ComparisonSeconds,
 }
 
 /// What a forecast run reports.
@@ -137,12 +203,22 @@ pub struct ForecastReport {
     pub valid_from: String,
     /// Last validation day.
     pub valid_to: String,
+    /// The validation period, the rows each score leaves out and the baseline, in full.
+    pub holdout: Holdout,
+    /// Where the model comes from, what it predicts and reads.
+    pub model: ModelInfo,
     /// Trees in the main model.
     pub trees: usize,
+    /// How early stopping found that count, when it did.
+    pub early_stopping: Option<EarlyStopping>,
     /// Feature importance of the main model, by gain, largest first.
     pub importance: Vec<Importance>,
     /// Errors per store, worst first.
     pub stores: Vec<StoreError>,
+    /// Errors per validation day, in date order.
+    pub days: Vec<DayError>,
+    /// Where the model loses to the baseline.
+    pub losses: Losses,
     /// Rows of `test.csv` forecast, when given.
     pub rows_forecast: usize,
     /// Time per stage.
@@ -151,52 +227,46 @@ pub struct ForecastReport {
     pub series: Option<StoreSeries>,
 }
 
-/// One store's actual and predicted sales over the last days, for the chart.
-#[derive(Debug, Clone, Serialize)]
-pub struct StoreSeries {
-    /// Store id.
-    pub store: u32,
-    /// Days since 1970-01-01.
-    pub dates: Vec<i32>,
-    /// Actual sales (`None` on forecast days of `test.csv`).
-    pub actual: Vec<Option<f64>>,
-    /// Model's prediction on validation and forecast days, `None` before.
-    pub predicted: Vec<Option<f64>>,
-    /// Baseline's prediction on validation days.
-    pub baseline: Vec<Option<f64>>,
-}
-
-/// Actual, predicted and baseline sales of one day.
-type SeriesPoint = (Option<f64>, Option<f64>, Option<f64>);
-
 /// A finished forecast: the report, the model and what the charts and downloads need.
 #[derive(Debug, Clone)]
 pub struct Forecast {
     /// What the page and the command line show.
     pub report: ForecastReport,
-    /// The main model, for download.
-    pub model: GbdtModel,
+    /// The main model when it was trained here (none when a model file was scored).
+    pub model: Option<GbdtModel>,
+    /// train.csv's rows, then test.csv's.
     rows: DailyRows,
+    /// Rows of train.csv (the first rows of `rows`).
+    n_train: usize,
     split: TimeSplit,
     /// Prediction and baseline of each validation row (index into `rows`).
     valid: Vec<(usize, f64, f64)>,
-    /// Rows of test.csv and their forecasts.
-    test: Option<(DailyRows, Vec<f64>)>,
+    /// Forecast of each row of test.csv (rows `n_train..`), when forecast.
+    test: Option<Vec<f64>>,
 }
 
-/// The typed rows, the store table, the split and the training-period history: what both the
-/// forecast and the feature export start from.
+/// The typed rows (train.csv's, then test.csv's when given), the store table and the split:
+/// what both the forecast and the feature export start from, so that they see the same rows.
 struct Prepared {
     rows: DailyRows,
+    n_train: usize,
     stores: StoreTable,
     split: TimeSplit,
-    history: StoreHistory,
+}
+
+/// Row indices by role, and the holdout's counts.
+struct RowSets {
+    /// Open training days with sales: what the model learns from.
+    train: Vec<usize>,
+    /// Open validation days: what is scored.
+    valid: Vec<usize>,
+    holdout: Holdout,
 }
 
 impl Prepared {
-    fn read(inputs: ForecastInputs<'_>, params: &ForecastParams) -> Result<Prepared, UseCaseError> {
-        let rows = DailyRows::from_table(inputs.train)?;
-        if rows.sales.is_none() {
+    fn read(inputs: &ForecastInputs<'_>, holdout_days: u32) -> Result<Prepared, UseCaseError> {
+        let train = DailyRows::from_table(inputs.train)?;
+        if train.sales.is_none() {
             return Err(UseCaseError::Input(format!(
                 "{} has no Sales column: give Rossmann's train.csv to learn from",
                 inputs.train.name
@@ -207,20 +277,78 @@ impl Prepared {
             .map(StoreTable::from_table)
             .transpose()?
             .unwrap_or_default();
-        let split = TimeSplit::last_days(&rows, params.holdout_days)?;
-        let history = StoreHistory::from_rows(&rows, &split.in_training);
+        let mut split = TimeSplit::last_days(&train, holdout_days)?;
+        let n_train = train.len();
+        // test.csv's days follow, sales unknown, outside training: the event columns of the
+        // last days then see both sides of the file boundary.
+        let rows = match inputs.test {
+            Some(table) => train.concat(&DailyRows::from_table(table)?),
+            None => train,
+        };
+        split.in_training.resize(rows.len(), false);
         Ok(Prepared {
             rows,
+            n_train,
             stores,
             split,
-            history,
         })
+    }
+
+    fn sales(&self) -> &[f32] {
+        self.rows.sales.as_deref().unwrap_or_default()
+    }
+
+    fn row_sets(&self) -> RowSets {
+        let sales = self.sales();
+        let training = &self.split.in_training;
+        let open = &self.rows.open;
+        let count = |f: &dyn Fn(usize) -> bool| (0..self.n_train).filter(|&i| f(i)).count();
+        let train: Vec<usize> = (0..self.n_train)
+            .filter(|&i| training[i] && open[i] && sales[i] > 0.0)
+            .collect();
+        let valid: Vec<usize> = (0..self.n_train)
+            .filter(|&i| !training[i] && open[i])
+            .collect();
+        let holdout = Holdout {
+            valid_from: iso_date(self.split.valid_from),
+            valid_to: iso_date(self.split.last_day),
+            days: (self.split.last_day - self.split.valid_from + 1) as u32,
+            rows_valid: valid.len(),
+            rows_rmspe: valid.iter().filter(|&&i| sales[i] > 0.0).count(),
+            rows_closed: count(&|i| !training[i] && !open[i]),
+            rows_zero_sales: valid.iter().filter(|&&i| sales[i] <= 0.0).count(),
+            rows_train: train.len(),
+            rows_train_excluded: count(&|i| training[i]) - train.len(),
+            baseline: report::BASELINE,
+        };
+        RowSets {
+            train,
+            valid,
+            holdout,
+        }
+    }
+
+    /// The rows of test.csv.
+    fn test_rows(&self) -> Vec<usize> {
+        (self.n_train..self.rows.len()).collect()
     }
 }
 
-/// Builds features, trains the model (and the comparison), predicts and scores.
-/// `on_progress` hears stage `train` (then `compare`) after every tree, with the validation loss;
-/// returning `false` cancels.
+/// What the main model gave, trained or loaded.
+struct Outcome {
+    model: Option<GbdtModel>,
+    info: ModelInfo,
+    trees: usize,
+    early_stopping: Option<EarlyStopping>,
+    importance: Vec<learn::gbdt::FeatureImportance>,
+    /// Predictions of the validation rows, then of test.csv's when forecast.
+    valid: Vec<f64>,
+    test: Option<Vec<f64>>,
+}
+
+/// Builds features, trains the model (and the comparison) or reads the model file, predicts and
+/// scores. `on_progress` hears stage `stop` (the early-stopping fit) and `train` after every
+/// tree (then `compareStop` and `compare`), with the validation loss; `false` cancels.
 pub fn run(
     inputs: ForecastInputs<'_>,
     params: &ForecastParams,
@@ -228,125 +356,187 @@ pub fn run(
 ) -> Result<Forecast, UseCaseError> {
     params.check()?;
     let clock = Clock::start();
-    let Prepared {
-        rows,
-        stores,
-        split,
-        history,
-    } = Prepared::read(inputs, params)?;
-    let baseline = WeekdayPromoMean::fit(&rows, &split.in_training);
-    let sales = rows.sales.as_deref().unwrap_or_default();
-    let train_rows: Vec<usize> = (0..rows.len())
-        .filter(|&i| split.in_training[i] && rows.open[i] && sales[i] > 0.0)
-        .collect();
-    let valid_rows: Vec<usize> = (0..rows.len())
-        .filter(|&i| !split.in_training[i] && rows.open[i])
-        .collect();
-    if train_rows.is_empty() || valid_rows.is_empty() {
+    let prepared = Prepared::read(&inputs, params.holdout_days)?;
+    let sets = prepared.row_sets();
+    if sets.train.is_empty() || sets.valid.is_empty() {
         return Err(UseCaseError::Input(format!(
             "{} leaves {} open training days and {} open validation days with a holdout of {} days",
             inputs.train.name,
-            train_rows.len(),
-            valid_rows.len(),
+            sets.train.len(),
+            sets.valid.len(),
             params.holdout_days
         )));
     }
-    let truth: Vec<f64> = valid_rows.iter().map(|&i| f64::from(sales[i])).collect();
-    let baseline_valid: Vec<f64> = valid_rows
+    let rows = &prepared.rows;
+    let sales = prepared.sales();
+    let baseline = WeekdayPromoMean::fit(rows, &prepared.split.in_training);
+    let truth: Vec<f64> = sets.valid.iter().map(|&i| f64::from(sales[i])).collect();
+    let baseline_valid: Vec<f64> = sets
+        .valid
         .iter()
-        .map(|&i| baseline.predict(&rows, i))
+        .map(|&i| baseline.predict(rows, i))
         .collect();
-
-    let comparing = params.compare_seed && rows.customers.is_some();
-    // The main model's share of the progress bar: all of it, or half beside a comparison.
-    let main_share = if comparing { 0.5 } else { 1.0 };
-    let features = features::build(params.features, &rows, &stores, &history)?;
-    let (model, predicted) = fit_and_predict(
-        params,
-        &features,
-        sales,
-        (&train_rows, &valid_rows),
-        &mut |p| on_progress(&tree_progress("train", p, 0.0, main_share)),
-    )?;
-    let train_seconds = clock.lap();
-
-    let comparison_set = match params.features {
-        FeatureSet::Full => FeatureSet::Seed,
-        FeatureSet::Seed => FeatureSet::Full,
+    let mut seconds = Seconds::default();
+    let comparing = inputs.model.is_none() && params.compare_seed && rows.customers.is_some();
+    // The comparison's share of the progress bar (its set is the smaller one by default).
+    let main_share = if comparing { 0.8 } else { 1.0 };
+    // The rows every trained model (the main one, the comparison) learns from and is scored on.
+    let training = TrainingRows {
+        train: &sets.train,
+        valid: &sets.valid,
+        date: &rows.date,
+        valid_from: prepared.split.valid_from,
     };
+
+    let (outcome, feature_names) = match &inputs.model {
+        Some(file) => score_loaded(file, &prepared, &sets, &clock, &mut seconds)?,
+        None => {
+            let features = features::build(
+                params.features,
+                rows,
+                &prepared.stores,
+                &prepared.split.in_training,
+            )?;
+            seconds.features = clock.lap();
+            let reporting = train::Reporting {
+                stop_stage: "stop",
+                stage: "train",
+                start: 0.0,
+                share: main_share,
+                on_progress: &mut *on_progress,
+            };
+            let (model, early_stopping) = train::train(
+                &params.gbdt(),
+                early(params),
+                &features,
+                sales,
+                &training,
+                reporting,
+            )?;
+            seconds.train = clock.lap();
+            let predict = |rows: &[usize]| -> Result<Vec<f64>, UseCaseError> {
+                let predicted = model
+                    .predict(&subset(&features, rows))
+                    .map_err(model_error)?;
+                Ok(predicted.into_iter().map(|p| p.max(0.0)).collect())
+            };
+            let valid = predict(&sets.valid)?;
+            let test = match params.features {
+                FeatureSet::Full if prepared.n_train < rows.len() => {
+                    Some(predict(&prepared.test_rows())?)
+                }
+                _ => None,
+            };
+            seconds.predict = clock.lap();
+            let names: Vec<String> = features.iter().map(|f| f.name.clone()).collect();
+            let outcome = Outcome {
+                info: ModelInfo {
+                    source: "trained",
+                    file: None,
+                    format: "vitrine-gbdt",
+                    target: params.target,
+                    features: names.clone(),
+                },
+                trees: model.n_trees(),
+                early_stopping,
+                importance: model.feature_importance(),
+                model: Some(model),
+                valid,
+                test,
+            };
+            (outcome, names)
+        }
+    };
+
     let comparison = if comparing {
-        let features = features::build(comparison_set, &rows, &stores, &history)?;
-        let (_, predicted) = fit_and_predict(
-            params,
+        let set = match params.features {
+            FeatureSet::Full => FeatureSet::Seed,
+            FeatureSet::Seed => FeatureSet::Full,
+        };
+        let features = features::build(set, rows, &prepared.stores, &prepared.split.in_training)?;
+        let features_seconds = clock.lap();
+        let reporting = train::Reporting {
+            stop_stage: "compareStop",
+            stage: "compare",
+            start: main_share,
+            share: 1.0 - main_share,
+            on_progress: &mut *on_progress,
+        };
+        let (model, _) = train::train(
+            &params.gbdt(),
+            early(params),
             &features,
             sales,
-            (&train_rows, &valid_rows),
-            &mut |p| on_progress(&tree_progress("compare", p, 0.5, 0.5)),
+            &training,
+            reporting,
         )?;
+        let predicted: Vec<f64> = model
+            .predict(&subset(&features, &sets.valid))
+            .map_err(model_error)?
+            .into_iter()
+            .map(|p| p.max(0.0))
+            .collect();
         Some(Comparison {
-            feature_set: comparison_set,
+            feature_set: set,
             metrics: Scores::of(&truth, &predicted),
+            trees: model.n_trees(),
+            seconds: ComparisonSeconds {
+                features: features_seconds,
+                train: clock.lap(),
+            },
         })
     } else {
         None
     };
 
-    let test = match inputs.test {
-        Some(table) if params.features == FeatureSet::Full => {
-            let test_rows = DailyRows::from_table(table)?;
-            let features = features::build(FeatureSet::Full, &test_rows, &stores, &history)?;
-            let predicted = model
-                .predict(&features)
-                .map_err(|e| UseCaseError::Model(e.to_string()))?;
-            let forecast = (0..test_rows.len())
-                .map(|i| {
-                    if test_rows.open[i] {
-                        predicted[i].max(0.0)
-                    } else {
-                        0.0
-                    }
-                })
-                .collect();
-            Some((test_rows, forecast))
-        }
-        _ => None,
-    };
-    let predict_seconds = clock.lap();
-
-    let valid: Vec<(usize, f64, f64)> = valid_rows
+    let valid: Vec<(usize, f64, f64)> = sets
+        .valid
         .iter()
-        .zip(predicted.iter().zip(&baseline_valid))
+        .zip(outcome.valid.iter().zip(&baseline_valid))
         .map(|(&i, (&p, &b))| (i, p, b))
         .collect();
+    let metrics = Scores::of(&truth, &outcome.valid);
+    let baseline_scores = Scores::of(&truth, &baseline_valid);
+    let stores = output::store_errors(rows, sales, &valid);
+    let days = output::day_errors(rows, sales, &valid);
+    let losses = output::losses(&stores, &days, &metrics, &baseline_scores);
+    seconds.total = clock.total();
     let report = ForecastReport {
         feature_set: params.features,
-        features: features.iter().map(|f| f.name.clone()).collect(),
-        metrics: Scores::of(&truth, &predicted),
-        baseline: Scores::of(&truth, &baseline_valid),
+        features: feature_names,
+        metrics,
+        baseline: baseline_scores,
         comparison,
-        rows_train: train_rows.len(),
-        rows_valid: valid_rows.len(),
-        valid_from: iso_date(split.valid_from),
-        valid_to: iso_date(split.last_day),
-        trees: model.n_trees(),
-        importance: importance(&model),
-        stores: store_errors(&rows, sales, &valid),
-        rows_forecast: test.as_ref().map_or(0, |(rows, _)| rows.len()),
-        seconds: Seconds {
-            parse: 0.0,
-            train: train_seconds,
-            predict: predict_seconds,
-            total: clock.total(),
-        },
+        rows_train: sets.holdout.rows_train,
+        rows_valid: sets.holdout.rows_valid,
+        valid_from: sets.holdout.valid_from.clone(),
+        valid_to: sets.holdout.valid_to.clone(),
+        holdout: sets.holdout,
+        model: outcome.info,
+        trees: outcome.trees,
+        early_stopping: outcome.early_stopping,
+        importance: importance(outcome.importance),
+        stores,
+        days,
+        losses,
+        rows_forecast: outcome.test.as_ref().map_or(0, Vec::len),
+        seconds,
         series: None,
     };
+    let Prepared {
+        rows,
+        n_train,
+        split,
+        ..
+    } = prepared;
     let mut forecast = Forecast {
         report,
-        model,
+        model: outcome.model,
         rows,
+        n_train,
         split,
         valid,
-        test,
+        test: outcome.test,
     };
     forecast.report.series = forecast
         .stores()
@@ -355,108 +545,91 @@ pub fn run(
     Ok(forecast)
 }
 
-/// Days of training history a store's series shows before the validation period.
-pub const SERIES_HISTORY_DAYS: u32 = 56;
+/// The early-stopping settings of `params`: days, rounds, refit.
+fn early(params: &ForecastParams) -> (u32, usize, bool) {
+    (
+        params.early_stopping_days,
+        params.early_stopping_rounds,
+        params.refit,
+    )
+}
 
-/// Writes the model's exact training and validation rows as a numeric feature CSV (features,
-/// `Sales`, and `valid` = 1 on validation rows), so that reference libraries can be benchmarked
-/// on the same data and split. Category codes are written as numbers.
-pub fn export_features(
-    inputs: ForecastInputs<'_>,
-    params: &ForecastParams,
-    out: &mut dyn Write,
-) -> Result<usize, UseCaseError> {
-    let Prepared {
+/// Reads a model file and scores the validation rows (and test.csv's, when the model does not
+/// read Customers, which test.csv lacks) with the features it names. Returns the outcome and
+/// the model's feature names.
+fn score_loaded(
+    file: &ModelFile<'_>,
+    prepared: &Prepared,
+    sets: &RowSets,
+    clock: &Clock,
+    seconds: &mut Seconds,
+) -> Result<(Outcome, Vec<String>), UseCaseError> {
+    let rows = &prepared.rows;
+    let mut features = features::build(
+        FeatureSet::Full,
         rows,
-        stores,
-        split,
-        history,
-    } = Prepared::read(inputs, params)?;
-    let features = features::build(params.features, &rows, &stores, &history)?;
-    let sales = rows.sales.as_deref().unwrap_or_default();
-    let io_error = |e: io::Error| UseCaseError::Input(format!("cannot write the features: {e}"));
-    let names: Vec<&str> = features.iter().map(|f| f.name.as_str()).collect();
-    writeln!(out, "{},Sales,valid", names.join(",")).map_err(io_error)?;
-    let mut written = 0;
-    for (i, &sold) in sales.iter().enumerate() {
-        let training = split.in_training[i];
-        if !rows.open[i] || (training && sold <= 0.0) {
-            continue;
-        }
-        let mut line = String::new();
-        for feature in &features {
-            let value = feature.values[i];
-            if !value.is_nan() {
-                line.push_str(&value.to_string());
-            }
-            line.push(',');
-        }
-        writeln!(out, "{line}{sold},{}", u8::from(!training)).map_err(io_error)?;
-        written += 1;
+        &prepared.stores,
+        &prepared.split.in_training,
+    )?;
+    if let Some(customers) = &rows.customers {
+        features.push(Feature::numeric("Customers", customers.clone()));
     }
-    Ok(written)
-}
-
-/// Trains on `train_rows` with `valid_rows` as the validation set, returns the model and its
-/// predictions on the validation rows (closed days never reach here; negatives are clipped).
-fn fit_and_predict(
-    params: &ForecastParams,
-    features: &[Feature],
-    sales: &[f32],
-    (train_rows, valid_rows): (&[usize], &[usize]),
-    on_progress: &mut dyn FnMut(&learn::gbdt::Progress) -> bool,
-) -> Result<(GbdtModel, Vec<f64>), UseCaseError> {
-    let model_error = |e: learn::gbdt::GbdtError| UseCaseError::Model(e.to_string());
-    let subset = |rows: &[usize]| -> Result<Dataset, UseCaseError> {
-        let columns = features
-            .iter()
-            .map(|f| Feature {
-                name: f.name.clone(),
-                kind: f.kind,
-                values: rows.iter().map(|&i| f.values[i]).collect(),
-            })
-            .collect();
-        let target = rows.iter().map(|&i| sales[i]).collect();
-        Dataset::new(columns, target).map_err(model_error)
-    };
-    let train = subset(train_rows)?;
-    let valid = subset(valid_rows)?;
-    let mut trainer = Trainer::new(&params.gbdt(), &train, Some(&valid)).map_err(model_error)?;
-    while !trainer.done() {
-        trainer.step().map_err(model_error)?;
-        if !on_progress(trainer.progress()) {
-            return Err(UseCaseError::Cancelled);
-        }
-    }
-    let model = trainer.finish();
-    let predicted = model
-        .predict(valid.features())
-        .map_err(model_error)?
-        .into_iter()
-        .map(|p| p.max(0.0))
+    seconds.features = clock.lap();
+    let loaded = LoadedModel::from_json(file.text)
+        .map_err(|e| UseCaseError::Input(format!("{}: {e}", file.name)))?;
+    let names = loaded.feature_names();
+    let missing: Vec<&str> = names
+        .iter()
+        .filter(|n| !features.iter().any(|f| &f.name == *n))
+        .map(String::as_str)
         .collect();
-    Ok((model, predicted))
-}
-
-/// One tree's progress as the use case reports it: `share` of the bar from `start`.
-fn tree_progress(
-    stage: &'static str,
-    p: &learn::gbdt::Progress,
-    start: f64,
-    share: f64,
-) -> Progress {
-    Progress {
-        stage,
-        done: p.trees as u64,
-        total: p.n_trees as u64,
-        fraction: start + share * p.trees as f64 / p.n_trees.max(1) as f64,
-        value: p.valid_loss,
+    if !missing.is_empty() {
+        let built: Vec<&str> = features.iter().map(|f| f.name.as_str()).collect();
+        return Err(UseCaseError::Input(format!(
+            "{} reads {}, which the forecast does not build; it builds {}",
+            file.name,
+            missing.join(", "),
+            built.join(", ")
+        )));
     }
+    seconds.train = clock.lap();
+    let predict = |rows: &[usize]| -> Result<Vec<f64>, UseCaseError> {
+        let predicted = loaded
+            .predict(&subset(&features, rows))
+            .map_err(|e| UseCaseError::Input(format!("{}: {e}", file.name)))?;
+        Ok(predicted.into_iter().map(|p| p.max(0.0)).collect())
+    };
+    let valid = predict(&sets.valid)?;
+    let forecasts_test = prepared.n_train < rows.len() && !names.iter().any(|n| n == "Customers");
+    let test = if forecasts_test {
+        Some(predict(&prepared.test_rows())?)
+    } else {
+        None
+    };
+    seconds.predict = clock.lap();
+    let outcome = Outcome {
+        model: None,
+        info: ModelInfo {
+            source: "loaded",
+            file: Some(file.name.clone()),
+            format: match loaded {
+                LoadedModel::Vitrine(_) => "vitrine-gbdt",
+                LoadedModel::Xgboost(_) => "xgboost",
+            },
+            target: loaded.target(),
+            features: names.clone(),
+        },
+        trees: loaded.n_trees(),
+        early_stopping: None,
+        importance: loaded.feature_importance(),
+        valid,
+        test,
+    };
+    Ok((outcome, names))
 }
 
-fn importance(model: &GbdtModel) -> Vec<Importance> {
-    let mut importance: Vec<Importance> = model
-        .feature_importance()
+fn importance(features: Vec<learn::gbdt::FeatureImportance>) -> Vec<Importance> {
+    let mut importance: Vec<Importance> = features
         .into_iter()
         .map(|f| Importance {
             feature: f.name,
@@ -468,27 +641,47 @@ fn importance(model: &GbdtModel) -> Vec<Importance> {
     importance
 }
 
-fn store_errors(rows: &DailyRows, sales: &[f32], valid: &[(usize, f64, f64)]) -> Vec<StoreError> {
-    let mut by_store: BTreeMap<u32, (u32, f64, f64)> = BTreeMap::new();
-    for &(i, predicted, baseline) in valid {
-        let truth = f64::from(sales[i]);
-        let entry = by_store.entry(rows.store[i]).or_default();
-        entry.0 += 1;
-        entry.1 += (truth - predicted).abs();
-        entry.2 += (truth - baseline).abs();
+/// Writes the rows the model trains on and the validation rows, as `Set` (`train`, `valid`),
+/// `Date`, `Sales` and every feature of the main set by its name, as numbers (category codes
+/// too; an empty cell is missing): the table an XGBoost or LightGBM model is trained on to
+/// compare, and that a model saved by XGBoost reads back by name. Returns the rows written.
+pub fn export_features(
+    inputs: ForecastInputs<'_>,
+    params: &ForecastParams,
+    out: &mut dyn Write,
+) -> Result<usize, UseCaseError> {
+    params.check()?;
+    let prepared = Prepared::read(&inputs, params.holdout_days)?;
+    let features = features::build(
+        params.features,
+        &prepared.rows,
+        &prepared.stores,
+        &prepared.split.in_training,
+    )?;
+    let sets = prepared.row_sets();
+    let sales = prepared.sales();
+    let names: Vec<&str> = features.iter().map(|f| f.name.as_str()).collect();
+    writeln!(out, "Set,Date,Sales,{}", names.join(","))?;
+    let mut line = String::new();
+    for (set, rows) in [("train", &sets.train), ("valid", &sets.valid)] {
+        for &i in rows.iter() {
+            line.clear();
+            line.push_str(set);
+            line.push(',');
+            line.push_str(&iso_date(prepared.rows.date[i]));
+            line.push_str(&format!(",{}", sales[i]));
+            for feature in &features {
+                line.push(',');
+                let value = feature.values[i];
+                if !value.is_nan() {
+                    line.push_str(&value.to_string());
+                }
+            }
+            line.push('\n');
+            out.write_all(line.as_bytes())?;
+        }
     }
-    let mut errors: Vec<StoreError> = by_store
-        .into_iter()
-        .map(|(store, (days, model_sum, baseline_sum))| StoreError {
-            store,
-            days,
-            mae: model_sum / f64::from(days),
-            baseline_mae: baseline_sum / f64::from(days),
-            abs_error_sum: model_sum,
-        })
-        .collect();
-    errors.sort_by(|a, b| b.abs_error_sum.total_cmp(&a.abs_error_sum));
-    errors
+    Ok(sets.train.len() + sets.valid.len())
 }
 
 impl Forecast {
@@ -501,66 +694,28 @@ impl Forecast {
 
     /// One store's last `history_days` of training, its validation days and its forecast days.
     pub fn store_series(&self, store: u32, history_days: u32) -> StoreSeries {
-        let from = self.split.valid_from - history_days as i32;
-        let sales = self.rows.sales.as_deref().unwrap_or_default();
-        let mut points: BTreeMap<i32, SeriesPoint> = BTreeMap::new();
-        for i in (0..self.rows.len()).filter(|&i| self.rows.store[i] == store) {
-            if self.rows.date[i] >= from {
-                points.entry(self.rows.date[i]).or_default().0 = Some(f64::from(sales[i]));
-            }
-        }
-        for &(i, predicted, baseline) in &self.valid {
-            if self.rows.store[i] == store {
-                let point = points.entry(self.rows.date[i]).or_default();
-                point.1 = Some(predicted);
-                point.2 = Some(baseline);
-            }
-        }
-        if let Some((test, forecast)) = &self.test {
-            for i in (0..test.len()).filter(|&i| test.store[i] == store) {
-                points.entry(test.date[i]).or_default().1 = Some(forecast[i]);
-            }
-        }
-        StoreSeries {
-            store,
-            dates: points.keys().copied().collect(),
-            actual: points.values().map(|p| p.0).collect(),
-            predicted: points.values().map(|p| p.1).collect(),
-            baseline: points.values().map(|p| p.2).collect(),
-        }
+        output::store_series(self, store, history_days)
+    }
+
+    /// The main model in XGBoost's JSON model format (numeric splits, feature names, the target
+    /// transform in the `vitrine_target` attribute), when it was trained here.
+    pub fn xgboost_json(&self) -> Result<Option<String>, UseCaseError> {
+        self.model
+            .as_ref()
+            .map(|m| XgbModel::from_gbdt(m).map(|x| x.to_json()))
+            .transpose()
+            .map_err(model_error)
     }
 
     /// Writes `Store,Date,Sales,Predicted,Baseline` for every open validation day.
     pub fn write_validation_csv(&self, out: &mut dyn Write) -> io::Result<()> {
-        let sales = self.rows.sales.as_deref().unwrap_or_default();
-        writeln!(out, "Store,Date,Sales,Predicted,Baseline")?;
-        for &(i, predicted, baseline) in &self.valid {
-            writeln!(
-                out,
-                "{},{},{},{:.2},{:.2}",
-                self.rows.store[i],
-                iso_date(self.rows.date[i]),
-                sales[i],
-                predicted,
-                baseline
-            )?;
-        }
-        Ok(())
+        output::write_validation_csv(self, out)
     }
 
     /// Writes the forecast of `test.csv` as the competition's submission: `Id,Sales`.
-    /// Returns false (and writes nothing) when no test.csv was given.
+    /// Returns false (and writes nothing) when test.csv was not forecast.
     pub fn write_test_csv(&self, out: &mut dyn Write) -> io::Result<bool> {
-        let Some((test, forecast)) = &self.test else {
-            return Ok(false);
-        };
-        writeln!(out, "Id,Sales")?;
-        let ids = test.id.as_deref().unwrap_or_default();
-        for (i, sales) in forecast.iter().enumerate() {
-            let id = ids.get(i).map_or(i as f32 + 1.0, |&id| id);
-            writeln!(out, "{id},{sales:.2}")?;
-        }
-        Ok(true)
+        output::write_test_csv(self, out)
     }
 }
 
@@ -575,13 +730,21 @@ impl UseCase for SalesForecast {
 
     fn inputs<'a>(
         tables: &'a dyn Tables,
-        _params: &ForecastParams,
+        params: &ForecastParams,
     ) -> Result<ForecastInputs<'a>, UseCaseError> {
         let (train, store) = crate::rossmann::train_and_store(tables, Self::NAME)?;
+        let model = match &params.model {
+            Some(name) => Some(ModelFile {
+                text: tables.require_document("model", name)?,
+                name: name.clone(),
+            }),
+            None => None,
+        };
         Ok(ForecastInputs {
             train,
             store,
             test: tables.find(KnownFile::RossmannTest),
+            model,
         })
     }
 
@@ -595,7 +758,7 @@ impl UseCase for SalesForecast {
 }
 
 /// The arguments of the `series` question.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct SeriesQuestion {
     store: u32,
@@ -628,11 +791,19 @@ impl Fitted for Forecast {
         if self.test.is_some() {
             downloads.push(Download::csv("test", "forecast_test.csv"));
         }
-        downloads.push(Download::json("model", "forecast_model.json"));
+        if self.model.is_some() {
+            downloads.push(Download::json("model", "forecast_model.json"));
+            downloads.push(Download::json("xgboost", "forecast_model_xgboost.json"));
+        }
         downloads
     }
 
     fn download(&self, key: &str, out: &mut dyn Write) -> Result<(), UseCaseError> {
+        let no_model = || {
+            UseCaseError::Unavailable(
+                "this forecast scored a model file: there is no trained model to download".into(),
+            )
+        };
         match key {
             "predictions" => self.write_validation_csv(out)?,
             "test" => {
@@ -644,7 +815,14 @@ impl Fitted for Forecast {
                     ));
                 }
             }
-            "model" => out.write_all(self.model.to_json().as_bytes())?,
+            "model" => {
+                let model = self.model.as_ref().ok_or_else(no_model)?;
+                out.write_all(model.to_json().as_bytes())?;
+            }
+            "xgboost" => {
+                let json = self.xgboost_json()?.ok_or_else(no_model)?;
+                out.write_all(json.as_bytes())?;
+            }
             _ => {
                 return Err(UseCaseError::Unavailable(format!(
                     "a forecast has no download named {key}"

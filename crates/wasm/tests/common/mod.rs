@@ -37,6 +37,16 @@ pub fn load_rossmann_sample(files: &[&str], seed: u64) {
     }
 }
 
+/// Loads `files` of the Rossmann sample at `scale` (the page's is 0.1) generated with `seed`:
+/// a smaller file keeps the debug build's training short.
+pub fn load_rossmann_scaled(files: &[&str], scale: f64, seed: u64) {
+    for file in files {
+        let mut bytes = Vec::new();
+        samples::write_file(samples::Dataset::Rossmann, file, scale, seed, &mut bytes).unwrap();
+        load(file, &bytes);
+    }
+}
+
 /// Runs use case `name` with JSON `params` as the worker does; the report, or the error.
 pub fn run(name: &str, params: &Value, on_progress: &js_sys::Function) -> Result<Value, Value> {
     usecase_run(name, &params.to_string(), on_progress)

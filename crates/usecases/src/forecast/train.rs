@@ -1,0 +1,182 @@
+//! Training the forecast's trees: early stopping on the last days of the training period finds
+//! how many trees to use (a first fit on the days before them, scored on them after every
+//! tree), then the model is trained again on every training day with that count, so that it
+//! learns from the most recent days too. Without early stopping, all `trees` are trained.
+
+use learn::gbdt::{Dataset, Feature, GbdtError, GbdtModel, GbdtParams, Trainer};
+
+use super::report::EarlyStopping;
+use crate::calendar::iso_date;
+use crate::progress::Progress;
+use crate::UseCaseError;
+
+/// A learner error in the use case's terms.
+pub(crate) fn model_error(error: GbdtError) -> UseCaseError {
+    UseCaseError::Model(error.to_string())
+}
+
+/// The rows of `features` (and their sales) as a learner's dataset.
+pub(crate) fn dataset(
+    features: &[Feature],
+    sales: &[f32],
+    rows: &[usize],
+) -> Result<Dataset, UseCaseError> {
+    Dataset::new(
+        subset(features, rows),
+        rows.iter().map(|&i| sales[i]).collect(),
+    )
+    .map_err(model_error)
+}
+
+/// The rows `rows` of every column.
+pub(crate) fn subset(features: &[Feature], rows: &[usize]) -> Vec<Feature> {
+    features
+        .iter()
+        .map(|f| Feature {
+            name: f.name.clone(),
+            kind: f.kind,
+            values: rows.iter().map(|&i| f.values[i]).collect(),
+        })
+        .collect()
+}
+
+/// What a training run learns from.
+pub(crate) struct TrainingRows<'a> {
+    /// Every training row (open, with sales, before validation), in file order.
+    pub(crate) train: &'a [usize],
+    /// The validation rows, scored after each tree for the progress bar only.
+    pub(crate) valid: &'a [usize],
+    /// Days since 1970-01-01 of every row.
+    pub(crate) date: &'a [i32],
+    /// First validation day.
+    pub(crate) valid_from: i32,
+}
+
+/// Where a training run reports: its stage names for the early-stopping fit and the final one,
+/// and the share of the progress bar it fills from `start`.
+pub(crate) struct Reporting<'p> {
+    pub(crate) stop_stage: &'static str,
+    pub(crate) stage: &'static str,
+    pub(crate) start: f64,
+    pub(crate) share: f64,
+    pub(crate) on_progress: &'p mut dyn FnMut(&Progress) -> bool,
+}
+
+/// Trains on `rows` with `gbdt` (its `n_trees` the most trees), finding the count by early
+/// stopping on the last `stop_days` training days when `stop_days > 0` (ending after `rounds`
+/// trees without improvement), then refitting on every training row when `refit`.
+pub(crate) fn train(
+    gbdt: &GbdtParams,
+    (stop_days, rounds, refit): (u32, usize, bool),
+    features: &[Feature],
+    sales: &[f32],
+    rows: &TrainingRows<'_>,
+    report: Reporting<'_>,
+) -> Result<(GbdtModel, Option<EarlyStopping>), UseCaseError> {
+    let Reporting {
+        stop_stage,
+        stage,
+        start,
+        share,
+        on_progress,
+    } = report;
+    let valid = dataset(features, sales, rows.valid)?;
+    if stop_days == 0 {
+        let train = dataset(features, sales, rows.train)?;
+        let (model, _) = fit(gbdt, &train, &valid, &mut |p| {
+            on_progress(&tree_progress(stage, p, start, share))
+        })?;
+        return Ok((model, None));
+    }
+    let stop_from = rows.valid_from - stop_days as i32;
+    let (fit_rows, stop_rows): (Vec<usize>, Vec<usize>) =
+        rows.train.iter().partition(|&&i| rows.date[i] < stop_from);
+    if fit_rows.is_empty() || stop_rows.is_empty() {
+        return Err(UseCaseError::param(
+            "earlyStoppingDays",
+            format!(
+                "the last {stop_days} training days leave {} rows to fit and {} to stop on; \
+                 choose fewer days, or 0 to train every tree",
+                fit_rows.len(),
+                stop_rows.len()
+            ),
+        ));
+    }
+    // The first fit's share of the bar: all of it without a refit; else about its part of the
+    // work (it trains about 20 trees more than the refit, on fewer rows).
+    let first_share = if refit { share / 2.0 } else { share };
+    let stopping = GbdtParams {
+        early_stopping_rounds: Some(rounds),
+        ..gbdt.clone()
+    };
+    let (first, trees_tried) = {
+        let fit_set = dataset(features, sales, &fit_rows)?;
+        let stop_set = dataset(features, sales, &stop_rows)?;
+        fit(&stopping, &fit_set, &stop_set, &mut |p| {
+            on_progress(&tree_progress(stop_stage, p, start, first_share))
+        })?
+    };
+    let early = EarlyStopping {
+        from: iso_date(stop_from),
+        to: iso_date(rows.valid_from - 1),
+        rows: stop_rows.len(),
+        rows_fit: fit_rows.len(),
+        rounds,
+        trees_tried,
+        best_trees: first.n_trees(),
+        refit,
+    };
+    if !refit {
+        return Ok((first, Some(early)));
+    }
+    drop(first);
+    let again = GbdtParams {
+        n_trees: early.best_trees.max(1),
+        ..gbdt.clone()
+    };
+    let train = dataset(features, sales, rows.train)?;
+    let (model, _) = fit(&again, &train, &valid, &mut |p| {
+        on_progress(&tree_progress(
+            stage,
+            p,
+            start + first_share,
+            share - first_share,
+        ))
+    })?;
+    Ok((model, Some(early)))
+}
+
+/// Trains tree by tree, reporting after each; `false` from `on_progress` cancels. Returns the
+/// model (cut back to its best count when stopping early) and the trees trained.
+fn fit(
+    params: &GbdtParams,
+    train: &Dataset,
+    valid: &Dataset,
+    on_progress: &mut dyn FnMut(&learn::gbdt::Progress) -> bool,
+) -> Result<(GbdtModel, usize), UseCaseError> {
+    let mut trainer = Trainer::new(params, train, Some(valid)).map_err(model_error)?;
+    while !trainer.done() {
+        trainer.step().map_err(model_error)?;
+        if !on_progress(trainer.progress()) {
+            return Err(UseCaseError::Cancelled);
+        }
+    }
+    let tried = trainer.progress().trees;
+    Ok((trainer.finish(), tried))
+}
+
+/// One tree's progress as the use case reports it: `share` of the bar from `start`.
+fn tree_progress(
+    stage: &'static str,
+    p: &learn::gbdt::Progress,
+    start: f64,
+    share: f64,
+) -> Progress {
+    Progress {
+        stage,
+        done: p.trees as u64,
+        total: p.n_trees as u64,
+        fraction: start + share * p.trees as f64 / p.n_trees.max(1) as f64,
+        value: p.valid_loss,
+    }
+}
