@@ -7,3 +7,4 @@ pub mod forest;
 pub mod gbdt;
 pub mod impute;
 pub mod metrics;
+pub mod neighbours;

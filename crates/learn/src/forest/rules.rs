@@ -8,8 +8,8 @@
 //! Ranking by lift alone rewards noise: a path that adds "and c4 in {1, 4, 5}" to a real segment
 //! can read 31.5 % where the segment reads 30 %, by chance. So the best candidates are first
 //! simplified (Occam's razor): a bound or a condition is dropped while the broader rule's
-//! positive rate stays within two standard errors of the candidate's. Then rules covering the
-//! same rows are kept once, and the rest ranked by lift among those of enough support.
+//! positive rate stays within two standard errors of the candidate's. Then rules with the same
+//! rows and positives are kept once, and the rest ranked by lift among those of enough support.
 
 use super::error::{invalid, ForestError};
 use super::importance::labels_of;
@@ -522,27 +522,26 @@ impl RandomForest {
         };
         candidates.sort_by(by_lift);
         candidates.truncate(params.max_rules * SIMPLIFIED_PER_RULE);
-        let mut kept: Vec<(BinRule, usize, usize)> = Vec::new();
-        let mut same_rows: HashSet<(usize, usize, Vec<u32>)> = HashSet::new();
-        seen.clear();
-        for (rule, rows, pos) in candidates {
-            let bounds = measure.bounds(&rule);
-            let patterns = measure.failure_patterns(&bounds);
-            let rate = pos as f64 / rows as f64;
-            let floor = rate - params.simplify_z * (rate * (1.0 - rate) / rows as f64).sqrt();
-            let dropped = simplify(&patterns, &bounds, floor);
-            let simple = measure.relaxed(&rule, &bounds, dropped);
-            let [rows, pos] = count_relaxed(&patterns, dropped);
-            let features: Vec<u32> = simple.iter().map(|c| c.0).collect();
-            if simple.is_empty()
-                || !seen.insert(simple.clone())
-                || !same_rows.insert((rows, pos, features))
-            {
-                continue;
-            }
-            kept.push((simple, rows, pos));
-        }
-        kept.sort_by(by_lift);
+        let mut simplified: Vec<(BinRule, usize, usize)> = candidates
+            .into_iter()
+            .filter_map(|(rule, rows, pos)| {
+                let bounds = measure.bounds(&rule);
+                let patterns = measure.failure_patterns(&bounds);
+                let rate = pos as f64 / rows as f64;
+                let floor = rate - params.simplify_z * (rate * (1.0 - rate) / rows as f64).sqrt();
+                let dropped = simplify(&patterns, &bounds, floor);
+                let simple = measure.relaxed(&rule, &bounds, dropped);
+                let [rows, pos] = count_relaxed(&patterns, dropped);
+                (!simple.is_empty()).then_some((simple, rows, pos))
+            })
+            .collect();
+        simplified.sort_by(by_lift);
+        // Two rules with the same rows and positives are one segment described two ways
+        // ("active" and "tiprel_1mes = A"): the first in rank, the one with fewer conditions
+        // on a tie, is kept.
+        let mut same_rows: HashSet<(usize, usize)> = HashSet::new();
+        let mut kept = simplified;
+        kept.retain(|(_, rows, pos)| same_rows.insert((*rows, *pos)));
         kept.truncate(params.max_rules);
         let rules = kept
             .into_iter()
