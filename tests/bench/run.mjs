@@ -6,9 +6,11 @@ import { machine } from "./lib.mjs";
 
 const sections = {
   cluster: () => import("./cluster.mjs"),
+  forest: () => import("./forest.mjs"),
   gbdt: () => import("./gbdt.mjs"),
   ingest: () => import("./ingest.mjs"),
   impute: () => import("./impute.mjs"),
+  knn: () => import("./knn.mjs"),
 };
 
 const wanted = process.argv.slice(2);

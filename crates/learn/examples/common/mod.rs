@@ -93,3 +93,13 @@ pub fn split_train_valid(
     };
     Ok((make(false)?, make(true)?))
 }
+
+/// CPU seconds the calling thread has run (Linux: `/proc/thread-self/schedstat`; `NaN`
+/// elsewhere): on a machine shared with other jobs, wall time counts their share too, so the
+/// benchmarks print both.
+pub fn thread_cpu_seconds() -> f64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse::<f64>().ok())
+        .map_or(f64::NAN, |ns| ns / 1e9)
+}

@@ -3,6 +3,8 @@
 //! parsed line by line into the few fields the benchmarks use. Benchmark plumbing only: the use
 //! case reads the file with `tabular`.
 
+#![allow(dead_code)]
+
 use std::collections::HashMap;
 use std::io::{self, BufRead, BufReader, Write};
 

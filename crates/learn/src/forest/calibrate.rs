@@ -118,34 +118,35 @@ pub(crate) fn fit_platt(labels: &[bool], probabilities: &[f64]) -> Option<Platt>
             hab += w * x;
             hbb += w;
         }
-        if ga.abs() < 1e-9 * labels.len() as f64 && gb.abs() < 1e-9 * labels.len() as f64 {
-            break;
-        }
         let det = haa * hbb - hab * hab;
         if det <= 0.0 {
             return None;
         }
         let da = (hbb * ga - hab * gb) / det;
         let db = (haa * gb - hab * ga) / det;
-        // The Newton direction descends: decrease > 0 (the Hessian is positive definite).
+        // The Newton direction descends: decrease > 0 (the Hessian is positive definite). When
+        // it is this small the loss is at its minimum to rounding: stop.
         let decrease = ga * da + gb * db;
+        if decrease < 1e-12 * labels.len() as f64 {
+            break;
+        }
+        let tolerance = 1e-12 * (1.0 + current.abs());
         let mut step = 1.0;
-        loop {
+        let mut moved = false;
+        for _ in 0..30 {
             let (na, nb) = (a - step * da, b - step * db);
             let next = loss(na, nb);
-            if next <= current - 1e-4 * step * decrease + 1e-12 {
+            if next <= current - 1e-4 * step * decrease + tolerance {
                 a = na;
                 b = nb;
                 current = next;
+                moved = true;
                 break;
             }
             step /= 2.0;
-            if step < 1e-10 {
-                return (a > 0.0 && a.is_finite()).then_some(Platt {
-                    slope: a,
-                    intercept: b,
-                });
-            }
+        }
+        if !moved {
+            break;
         }
     }
     (a > 0.0 && a.is_finite() && b.is_finite()).then_some(Platt {

@@ -136,18 +136,8 @@ impl RandomForest {
             // adds its trees' votes in tree order.
             let start = b * VOTE_BLOCK;
             for tree in &self.trees {
-                let mut eights = chunk.chunks_exact_mut(8);
-                let mut row = start;
-                for sums in &mut eights {
-                    let rows = std::array::from_fn(|k| matrix.row(row + k));
-                    for (sum, leaf) in sums.iter_mut().zip(tree.leaves8(rows)) {
-                        *sum += tree.leaf_vote(leaf) as f64;
-                    }
-                    row += 8;
-                }
-                for (k, sum) in eights.into_remainder().iter_mut().enumerate() {
-                    *sum += tree.vote(matrix.row(row + k)) as f64;
-                }
+                let rows = (0..chunk.len()).map(|k| (k, matrix.row(start + k)));
+                tree.for_each_leaf(rows, |k, leaf| chunk[k] += tree.leaf_vote(leaf) as f64);
             }
             let n_trees = self.trees.len() as f64;
             for sum in chunk.iter_mut() {

@@ -1,5 +1,6 @@
 //! The best split of one node on one feature, from the feature's class-count histogram: drawn
-//! rows and drawn positives per bin. A numeric feature is scanned threshold by threshold with the
+//! rows and drawn positives per bin, given as the list of occupied bins in increasing order (a
+//! deep node's rows occupy few of a feature's 256 bins, so nothing scans the empty ones). A numeric feature is scanned threshold by threshold with the
 //! missing bin tried on either side; a categorical one has its categories ordered by positive
 //! rate and the prefixes of that order scanned, which for two classes holds the best partition
 //! of the categories under Gini or entropy (Breiman et al. 1984, §9.4), so that no subset is
@@ -89,24 +90,28 @@ pub(crate) struct SplitLimits {
     pub(crate) min_leaf: u32,
 }
 
-/// The best split of a node holding `total` on feature `feature`, whose class counts per bin are
-/// `hist` (bin 0 = missing), numeric or categorical. `order` is scratch space.
+/// A bin that holds rows at the node, with their class counts.
+pub(crate) type Occupied = (u8, ClassCount);
+
+/// The best split of a node holding `total` on feature `feature` (of `n_bins` bins), whose
+/// occupied bins are `occupied` (increasing, bin 0 = missing), numeric or categorical. `order`
+/// is scratch space.
 pub(crate) fn scan_feature(
     feature: usize,
-    hist: &[ClassCount],
+    occupied: &[Occupied],
+    n_bins: usize,
     categorical: bool,
     total: ClassCount,
     limits: SplitLimits,
-    order: &mut Vec<(f64, u8)>,
+    order: &mut Vec<(f64, u8, ClassCount)>,
 ) -> Scan {
-    let occupied = hist.iter().filter(|c| c[1] > 0).count();
-    if occupied <= 1 {
+    if occupied.len() <= 1 {
         return Scan::Constant;
     }
     let found = if categorical {
-        scan_categorical(hist, total, limits, order)
+        scan_categorical(occupied, n_bins, total, limits, order)
     } else {
-        scan_numeric(hist, total, limits)
+        scan_numeric(occupied, n_bins, total, limits)
     };
     match found {
         Some((cost, rule, left)) => Scan::Split(Candidate {
@@ -145,11 +150,15 @@ impl Best {
 }
 
 fn scan_numeric(
-    hist: &[ClassCount],
+    occupied: &[Occupied],
+    n_bins: usize,
     total: ClassCount,
     limits: SplitLimits,
 ) -> Option<(f64, SplitRule, ClassCount)> {
-    let missing = hist[0];
+    let (missing, values) = match occupied.split_first() {
+        Some((&(0, m), rest)) => (m, rest),
+        _ => ([0, 0], occupied),
+    };
     let has_missing = missing[1] > 0;
     let mut best = Best {
         limits,
@@ -158,24 +167,20 @@ fn scan_numeric(
         found: None,
     };
     let mut acc = [0, 0];
-    for (t, &c) in hist.iter().enumerate().skip(1) {
-        // An empty bin leaves the split as it was at the last occupied one.
-        if c[1] == 0 {
-            continue;
-        }
+    // `at` indexes `values`: the split sends values[..=at] left.
+    for (at, &(_, c)) in values.iter().enumerate() {
         acc = plus(acc, c);
-        best.offer(acc, t, false);
+        best.offer(acc, at, false);
         if has_missing {
-            best.offer(plus(acc, missing), t, true);
+            best.offer(plus(acc, missing), at, true);
         }
     }
-    let (left, t, missing_left) = best.found?;
+    let (left, at, missing_left) = best.found?;
     // Every threshold between this occupied bin and the next splits the node's rows alike: take
     // the middle one, as scikit-learn takes the midpoint between two values, so that values
     // unseen here fall on the nearer side.
-    let next = (t + 1..hist.len())
-        .find(|&b| hist[b][1] > 0)
-        .unwrap_or(hist.len());
+    let t = values[at].0 as usize;
+    let next = values.get(at + 1).map_or(n_bins, |v| v.0 as usize);
     let bin = (t + (next - 1)) / 2;
     let right = minus(total, left);
     // Missing values unseen at this node go with the larger child.
@@ -195,18 +200,18 @@ fn scan_numeric(
 }
 
 fn scan_categorical(
-    hist: &[ClassCount],
+    occupied: &[Occupied],
+    n_bins: usize,
     total: ClassCount,
     limits: SplitLimits,
-    order: &mut Vec<(f64, u8)>,
+    order: &mut Vec<(f64, u8, ClassCount)>,
 ) -> Option<(f64, SplitRule, ClassCount)> {
     order.clear();
     // The missing bin is one more category here: its rows are ordered by their rate like any.
     order.extend(
-        hist.iter()
-            .enumerate()
-            .filter(|(_, c)| c[1] > 0)
-            .map(|(b, c)| (c[0] as f64 / c[1] as f64, b as u8)),
+        occupied
+            .iter()
+            .map(|&(b, c)| (c[0] as f64 / c[1] as f64, b, c)),
     );
     order.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     let mut best = Best {
@@ -216,22 +221,24 @@ fn scan_categorical(
         found: None,
     };
     let mut acc = [0, 0];
-    for (k, &(_, b)) in order.iter().enumerate().take(order.len() - 1) {
-        acc = plus(acc, hist[b as usize]);
+    for (k, &(_, _, c)) in order.iter().enumerate().take(order.len() - 1) {
+        acc = plus(acc, c);
         best.offer(acc, k + 1, false);
     }
     let (left, k, _) = best.found?;
     let mut set = [0u64; 4];
-    for &(_, b) in &order[..k] {
-        insert(&mut set, b);
-    }
-    // Categories without rows here (and the missing bin, if it has none) go with the larger
-    // child. Bins past the feature's count never occur.
     if left[1] >= minus(total, left)[1] {
-        for (b, c) in hist.iter().enumerate() {
-            if c[1] == 0 {
-                insert(&mut set, b as u8);
-            }
+        // Categories without rows here (and the missing bin, if it has none) go with the
+        // larger child: every bin but the right side's.
+        for b in 0..n_bins {
+            insert(&mut set, b as u8);
+        }
+        for &(_, b, _) in &order[k..] {
+            set[(b >> 6) as usize] &= !(1 << (b & 63));
+        }
+    } else {
+        for &(_, b, _) in &order[..k] {
+            insert(&mut set, b);
         }
     }
     Some((best.cost, SplitRule::Categories { left: set }, left))
@@ -246,6 +253,15 @@ mod tests {
         criterion: Criterion::Gini,
         min_leaf: 1,
     };
+
+    /// The occupied bins of a dense histogram.
+    fn occupied(hist: &[ClassCount]) -> Vec<Occupied> {
+        hist.iter()
+            .enumerate()
+            .filter(|(_, c)| c[1] > 0)
+            .map(|(b, &c)| (b as u8, c))
+            .collect()
+    }
 
     #[test]
     fn costs_are_rows_times_impurity() {
@@ -268,7 +284,15 @@ mod tests {
         hist[5] = [2, 2];
         hist[6] = [1, 1];
         let total = [5, 10];
-        let Scan::Split(c) = scan_feature(0, &hist, false, total, GINI, &mut Vec::new()) else {
+        let Scan::Split(c) = scan_feature(
+            0,
+            &occupied(&hist),
+            hist.len(),
+            false,
+            total,
+            GINI,
+            &mut Vec::new(),
+        ) else {
             panic!("expected a split")
         };
         assert_eq!(c.cost, 0.0);
@@ -290,7 +314,15 @@ mod tests {
         let mut hist = vec![[0, 0]; 4];
         hist[2] = [1, 5];
         assert!(matches!(
-            scan_feature(0, &hist, false, [1, 5], GINI, &mut Vec::new()),
+            scan_feature(
+                0,
+                &occupied(&hist),
+                hist.len(),
+                false,
+                [1, 5],
+                GINI,
+                &mut Vec::new()
+            ),
             Scan::Constant
         ));
         hist[3] = [1, 1];
@@ -299,7 +331,15 @@ mod tests {
             ..GINI
         };
         assert!(matches!(
-            scan_feature(0, &hist, false, [2, 6], limits, &mut Vec::new()),
+            scan_feature(
+                0,
+                &occupied(&hist),
+                hist.len(),
+                false,
+                [2, 6],
+                limits,
+                &mut Vec::new()
+            ),
             Scan::NoSplit
         ));
     }
@@ -309,7 +349,15 @@ mod tests {
         // Categories 1 and 3 are mostly positive, 2 and 4 never: the best partition is {1, 3}
         // against {2, 4}, which is a prefix of the rate order.
         let hist = vec![[0, 0], [4, 5], [0, 6], [3, 3], [0, 4], [0, 0]];
-        let Scan::Split(c) = scan_feature(2, &hist, true, [7, 18], GINI, &mut Vec::new()) else {
+        let Scan::Split(c) = scan_feature(
+            2,
+            &occupied(&hist),
+            hist.len(),
+            true,
+            [7, 18],
+            GINI,
+            &mut Vec::new(),
+        ) else {
             panic!("expected a split")
         };
         let SplitRule::Categories { left } = c.rule else {

@@ -138,32 +138,22 @@ impl OobVotes {
         }
     }
 
-    /// Adds `tree`'s vote to the rows it did not draw (`drawn` is increasing), eight rows at a
-    /// time.
+    /// Adds `tree`'s vote to the rows it did not draw (`drawn` is increasing).
     fn add(&mut self, tree: &ForestTree, drawn: &[u32], matrix: &BinnedMatrix) {
         let mut next = drawn.iter().peekable();
-        let mut group = [0usize; 8];
-        let mut filled = 0;
-        for r in 0..self.sum.len() {
+        let left_out = (0..self.sum.len()).filter(move |&r| {
             if next.peek() == Some(&&(r as u32)) {
                 next.next();
-                continue;
+                false
+            } else {
+                true
             }
-            group[filled] = r;
-            filled += 1;
-            if filled == 8 {
-                let leaves = tree.leaves8(group.map(|r| matrix.row(r)));
-                for (&r, leaf) in group.iter().zip(leaves) {
-                    self.sum[r] += tree.leaf_vote(leaf) as f64;
-                    self.count[r] += 1;
-                }
-                filled = 0;
-            }
-        }
-        for &r in &group[..filled] {
-            self.sum[r] += tree.vote(matrix.row(r)) as f64;
-            self.count[r] += 1;
-        }
+        });
+        let (sum, count) = (&mut self.sum, &mut self.count);
+        tree.for_each_leaf(left_out.map(|r| (r, matrix.row(r))), |r, leaf| {
+            sum[r] += tree.leaf_vote(leaf) as f64;
+            count[r] += 1;
+        });
     }
 
     /// The out-of-bag probabilities and estimate under `calibration`, after fitting its Platt
@@ -374,21 +364,30 @@ fn fit_parallel(params: &ForestParams, data: &Dataset) -> Result<RandomForest, F
         )
         .collect();
     let votes = params.oob.then(|| {
-        let (sum, count): (Vec<f64>, Vec<u32>) = (0..n)
-            .into_par_iter()
-            .map(|r| {
-                let row = prepared.matrix.row(r);
-                let (mut s, mut c) = (0.0, 0);
+        let mut votes = OobVotes::new(n);
+        // Blocks of rows in parallel; within a block, tree after tree, so each row adds its
+        // trees' votes in tree order, as the one-thread trainer does.
+        const BLOCK: usize = 4096;
+        votes
+            .sum
+            .par_chunks_mut(BLOCK)
+            .zip(votes.count.par_chunks_mut(BLOCK))
+            .enumerate()
+            .for_each(|(b, (sum, count))| {
+                let start = b * BLOCK;
                 for (tree, drawn) in &grown {
-                    if drawn[r / 64] >> (r % 64) & 1 == 0 {
-                        s += tree.vote(row) as f64;
-                        c += 1;
-                    }
+                    let left_out = (0..sum.len()).filter(|&k| {
+                        let r = start + k;
+                        drawn[r / 64] >> (r % 64) & 1 == 0
+                    });
+                    let rows = left_out.map(|k| (k, prepared.matrix.row(start + k)));
+                    tree.for_each_leaf(rows, |k, leaf| {
+                        sum[k] += tree.leaf_vote(leaf) as f64;
+                        count[k] += 1;
+                    });
                 }
-                (s, c)
-            })
-            .unzip();
-        OobVotes { sum, count }
+            });
+        votes
     });
     let (calibration, oob) = calibrate(
         prepared.calibration(params.sampling),

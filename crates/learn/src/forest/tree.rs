@@ -82,9 +82,7 @@ impl TreeNode {
     }
 }
 
-/// A node as the prediction loop reads it, 16 bytes: four to a cache line. A leaf is a
-/// threshold node that sends every bin to itself, so that several rows can walk a tree in lock
-/// step without a branch per row ([`ForestTree::leaves8`]).
+/// A node as the prediction loop reads it, 16 bytes: four to a cache line.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Packed {
     /// Feature of a split (0 for a leaf).
@@ -214,22 +212,49 @@ impl ForestTree {
         }
     }
 
-    /// The leaves eight rows of bins reach, walked in lock step: their loads are independent,
-    /// so the processor overlaps them where one walk would wait on each node in turn (about
-    /// three times faster on deep trees).
+    /// Walks `rows` through the tree eight at a time and calls `emit(row, leaf)` for each. The
+    /// eight walks are independent, so the processor overlaps their loads where one walk would
+    /// wait on each node in turn; a walk that reaches its leaf hands its lane to the next row
+    /// at once, so deep paths do not hold the others up. Leaves are emitted in the order they
+    /// are reached, not in row order.
     #[inline]
-    pub(crate) fn leaves8(&self, rows: [&[u8]; 8]) -> [usize; 8] {
-        let mut at = [0usize; 8];
-        loop {
-            let mut all_leaves = true;
-            for (i, row) in at.iter_mut().zip(rows) {
-                let n = self.packed[*i];
-                all_leaves &= n.is_leaf;
-                let left = n.goes_left(row[n.feature as usize], &self.sets);
-                *i = n.left as usize + !left as usize;
+    pub(crate) fn for_each_leaf<'r>(
+        &self,
+        mut rows: impl Iterator<Item = (usize, &'r [u8])>,
+        mut emit: impl FnMut(usize, usize),
+    ) {
+        const LANES: usize = 8;
+        let mut lanes: [(usize, &[u8], usize); LANES] = [(usize::MAX, &[], 0); LANES];
+        let mut active = 0;
+        for lane in lanes.iter_mut() {
+            match rows.next() {
+                Some((r, bins)) => {
+                    *lane = (r, bins, 0);
+                    active += 1;
+                }
+                None => break,
             }
-            if all_leaves {
-                return at;
+        }
+        while active > 0 {
+            for lane in lanes.iter_mut() {
+                let (r, bins, node) = *lane;
+                if r == usize::MAX {
+                    continue;
+                }
+                let n = self.packed[node];
+                if n.is_leaf {
+                    emit(r, node);
+                    *lane = match rows.next() {
+                        Some((r, bins)) => (r, bins, 0),
+                        None => {
+                            active -= 1;
+                            (usize::MAX, &[], 0)
+                        }
+                    };
+                    continue;
+                }
+                let left = n.goes_left(bins[n.feature as usize], &self.sets);
+                lane.2 = n.left as usize + !left as usize;
             }
         }
     }

@@ -16,6 +16,11 @@
 //! - `r_vi` is pluggable ([`Ratings`]): `v`'s holding of `i` (the business formula) or any other
 //!   0/1 vector per customer, such as `v`'s recent take-ups. A pattern's candidates then count by
 //!   their mean `r_vi`, `u`'s own vector taken out of its twins' mean.
+//! - For one pattern, similarity depends only on (items in common, items held) of the other
+//!   pattern: candidates are counted in those (at most 33 x 33) buckets, the `k`-th place is
+//!   found among the buckets, and one more pass over the patterns sums the neighbours' ratings.
+//!   Fitting costs two cheap passes over the patterns per pattern: about a second for the
+//!   12,000 patterns of 925,000 customers.
 //! - Candidates at similarity 0 add nothing. A customer whose neighbours all have similarity 0
 //!   (one holding nothing, say) scores 0 everywhere, and the tie order decides: items by
 //!   decreasing total `r_vi` over all customers, a popularity fallback.
@@ -183,10 +188,17 @@ impl Neighbours {
             let mut numerator = vec![0.0; n_items];
             let mut denominator = 0.0;
             let mut twins = 0.0;
-            for (b, weight) in neighbour_weights(params, groups, a) {
-                let sim = exact(params.similarity, groups.patterns[a], groups.patterns[b])
-                    .value(params.similarity);
-                let ws = weight * sim;
+            let shares = Shares::new(params, groups, a);
+            let pa = groups.patterns[a];
+            for (b, &pb) in groups.patterns.iter().enumerate() {
+                let bucket = bucket(pa, pb);
+                let share = shares.share[bucket];
+                if share == 0.0 {
+                    continue;
+                }
+                // Each of the pattern's candidates counts `share` of a neighbour.
+                let candidates = groups.counts[b] - (b == a) as u32;
+                let ws = share * candidates as f64 * shares.similarity[bucket];
                 if ws == 0.0 {
                     continue;
                 }
@@ -194,9 +206,9 @@ impl Neighbours {
                 if b == a {
                     twins = ws;
                 } else {
-                    let count = groups.counts[b] as f64;
+                    let per_customer = share * shares.similarity[bucket];
                     for (num, &s) in numerator.iter_mut().zip(groups.sums(b)) {
-                        *num += ws * s as f64 / count;
+                        *num += per_customer * s as f64;
                     }
                 }
             }
@@ -223,67 +235,83 @@ impl Neighbours {
     }
 }
 
-/// The neighbours of pattern `a`'s customers, as (pattern, customers taken from it), the
-/// customer itself left out of its own pattern. `O(patterns)` plus `O(k log k)`: the `k`
-/// candidates of highest similarity are selected, not sorted out of all.
-fn neighbour_weights(params: &KnnParams, groups: &Groups, a: usize) -> Vec<(usize, f64)> {
-    let pa = groups.patterns[a];
-    let mut candidates: Vec<(Exact, u32, usize)> = (0..groups.len())
-        .filter_map(|b| {
-            let count = groups.counts[b] - (b == a) as u32;
-            (count > 0).then(|| (exact(params.similarity, pa, groups.patterns[b]), count, b))
-        })
-        .collect();
-    let total: u64 = candidates.iter().map(|c| c.1 as u64).sum();
-    let k = params.k as u64;
-    if total <= k {
-        return candidates
-            .into_iter()
-            .map(|(_, count, b)| (b, count as f64))
-            .collect();
-    }
-    // Every candidate holds at least one customer, so the k most similar candidates hold at
-    // least k customers: the k-th place is among them.
-    let top = (params.k).min(candidates.len());
-    let by_similarity = |x: &(Exact, u32, usize), y: &(Exact, u32, usize)| y.0.cmp(&x.0);
-    if top < candidates.len() {
-        candidates.select_nth_unstable_by(top - 1, by_similarity);
-    }
-    let mut head: Vec<(Exact, u32, usize)> = candidates[..top].to_vec();
-    head.sort_by(by_similarity);
-    let mut taken = 0u64;
-    let mut boundary = head[0].0;
-    for &(sim, count, _) in &head {
-        boundary = sim;
-        taken += count as u64;
-        if taken >= k {
-            break;
+/// Buckets of candidates by (items in common, items held): for a given pattern `a`, both
+/// similarities depend on nothing else, so at most 33 x 33 buckets replace thousands of
+/// patterns in the neighbour search.
+const BUCKETS: usize = 33 * 33;
+
+#[inline]
+fn bucket(a: u32, b: u32) -> usize {
+    (a & b).count_ones() as usize * 33 + b.count_ones() as usize
+}
+
+/// For one pattern `a`: the similarity of each bucket and the share of a neighbour each of its
+/// candidates counts for (1 above the `k`-th place, the places left over the tied candidates
+/// at it, 0 below).
+struct Shares {
+    similarity: Vec<f64>,
+    share: Vec<f64>,
+}
+
+impl Shares {
+    fn new(params: &KnnParams, groups: &Groups, a: usize) -> Shares {
+        let pa = groups.patterns[a];
+        let mut count = vec![0u64; BUCKETS];
+        let mut example = vec![0u32; BUCKETS];
+        for (b, &pb) in groups.patterns.iter().enumerate() {
+            let bucket = bucket(pa, pb);
+            count[bucket] += (groups.counts[b] - (b == a) as u32) as u64;
+            example[bucket] = pb;
         }
-    }
-    // Candidates above the boundary are all taken; those at it share the places left.
-    let above: u64 = candidates
-        .iter()
-        .filter(|c| c.0 > boundary)
-        .map(|c| c.1 as u64)
-        .sum();
-    let tied: u64 = candidates
-        .iter()
-        .filter(|c| c.0 == boundary)
-        .map(|c| c.1 as u64)
-        .sum();
-    let share = (k - above) as f64 / tied as f64;
-    candidates
-        .into_iter()
-        .filter(|c| c.0 >= boundary)
-        .map(|(sim, count, b)| {
-            let weight = if sim > boundary {
-                count as f64
+        let occupied: Vec<(Exact, usize)> = (0..BUCKETS)
+            .filter(|&k| count[k] > 0)
+            .map(|k| (exact(params.similarity, pa, example[k]), k))
+            .collect();
+        let mut similarity = vec![0.0; BUCKETS];
+        for &(sim, k) in &occupied {
+            similarity[k] = sim.value(params.similarity);
+        }
+        let mut share = vec![0.0; BUCKETS];
+        let total: u64 = occupied.iter().map(|&(_, k)| count[k]).sum();
+        let k = params.k as u64;
+        if total <= k {
+            for &(_, b) in &occupied {
+                share[b] = 1.0;
+            }
+            return Shares { similarity, share };
+        }
+        let mut sorted = occupied.clone();
+        sorted.sort_by_key(|x| std::cmp::Reverse(x.0));
+        let mut taken = 0u64;
+        let mut boundary = sorted[0].0;
+        for &(sim, b) in &sorted {
+            boundary = sim;
+            taken += count[b];
+            if taken >= k {
+                break;
+            }
+        }
+        let above: u64 = sorted
+            .iter()
+            .filter(|c| c.0 > boundary)
+            .map(|c| count[c.1])
+            .sum();
+        let tied: u64 = sorted
+            .iter()
+            .filter(|c| c.0 == boundary)
+            .map(|c| count[c.1])
+            .sum();
+        for &(sim, b) in &sorted {
+            share[b] = if sim > boundary {
+                1.0
+            } else if sim == boundary {
+                (k - above) as f64 / tied as f64
             } else {
-                count as f64 * share
+                0.0
             };
-            (b, weight)
-        })
-        .collect()
+        }
+        Shares { similarity, share }
+    }
 }
 
 /// A fitted k-NN recommender: scores and top-N items per customer.
