@@ -12,7 +12,8 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { dataDir, machine, python, ratio, run as runCommand, runJson, sharedBench, writeSection } from "./lib.mjs";
+import { runPeerWithCpu } from "./cpu.mjs";
+import { dataDir, machine, ratio, run as runCommand, runJson, sharedBench, writeSection } from "./lib.mjs";
 
 const SAMPLE_USERS = 10_000;
 
@@ -20,8 +21,14 @@ const SAMPLE_USERS = 10_000;
 function peerFiles(scale, users) {
   const dir = path.join(dataDir, `santander-knn-${scale}-${users}`);
   if (!existsSync(path.join(dir, "recent.csv"))) {
-    runCommand("target/release/examples/knn_bench",
-      ["--write-peer", dir, "--users", String(users), "--scale", String(scale)]);
+    runCommand("target/release/examples/knn_bench", [
+      "--write-peer",
+      dir,
+      "--users",
+      String(users),
+      "--scale",
+      String(scale),
+    ]);
   }
   return dir;
 }
@@ -32,10 +39,13 @@ export async function measure() {
   const sample = peerFiles(0.05, SAMPLE_USERS);
   const files = ["--holdings", path.join(sample, "holdings.csv"), "--added", path.join(sample, "added.csv")];
   const ours = runJson(bin, files);
-  const peer = runJson(python(), [path.join(sharedBench, "peer_knn.py"), ...files]);
+  const peer = runPeerWithCpu(path.join(sharedBench, "peer_knn.py"), files);
+  const [peerFitCpu, peerRecommendCpu] = peer.cpu;
   const full = runJson(bin, ["--full", "--scale", "1"]);
   const oursTotal = ours.fit_s + ours.recommend_s;
   const peerTotal = peer.fit_s + peer.recommend_s;
+  const oursCpu = ours.fit_cpu_s + ours.recommend_cpu_s;
+  const peerCpu = peerFitCpu + peerRecommendCpu;
   const lines = [
     `## k-NN recommendations, Santander (use case 3.2)`,
     ``,
@@ -43,11 +53,13 @@ export async function measure() {
     `${ours.items} products (a random sample of \`vitrine sample santander --scale 0.05\`), ${ours.users_scored} of whom`,
     `added a product the next month; user-based cosine, k = 40, top 3.`,
     ``,
-    `| engine | fit s | recommend s | total / peer | precision@3 | recall@3 |`,
+    `| engine | fit s (CPU) | recommend s (CPU) | total / peer, wall (CPU) | precision@3 | recall@3 |`,
     `|---|---|---|---|---|---|`,
-    `| vitrine, 1 thread | ${ours.fit_s.toFixed(3)} | ${ours.recommend_s.toFixed(4)} | ${ratio(oursTotal, peerTotal)} | ${ours["precision@3"].toFixed(4)} | ${ours["recall@3"].toFixed(4)} |`,
+    `| vitrine, 1 thread | ${ours.fit_s.toFixed(3)} (${ours.fit_cpu_s.toFixed(3)}) | ${ours.recommend_s.toFixed(4)} (${ours.recommend_cpu_s.toFixed(4)}) | ` +
+      `${ratio(oursTotal, peerTotal)} (${ratio(oursCpu, peerCpu)}) | ${ours["precision@3"].toFixed(4)} | ${ours["recall@3"].toFixed(4)} |`,
     `| vitrine, ties by item name | | ${ours.ties_by_item_name.recommend_s.toFixed(4)} | | ${ours.ties_by_item_name["precision@3"].toFixed(4)} | ${ours.ties_by_item_name["recall@3"].toFixed(4)} |`,
-    `| ${peer.peer} ${peer.version} | ${peer.fit_s.toFixed(1)} | ${peer.recommend_s.toFixed(1)} | 1.00 | ${peer["precision@3"].toFixed(4)} | ${peer["recall@3"].toFixed(4)} |`,
+    `| ${peer.peer} ${peer.version} | ${peer.fit_s.toFixed(1)} (${peerFitCpu.toFixed(1)}) | ${peer.recommend_s.toFixed(1)} (${peerRecommendCpu.toFixed(1)}) | 1.00 | ` +
+      `${peer["precision@3"].toFixed(4)} | ${peer["recall@3"].toFixed(4)} |`,
     ``,
     `Our scores equal an all-pairs k-NN's (property test); where the k-th neighbour is tied we share`,
     `the place among the tied customers, and items of equal score go by popularity. Broken by item`,
@@ -59,9 +71,11 @@ export async function measure() {
     ``,
     `| method | patterns | fit s (CPU s) | recommend s | precision@3 | recall@3 | MAP@3 |`,
     `|---|---|---|---|---|---|---|`,
-    ...full.runs.map((r) =>
-      `| ${r.method} | ${r.patterns ?? ""} | ${r.fit_s.toFixed(2)}${r.fit_cpu_s === undefined ? "" : ` (${r.fit_cpu_s.toFixed(2)})`} | ` +
-        `${r.recommend_s === undefined ? "" : r.recommend_s.toFixed(3)} | ${r["precision@3"].toFixed(4)} | ${r["recall@3"].toFixed(4)} | ${r["map@3"].toFixed(4)} |`),
+    ...full.runs.map(
+      (r) =>
+        `| ${r.method} | ${r.patterns ?? ""} | ${r.fit_s.toFixed(2)}${r.fit_cpu_s === undefined ? "" : ` (${r.fit_cpu_s.toFixed(2)})`} | ` +
+        `${r.recommend_s === undefined ? "" : r.recommend_s.toFixed(3)} | ${r["precision@3"].toFixed(4)} | ${r["recall@3"].toFixed(4)} | ${r["map@3"].toFixed(4)} |`,
+    ),
   ];
   return lines.join("\n");
 }

@@ -256,9 +256,10 @@ fn on_peer_files(a: &Args, holdings: &str, added: &str) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     let fit_s = t.elapsed().as_secs_f64();
     let fit_cpu_s = common::thread_cpu_seconds() - cpu;
-    let t = Instant::now();
+    let (t, cpu) = (Instant::now(), common::thread_cpu_seconds());
     let rec = model.recommend_all();
     let recommend_s = t.elapsed().as_secs_f64();
+    let recommend_cpu_s = common::thread_cpu_seconds() - cpu;
     // The same scores with ties broken by item name, as the peer's stable sort over its sorted
     // items does: isolates the formula from our popularity tie order.
     let t = Instant::now();
@@ -282,6 +283,7 @@ fn on_peer_files(a: &Args, holdings: &str, added: &str) -> Result<(), String> {
         "fit_s": fit_s,
         "fit_cpu_s": fit_cpu_s,
         "recommend_s": recommend_s,
+        "recommend_cpu_s": recommend_cpu_s,
     });
     merge(&mut out, hits(&rec, &truth, a.top));
     let mut ties_by_name = serde_json::json!({ "recommend_s": by_name_s });
