@@ -157,7 +157,10 @@ fn write_table(a: &Args, out: &str) -> Result<(), String> {
     for v in &mut valid[n - last_pair..] {
         *v = 1.0;
     }
-    common::write_csv(out, &names, &cols).map_err(|e| e.to_string())?;
+    if let Some(dir) = std::path::Path::new(out).parent() {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    common::write_csv(out, &names, &cols).map_err(|e| format!("{out}: {e}"))?;
     let y = &cols[names.len() - 2];
     let positives = y.iter().filter(|&&v| v == 1.0).count();
     eprintln!(
@@ -182,10 +185,8 @@ fn main() -> Result<(), String> {
     let (names, cols) = common::read_csv(file)?;
     let (train, valid) = common::split_train_valid(&names, &cols, &a.target, "valid")?;
     drop(cols);
-    let (t, cpu) = (Instant::now(), common::thread_cpu_seconds());
-    let forest = a.params.fit(&train).map_err(|e| e.to_string())?;
-    let fit_s = t.elapsed().as_secs_f64();
-    let fit_cpu_s = common::thread_cpu_seconds() - cpu;
+    let (forest, fit_s, fit_cpu_s) = common::timed(|| a.params.fit(&train));
+    let forest = forest.map_err(|e| e.to_string())?;
     let t = Instant::now();
     let p = forest
         .predict_proba(valid.features())

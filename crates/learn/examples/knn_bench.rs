@@ -250,16 +250,10 @@ fn on_peer_files(a: &Args, holdings: &str, added: &str) -> Result<(), String> {
         similarity: Similarity::Cosine,
         top_n: a.top,
     };
-    let (t, cpu) = (Instant::now(), common::thread_cpu_seconds());
-    let model = params
-        .fit(&holdings_bits, Ratings::Holdings, items.len())
-        .map_err(|e| e.to_string())?;
-    let fit_s = t.elapsed().as_secs_f64();
-    let fit_cpu_s = common::thread_cpu_seconds() - cpu;
-    let (t, cpu) = (Instant::now(), common::thread_cpu_seconds());
-    let rec = model.recommend_all();
-    let recommend_s = t.elapsed().as_secs_f64();
-    let recommend_cpu_s = common::thread_cpu_seconds() - cpu;
+    let (model, fit_s, fit_cpu_s) =
+        common::timed(|| params.fit(&holdings_bits, Ratings::Holdings, items.len()));
+    let model = model.map_err(|e| e.to_string())?;
+    let (rec, recommend_s, recommend_cpu_s) = common::timed(|| model.recommend_all());
     // The same scores with ties broken by item name, as the peer's stable sort over its sorted
     // items does: isolates the formula from our popularity tie order.
     let t = Instant::now();
@@ -324,16 +318,9 @@ fn full(a: &Args) -> Result<(), String> {
             similarity,
             top_n: a.top,
         };
-        let (t, cpu) = (Instant::now(), common::thread_cpu_seconds());
-        let model = params
-            .fit(&c.holdings, ratings, n_items)
-            .map_err(|e| e.to_string())?;
-        let fit_s = t.elapsed().as_secs_f64();
-        let fit_cpu_s = common::thread_cpu_seconds() - cpu;
-        let (t, cpu) = (Instant::now(), common::thread_cpu_seconds());
-        let rec = model.recommend_all();
-        let recommend_s = t.elapsed().as_secs_f64();
-        let recommend_cpu_s = common::thread_cpu_seconds() - cpu;
+        let (model, fit_s, fit_cpu_s) = common::timed(|| params.fit(&c.holdings, ratings, n_items));
+        let model = model.map_err(|e| e.to_string())?;
+        let (rec, recommend_s, recommend_cpu_s) = common::timed(|| model.recommend_all());
         let mut run = serde_json::json!({
             "method": name,
             "patterns": model.n_patterns(),

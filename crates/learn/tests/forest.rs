@@ -4,6 +4,9 @@
 //! out-of-bag estimate against a held-out one, invariants, a save/load round trip, and
 //! scikit-learn's AUC on a committed fixture (`fixtures/forest/`).
 
+#[path = "../examples/common/mod.rs"]
+mod common;
+
 use learn::forest::{
     Criterion, ForestError, ForestParams, ForestTrainer, MaxFeatures, PermutationParams,
     RandomForest, RuleParams, Sampling, Test,
@@ -365,42 +368,14 @@ proptest! {
     }
 }
 
-/// The columns of a numeric CSV fixture.
-fn read_fixture(path: &str) -> (Vec<String>, Vec<Vec<f32>>) {
-    let text = std::fs::read_to_string(path).unwrap();
-    let mut lines = text.lines();
-    let names: Vec<String> = lines.next().unwrap().split(',').map(String::from).collect();
-    let mut cols = vec![Vec::new(); names.len()];
-    for line in lines {
-        for (col, cell) in cols.iter_mut().zip(line.split(',')) {
-            col.push(cell.parse::<f32>().unwrap());
-        }
-    }
-    (names, cols)
-}
-
 #[test]
 fn agrees_with_scikit_learn_on_a_fixture() {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/forest/");
-    let (names, cols) = read_fixture(&format!("{dir}takeup_6000.csv"));
+    let (names, cols) = common::read_csv(&format!("{dir}takeup_6000.csv")).unwrap();
     let reference: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(format!("{dir}sklearn_auc.json")).unwrap())
             .unwrap();
-    let valid: Vec<bool> = cols[6].iter().map(|&v| v == 1.0).collect();
-    let part = |col: &[f32], want: bool| -> Vec<f32> {
-        col.iter()
-            .zip(&valid)
-            .filter(|(_, &v)| v == want)
-            .map(|(&x, _)| x)
-            .collect()
-    };
-    let data = |want: bool| {
-        let features = (0..5)
-            .map(|c| Feature::numeric(names[c].clone(), part(&cols[c], want)))
-            .collect();
-        Dataset::new(features, part(&cols[5], want)).unwrap()
-    };
-    let (train, test) = (data(false), data(true));
+    let (train, test) = common::split_train_valid(&names, &cols, "y", "valid").unwrap();
     let y = labels(&test);
     let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
     // The plain bootstrap is the same algorithm on both sides: the mean AUCs over five seeds

@@ -103,3 +103,14 @@ pub fn thread_cpu_seconds() -> f64 {
         .and_then(|s| s.split_whitespace().next()?.parse::<f64>().ok())
         .map_or(f64::NAN, |ns| ns / 1e9)
 }
+
+/// Runs `f`, returning its result with the wall and thread-CPU seconds it took.
+pub fn timed<T>(f: impl FnOnce() -> T) -> (T, f64, f64) {
+    let (wall, cpu) = (std::time::Instant::now(), thread_cpu_seconds());
+    let out = f();
+    (
+        out,
+        wall.elapsed().as_secs_f64(),
+        thread_cpu_seconds() - cpu,
+    )
+}

@@ -7,9 +7,15 @@
 //!
 //! The stages, one file each: `sample` draws each tree's rows, `split` finds a node's best split
 //! on one feature's class-count histogram, `grow` grows one tree, `tree` holds it and predicts,
-//! [`ForestTrainer`] grows the forest tree by tree with its out-of-bag estimate, [`RandomForest`]
-//! predicts and saves, `importance` ranks features (impurity and permutation), `rules` turns the
-//! strongest decision paths into readable rules measured on given rows.
+//! [`ForestTrainer`] grows the forest tree by tree with its out-of-bag estimate, `calibrate`
+//! maps the trees' vote to a probability ([`Calibration`]: the prior shift back to the true base
+//! rate, then Platt scaling fitted on the out-of-bag rows), [`RandomForest`] predicts and saves,
+//! `importance` ranks features (impurity and permutation), `rules` turns the strongest decision
+//! paths into readable rules measured on given rows.
+//!
+//! With the `threads` feature, [`ForestParams::fit`] grows trees on all of rayon's threads; the
+//! forest is bit for bit the one [`ForestTrainer`] grows on one thread (tree `t` draws from its
+//! own random stream), which is what the page does, one forest per worker.
 //!
 //! ```
 //! use learn::forest::{ForestParams, Sampling};

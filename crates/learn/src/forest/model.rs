@@ -5,9 +5,9 @@ use super::calibrate::Calibration;
 use super::error::ForestError;
 use super::params::ForestParams;
 use super::tree::ForestTree;
-use crate::gbdt::binning::{BinnedMatrix, FeatureBins};
-use crate::gbdt::data::check_schema;
-use crate::gbdt::{Feature, FeatureKind, ModelFeature};
+use crate::gbdt::binning::BinnedMatrix;
+use crate::gbdt::model::bin_columns;
+use crate::gbdt::{Feature, ModelFeature};
 use serde::{Deserialize, Serialize};
 
 /// The `format` field of a saved forest.
@@ -103,27 +103,10 @@ impl RandomForest {
         self.oob_probabilities.as_deref()
     }
 
-    /// The features' names and kinds, for schema checks.
-    fn schema(&self) -> Vec<(String, FeatureKind)> {
-        self.features
-            .iter()
-            .map(|f| (f.name.clone(), f.kind()))
-            .collect()
-    }
-
-    /// Bins columns of raw values with the model's bins, after checking their names and kinds.
+    /// Bins columns of raw values with the model's bins, after checking their names, kinds and
+    /// lengths.
     pub(crate) fn bin(&self, features: &[Feature]) -> Result<BinnedMatrix, ForestError> {
-        check_schema(&self.schema(), features)?;
-        let n = features[0].values.len();
-        if let Some(f) = features.iter().find(|f| f.values.len() != n) {
-            return Err(ForestError::Data(crate::gbdt::GbdtError::LengthMismatch {
-                what: format!("feature {}", f.name),
-                expected: n,
-                found: f.values.len(),
-            }));
-        }
-        let bins: Vec<FeatureBins> = self.features.iter().map(|f| f.bins.clone()).collect();
-        Ok(BinnedMatrix::new(features, &bins))
+        Ok(bin_columns(&self.features, features)?)
     }
 
     /// The trees' mean vote on every row of a binned matrix: a probability under the class mix

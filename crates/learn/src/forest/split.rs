@@ -134,6 +134,15 @@ struct Best {
 }
 
 impl Best {
+    fn new(limits: SplitLimits, total: ClassCount) -> Best {
+        Best {
+            limits,
+            total,
+            cost: f64::INFINITY,
+            found: None,
+        }
+    }
+
     #[inline]
     fn offer(&mut self, left: ClassCount, at: usize, missing_left: bool) {
         let right = minus(self.total, left);
@@ -160,12 +169,7 @@ fn scan_numeric(
         _ => ([0, 0], occupied),
     };
     let has_missing = missing[1] > 0;
-    let mut best = Best {
-        limits,
-        total,
-        cost: f64::INFINITY,
-        found: None,
-    };
+    let mut best = Best::new(limits, total);
     let mut acc = [0, 0];
     // `at` indexes `values`: the split sends values[..=at] left.
     for (at, &(_, c)) in values.iter().enumerate() {
@@ -214,12 +218,7 @@ fn scan_categorical(
             .map(|&(b, c)| (c[0] as f64 / c[1] as f64, b, c)),
     );
     order.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-    let mut best = Best {
-        limits,
-        total,
-        cost: f64::INFINITY,
-        found: None,
-    };
+    let mut best = Best::new(limits, total);
     let mut acc = [0, 0];
     for (k, &(_, _, c)) in order.iter().enumerate().take(order.len() - 1) {
         acc = plus(acc, c);
