@@ -258,6 +258,13 @@ fn saved_forest_predicts_the_same() {
         forest.predict_proba(train.features()).unwrap(),
         loaded.predict_proba(train.features()).unwrap()
     );
+    // Through serde directly (as serde-wasm-bindgen would), the forest predicts at once too.
+    let value = serde_json::to_value(&forest).unwrap();
+    let direct: RandomForest = serde_json::from_value(value).unwrap();
+    assert_eq!(
+        forest.predict_proba(train.features()).unwrap(),
+        direct.predict_proba(train.features()).unwrap()
+    );
     let row = [0.9, 2.0, f32::NAN, 50.0, 7.0];
     assert_eq!(
         forest.predict_row(&row).unwrap(),

@@ -33,8 +33,11 @@ pub struct OobEstimate {
     pub log_loss: f64,
 }
 
-/// A fitted random forest binary classifier.
+/// A fitted random forest binary classifier. It serialises with serde (the out-of-bag
+/// probabilities left out); deserialising checks the format, version and structure and rebuilds
+/// what prediction needs, so a forest read through any serde format predicts at once.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "SavedForest")]
 pub struct RandomForest {
     format: String,
     version: u32,
@@ -187,19 +190,13 @@ impl RandomForest {
         }
         let bad = |e: serde_json::Error| ForestError::InvalidModel(e.to_string());
         let header: Header = serde_json::from_str(json).map_err(bad)?;
-        if header.format != MODEL_FORMAT || header.version != MODEL_VERSION {
-            return Err(ForestError::UnsupportedModel {
-                format: header.format,
-                version: header.version,
-            });
-        }
-        let mut model: RandomForest = serde_json::from_str(json).map_err(bad)?;
-        model.index()?;
-        Ok(model)
+        check_format(&header.format, header.version)?;
+        serde_json::from_str(json).map_err(bad)
     }
 
     /// Checks a loaded forest and rebuilds what is not saved.
     fn index(&mut self) -> Result<(), ForestError> {
+        check_format(&self.format, self.version)?;
         let bad = |why: String| Err(ForestError::InvalidModel(why));
         if self.features.is_empty() || self.trees.is_empty() {
             return bad("no features or no trees".into());
@@ -216,12 +213,53 @@ impl RandomForest {
             return bad("calibration out of range".into());
         }
         let n_bins: Vec<usize> = self.features.iter().map(|f| f.bins.n_bins()).collect();
-        for (t, tree) in self.trees.iter_mut().enumerate() {
+        for (t, tree) in self.trees.iter().enumerate() {
             if let Err(why) = tree.check(&n_bins) {
                 return bad(format!("tree {t}: {why}"));
             }
-            tree.pack();
         }
         Ok(())
+    }
+}
+
+/// The error of a saved forest of another format or version.
+fn check_format(format: &str, version: u32) -> Result<(), ForestError> {
+    if format != MODEL_FORMAT || version != MODEL_VERSION {
+        return Err(ForestError::UnsupportedModel {
+            format: format.to_string(),
+            version,
+        });
+    }
+    Ok(())
+}
+
+/// A forest as saved, before its checks.
+#[derive(Deserialize)]
+struct SavedForest {
+    format: String,
+    version: u32,
+    features: Vec<ModelFeature>,
+    trees: Vec<ForestTree>,
+    params: ForestParams,
+    calibration: Calibration,
+    oob: Option<OobEstimate>,
+}
+
+impl TryFrom<SavedForest> for RandomForest {
+    type Error = ForestError;
+
+    fn try_from(saved: SavedForest) -> Result<RandomForest, ForestError> {
+        let mut forest = RandomForest {
+            format: saved.format,
+            version: saved.version,
+            features: saved.features,
+            trees: saved.trees,
+            params: saved.params,
+            calibration: saved.calibration,
+            oob: saved.oob,
+            oob_probabilities: None,
+        };
+        forest.index()?;
+        Ok(forest)
     }
 }

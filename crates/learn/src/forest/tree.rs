@@ -101,6 +101,18 @@ struct Packed {
 /// The `set` of threshold nodes; `sets[0]` is a placeholder so that it can be read regardless.
 const NUMERIC: u32 = 0;
 
+/// A tree as saved: its nodes.
+#[derive(Deserialize)]
+struct SavedTree {
+    nodes: Vec<TreeNode>,
+}
+
+impl From<SavedTree> for ForestTree {
+    fn from(saved: SavedTree) -> ForestTree {
+        ForestTree::new(saved.nodes)
+    }
+}
+
 impl Packed {
     /// Whether a row whose bin of this node's feature is `b` goes left (to `left`).
     #[inline(always)]
@@ -117,8 +129,10 @@ impl Packed {
     }
 }
 
-/// One tree of the forest.
+/// One tree of the forest. Deserialising it packs it for prediction (its structure is checked
+/// when the forest holding it is read).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(from = "SavedTree")]
 pub struct ForestTree {
     /// The nodes, root first.
     pub nodes: Vec<TreeNode>,
