@@ -9,6 +9,7 @@ const sections = {
   forest: () => import("./forest.mjs"),
   gbdt: () => import("./gbdt.mjs"),
   ingest: () => import("./ingest.mjs"),
+  keep: () => import("./keep.mjs"),
   impute: () => import("./impute.mjs"),
   knn: () => import("./knn.mjs"),
 };

@@ -8,3 +8,4 @@ pub mod gbdt;
 pub mod impute;
 pub mod metrics;
 pub mod neighbours;
+pub mod stats;
