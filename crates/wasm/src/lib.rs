@@ -22,7 +22,9 @@ pub use ingest::{Ingest, MAX_FILE_BYTES};
 pub use samples::{generate_sample, sample_datasets, sample_files};
 pub use tables::{export_csv, remove_table, summary, table_columns, table_profile, table_rows};
 pub use usecase::{
-    catalogue, usecase_ask, usecase_download, usecase_forget, usecase_preview, usecase_run, warm_up,
+    catalogue, fit_load, fit_run, fit_unload, memory_bytes, usecase_ask, usecase_download,
+    usecase_drop_plan, usecase_finish, usecase_forget, usecase_plan, usecase_preview, usecase_run,
+    warm_up,
 };
 
 use std::sync::Mutex;

@@ -21,7 +21,7 @@ use super::store::{join, Dictionary, Month};
 use super::{SantanderStore, PRODUCTS, SEGMENT};
 use crate::UseCaseError;
 
-/// Training rows the rules are measured on at most (a uniform sample of them beyond): support
+/// Held-out rows the rules are measured on at most (a uniform sample of them beyond): support
 /// and lift are shares, which 50,000 rows measure to a fraction of a percent.
 const RULE_ROWS: usize = 50_000;
 
@@ -144,7 +144,7 @@ impl Ranking {
     }
 }
 
-/// A rule in words with its measures on the training month.
+/// A rule in words with its measures on the held-out month.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RuleText {
     /// "age <= 24 and segmento = 03 - UNIVERSITARIO and holds Current account".
@@ -205,7 +205,7 @@ pub struct ProductMetrics {
     pub mean_probability: f64,
     /// Out-of-bag AUC on the training rows.
     pub oob_auc: Option<f64>,
-    /// The rules, highest lift first, measured on the training rows.
+    /// The rules, highest lift first, measured on the held-out rows.
     pub rules: Vec<RuleText>,
     /// Every feature's importance, highest impurity share first.
     pub importance: Vec<Importance>,
@@ -294,6 +294,19 @@ fn segment_rates(month: &Month, rows: &[u32], labels: &[bool]) -> Vec<f64> {
         .collect()
 }
 
+/// The rows `picks` (indices into `rows` and `labels`) of `month` as a dataset.
+fn picked(
+    month: &Month,
+    rows: &[u32],
+    labels: &[bool],
+    picks: &[usize],
+    dictionaries: &[Dictionary],
+) -> Result<Dataset, UseCaseError> {
+    let chosen: Vec<u32> = picks.iter().map(|&k| rows[k]).collect();
+    let target = picks.iter().map(|&k| labels[k] as u8 as f32).collect();
+    Dataset::new(features::columns(month, &chosen, dictionaries), target).map_err(model_error)
+}
+
 /// `n` of the indices `0..total` drawn at random, increasing.
 fn uniform(total: usize, n: usize, seed: u64) -> Vec<usize> {
     use rand::seq::SliceRandom;
@@ -356,26 +369,18 @@ pub fn fit_product(data: &TakeUpData, job: &FitJob) -> Result<ProductFit, UseCas
             })
             .unwrap_or(0.5),
     };
-    let rule_set = if settings.rules.max_rules == 0 {
-        None
-    } else if train_rows.len() <= RULE_ROWS {
-        Some(forest.rules(&train, &settings.rules).map_err(model_error)?)
-    } else {
-        drop(train);
-        let sample = uniform(train_rows.len(), RULE_ROWS, settings.forest.seed);
-        let rows: Vec<u32> = sample.iter().map(|&k| train_rows[k]).collect();
-        let data = Dataset::new(
-            features::columns(before, &rows, dictionaries),
-            sample
-                .iter()
-                .map(|&k| train_labels[k] as u8 as f32)
-                .collect(),
-        )
-        .map_err(model_error)?;
-        Some(forest.rules(&data, &settings.rules).map_err(model_error)?)
-    };
+    drop(train);
 
     let (valid_rows, valid_labels) = not_holding(&data.valid, now, last, p);
+    // Rules are measured on the held-out month: a path the forest fitted to the training
+    // month's noise (a province with a few take-ups) reads a lift near 1 there.
+    let rule_set = if settings.rules.max_rules == 0 || valid_rows.is_empty() {
+        None
+    } else {
+        let sample = uniform(valid_rows.len(), RULE_ROWS, settings.forest.seed);
+        let data = picked(now, &valid_rows, &valid_labels, &sample, dictionaries)?;
+        Some(forest.rules(&data, &settings.rules).map_err(model_error)?)
+    };
     let valid_p = score(&forest, now, &valid_rows, dictionaries)?;
     let rates = segment_rates(before, &train_rows, &train_labels);
     let baseline: Vec<f64> = valid_rows
@@ -392,18 +397,10 @@ pub fn fit_product(data: &TakeUpData, job: &FitJob) -> Result<ProductFit, UseCas
             settings.permutation_rows,
             settings.forest.seed,
         );
-        let rows: Vec<u32> = sample.iter().map(|&k| valid_rows[k]).collect();
-        let data = Dataset::new(
-            features::columns(now, &rows, dictionaries),
-            sample
-                .iter()
-                .map(|&k| valid_labels[k] as u8 as f32)
-                .collect(),
-        )
-        .map_err(model_error)?;
+        let data = picked(now, &valid_rows, &valid_labels, &sample, dictionaries)?;
         let params = PermutationParams {
             repeats: 2,
-            max_rows: rows.len(),
+            max_rows: data.n_rows(),
             seed: settings.forest.seed,
         };
         forest.permutation_importance(&data, &params).ok()
