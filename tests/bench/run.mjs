@@ -12,6 +12,7 @@ const sections = {
   keep: () => import("./keep.mjs"),
   impute: () => import("./impute.mjs"),
   knn: () => import("./knn.mjs"),
+  "santander-page": () => import("./santander_page.mjs"),
 };
 
 const wanted = process.argv.slice(2);

@@ -570,6 +570,7 @@ export const en = {
   "recommend.train": "Compare and recommend",
   "recommend.running": "Computing the recommendations",
   "recommend.cancelled": "The recommendations were cancelled; your files are still loaded.",
+  "recommend.method.best": "The best on the held-out month",
   "recommend.method.knn_holdings": "k-NN on holdings (the business's formula)",
   "recommend.method.knn_recent": "k-NN on neighbours' recent take-ups",
   "recommend.method.popularity": "Most popular recent take-ups",
@@ -583,6 +584,8 @@ export const en = {
   "recommend.results": "Which recommender finds what customers took up?",
   "recommend.verdictGood": "{method}: MAP@3 {map}, {share} better than popularity ({popularity}).",
   "recommend.verdictBad": "{method}: MAP@3 {map}, not better than popularity ({popularity}) on this file.",
+  "recommend.verdictPopular":
+    "On this file popularity is the best on the held-out month (MAP@3 {map}): neither the neighbours nor the forests beat it.",
   "recommend.notBest": "On this file the best on the held-out month is {best}: choose it above.",
   "recommend.facts":
     "{customers} customers took up at least one product in {last}; {patterns} distinct holdings among {all} customers. The business's k-NN for every customer: {knn} s; the chosen recommender for every customer: {recommend} s.",

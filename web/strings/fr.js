@@ -575,6 +575,7 @@ export const fr = {
   "recommend.train": "Comparer et recommander",
   "recommend.running": "Calcul des recommandations",
   "recommend.cancelled": "Les recommandations ont été annulées ; vos fichiers restent chargés.",
+  "recommend.method.best": "La meilleure sur le mois réservé",
   "recommend.method.knn_holdings": "k-NN sur les portefeuilles (formule du métier)",
   "recommend.method.knn_recent": "k-NN sur les souscriptions récentes des voisins",
   "recommend.method.popularity": "Souscriptions récentes les plus populaires",
@@ -588,6 +589,8 @@ export const fr = {
   "recommend.results": "Quelle méthode trouve ce que les clients ont souscrit ?",
   "recommend.verdictGood": "{method} : MAP@3 {map}, {share} de mieux que la popularité ({popularity}).",
   "recommend.verdictBad": "{method} : MAP@3 {map}, pas mieux que la popularité ({popularity}) sur ce fichier.",
+  "recommend.verdictPopular":
+    "Sur ce fichier, la popularité est la meilleure sur le mois réservé (MAP@3 {map}) : ni les voisins ni les forêts ne la battent.",
   "recommend.notBest": "Sur ce fichier, la meilleure sur le mois réservé est {best} : choisissez-la ci-dessus.",
   "recommend.facts":
     "{customers} clients ont souscrit au moins un produit en {last} ; {patterns} portefeuilles distincts parmi {all} clients. Le k-NN du métier pour chaque client : {knn} s ; la méthode choisie pour chaque client : {recommend} s.",

@@ -36,7 +36,7 @@ function form(busy) {
         label: t("recommend.method"),
         params,
         key: "method",
-        options: METHODS.map((m) => [m, `recommend.method.${m}`]),
+        options: ["best", ...METHODS].map((m) => [m, `recommend.method.${m}`]),
       }),
       numberField({ id: "rc-k", label: t("recommend.k"), params, key: "k", min: 1, step: 1 }),
       selectField({
@@ -92,7 +92,14 @@ function verdict(report) {
     h(
       "p",
       { class: `verdict ${report.beats_popularity ? "good" : "bad"}`, id: "recommend-verdict" },
-      t(report.beats_popularity ? "recommend.verdictGood" : "recommend.verdictBad", args),
+      t(
+        report.beats_popularity
+          ? "recommend.verdictGood"
+          : report.method === "popularity"
+            ? "recommend.verdictPopular"
+            : "recommend.verdictBad",
+        args,
+      ),
     ),
   ];
   if (report.best !== report.method) {

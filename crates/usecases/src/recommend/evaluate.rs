@@ -49,6 +49,40 @@ impl Method {
     }
 }
 
+/// The recommender customers get, as the user chooses it: one by name, or the best on the
+/// held-out month (the default: which recommender wins depends on the file, and the one that
+/// wins on the month held out is the one to deploy on the next).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Choice {
+    /// The recommender of highest MAP@3 on the held-out month.
+    Best,
+    /// [`Method::KnnHoldings`].
+    KnnHoldings,
+    /// [`Method::KnnRecent`].
+    KnnRecent,
+    /// [`Method::Popularity`].
+    Popularity,
+    /// [`Method::Forests`].
+    Forests,
+    /// [`Method::Blend`].
+    Blend,
+}
+
+impl Choice {
+    /// The recommender this choice names, given the held-out month's `best`.
+    pub fn method(self, best: Method) -> Method {
+        match self {
+            Choice::Best => best,
+            Choice::KnnHoldings => Method::KnnHoldings,
+            Choice::KnnRecent => Method::KnnRecent,
+            Choice::Popularity => Method::Popularity,
+            Choice::Forests => Method::Forests,
+            Choice::Blend => Method::Blend,
+        }
+    }
+}
+
 /// What the scorers of one month read.
 pub struct Scorer<'a> {
     /// k-NN with holdings as `r_vi`, over the month's customers.

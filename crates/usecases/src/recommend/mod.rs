@@ -5,7 +5,8 @@
 //! honestly beside its baselines on the held-out month (the products customers took up from the
 //! second-last month to the last): the most popular recent take-ups, and the propensity forests
 //! of 3.1 ranked by probability; and gone beyond: the neighbours' recent take-ups as r_vi, and a
-//! blend of those with the forests. The default recommender is the one that scored best there.
+//! blend of those with the forests. By default customers get the recommender that scored best
+//! there (the report says which, and whether it beats popularity).
 //!
 //! The forests are the same independent fits as 3.1's ([`crate::santander::plan`]); the k-NN
 //! runs once the forests are back, in [`Plan::finish`].
@@ -29,7 +30,7 @@ use crate::santander::fits::TakeUpData;
 use crate::santander::plan::ForestPlan;
 use crate::santander::{read, Month, SantanderStore, PRODUCTS, PRODUCT_LABELS};
 use crate::{Tables, UseCaseError};
-use evaluate::{Method, Quality, Scorer, Tally, AT};
+use evaluate::{Choice, Method, Quality, Scorer, Tally, AT};
 
 crate::params! {
     /// What the user can choose.
@@ -40,9 +41,9 @@ crate::params! {
         pub similarity: Similarity = Similarity::Cosine,
         /// Products recommended per customer (the quality is measured at 3).
         pub top: usize = 3,
-        /// The recommender customers get: knn_holdings (the business's formula), knn_recent,
-        /// popularity, forests or blend (the best on the held-out month in BENCHMARKS.md).
-        pub method: Method = Method::Forests,
+        /// The recommender customers get: best (the highest MAP@3 on the held-out month),
+        /// knn_holdings (the business's formula), knn_recent, popularity, forests or blend.
+        pub method: Choice = Choice::Best,
         /// Weight of the neighbours' ranks in the blend, 0 to 1 (the forests' get the rest).
         pub blend_weight: f64 = 0.5,
         /// Trees per product forest.
@@ -134,7 +135,7 @@ pub struct ForestAuc {
 pub struct RecommendReport {
     /// The file read.
     pub file: String,
-    /// The recommender customers get.
+    /// The recommender customers get (the best one unless the user named another).
     pub method: Method,
     /// The recommender of highest MAP@3 on the held-out month.
     pub best: Method,
@@ -361,7 +362,8 @@ impl Plan for RecommendPlan {
             .into_iter()
             .max_by(|a, b| quality(*a).map_at_3.total_cmp(&quality(*b).map_at_3))
             .unwrap_or(Method::Popularity);
-        let chosen = quality(params.method);
+        let method = params.method.method(best);
+        let chosen = quality(method);
 
         // The last month: every customer gets the chosen recommender's top products. The
         // business's k-NN over the whole base is timed on its own.
@@ -383,7 +385,7 @@ impl Plan for RecommendPlan {
         let mut items = vec![NO_ITEM; last.len() * top];
         let mut recommended_first = vec![0u64; PRODUCTS.len()];
         for (u, slots) in items.chunks_exact_mut(top).enumerate() {
-            scorer.recommend(params.method, u, u, slots);
+            scorer.recommend(method, u, u, slots);
             if slots[0] != NO_ITEM {
                 recommended_first[slots[0] as usize] += 1;
             }
@@ -392,7 +394,7 @@ impl Plan for RecommendPlan {
 
         let report = RecommendReport {
             file: self.file,
-            method: params.method,
+            method,
             best,
             beats_popularity: chosen.map_at_3 > quality(Method::Popularity).map_at_3,
             customers: chosen.customers,
@@ -725,14 +727,16 @@ mod tests {
             "{:?}",
             r.variants
         );
-        assert_eq!(r.method, Method::Forests);
-        assert!(r.beats_popularity);
+        // By default customers get the best on the held-out month, here one that reads the
+        // segments.
         assert!(
             matches!(r.best, Method::Forests | Method::Blend),
             "{:?}",
             r.best
         );
-        assert_eq!(r.map_at_3, map(Method::Forests));
+        assert_eq!(r.method, r.best);
+        assert!(r.beats_popularity);
+        assert_eq!(r.map_at_3, map(r.best));
         assert_eq!(r.baseline.len(), 2);
         assert!(r.customers > 100 && r.customers == r.variants["knn_holdings"].customers);
         // Customers who hold only the current account are all alike to the k-NN: its scores
@@ -774,6 +778,19 @@ mod tests {
         let mut csv = Vec::new();
         fitted.download("evaluation", &mut csv).unwrap();
         assert_eq!(String::from_utf8(csv).unwrap().lines().count(), 6);
+
+        // A recommender named by the user is the one customers get, even a weaker one.
+        let named = run(
+            &store,
+            &RecommendParams {
+                method: Choice::Popularity,
+                ..params
+            },
+        );
+        let r = &named.report;
+        assert_eq!((r.method, r.best), (Method::Popularity, fitted.report.best));
+        assert!(!r.beats_popularity);
+        assert_eq!(r.map_at_3, r.variants["popularity"].map_at_3);
     }
 
     #[test]
@@ -797,7 +814,7 @@ mod tests {
         let p: RecommendParams = crate::params::from_json(&json).unwrap();
         assert_eq!(
             (p.method, p.similarity),
-            (Method::KnnRecent, Similarity::Jaccard)
+            (Choice::KnnRecent, Similarity::Jaccard)
         );
     }
 }
