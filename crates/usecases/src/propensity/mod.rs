@@ -572,11 +572,7 @@ impl Pooled for PropensityForests {
         on_progress: OnProgress<'_>,
     ) -> Result<PropensityPlan, UseCaseError> {
         params.check()?;
-        crate::contract::stage(on_progress, "read", 0.0)?;
-        let clock = Clock::start();
-        let store = read::from_table(inputs)?;
-        let read_seconds = clock.lap();
-        crate::contract::stage(on_progress, "plan", 0.03)?;
+        let (store, read_seconds) = read::for_plan(inputs, on_progress)?;
         plan_store(&store, params, read_seconds)
     }
 }

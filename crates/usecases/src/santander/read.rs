@@ -353,6 +353,20 @@ pub fn read_path(
     reader.finish().map(Some)
 }
 
+/// Reads a loaded `train_ver2.csv` table for a run's plan (3.1 and 3.2 alike), telling the
+/// `read` and `plan` stages; returns the store and the read's seconds.
+pub fn for_plan(
+    table: &Table,
+    on_progress: crate::progress::OnProgress<'_>,
+) -> Result<(SantanderStore, f64), crate::UseCaseError> {
+    crate::contract::stage(on_progress, "read", 0.0)?;
+    let clock = crate::progress::Clock::start();
+    let store = from_table(table)?;
+    let read_seconds = clock.lap();
+    crate::contract::stage(on_progress, "plan", 0.03)?;
+    Ok((store, read_seconds))
+}
+
 /// Reads a loaded `train_ver2.csv` table. A table keeps no line numbers: a row's line is
 /// counted as one line per row after the header, which is the file's own line for Santander
 /// (no cell of it spans lines).
