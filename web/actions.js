@@ -1,6 +1,7 @@
 // What the user can do, as functions the views call: they run jobs and update the store.
 
 import { heldSource, ingestFile, JobError, loadDocument, removeFile, startJob } from "./jobs.js";
+import { startPooledRun } from "./pool.js";
 import { state, update } from "./store.js";
 import { t } from "./strings.js";
 
@@ -231,9 +232,14 @@ export function updateResult(name, patch) {
 export async function runUseCase(name, key, params) {
   stopQueue = false;
   update((s) => ({ results: { ...s.results, [name]: undefined } }));
+  // A run of independent fits (one forest per product) goes to a pool of workers.
+  const pooled = state().catalogue.find((u) => u.name === name)?.pooled;
   const result = await withProgress(
     t(`${key}.running`),
-    (onProgress) => startJob("run", { useCase: name, params }, { onProgress }),
+    (onProgress) =>
+      pooled
+        ? startPooledRun(name, params, { onProgress })
+        : startJob("run", { useCase: name, params }, { onProgress }),
     `error.${key}Title`,
   );
   if (!result) {

@@ -156,12 +156,12 @@ async function restore() {
   }
 }
 
-function send(kind, args, { onProgress, onFile } = {}) {
+function send(kind, args, { onProgress, onFile, transfer = [] } = {}) {
   const id = nextId++;
   const promise = new Promise((resolve, reject) => {
     running.set(id, { kind, resolve, reject, onProgress, onFile, cancelTimer: null, cancelling: false });
   });
-  worker.postMessage({ type: "job", id, kind, args });
+  worker.postMessage({ type: "job", id, kind, args }, transfer);
   return { id, promise };
 }
 
@@ -192,7 +192,8 @@ export async function refreshEngineRequests() {
 /**
  * Runs a job. Returns {id, promise, cancel}: the promise resolves with the result or rejects with
  * a JobError; `cancel()` asks the worker to stop, and replaces it if it does not within
- * CANCEL_GRACE_MS (a job busy in one long wasm call cannot read messages).
+ * CANCEL_GRACE_MS (a job busy in one long wasm call cannot read messages). `callbacks.transfer`
+ * lists buffers of `args` handed to the worker rather than copied.
  */
 export function startJob(kind, args = {}, callbacks = {}) {
   let handle = null;

@@ -16,6 +16,8 @@ import { forecastView } from "./views/forecast/index.js";
 import { imputeView } from "./views/impute/index.js";
 import { countLine, openPrivacy, privacyDialog, renderPrivacy } from "./views/privacy.js";
 import { profileView } from "./views/profile.js";
+import { propensityView } from "./views/santander/propensity.js";
+import { recommendView } from "./views/santander/recommend.js";
 import { startView } from "./views/start.js";
 
 registerView(startView);
@@ -23,6 +25,8 @@ registerView(profileView);
 registerView(forecastView);
 registerView(clustersView);
 registerView(imputeView);
+registerView(propensityView);
+registerView(recommendView);
 
 const LANG_KEY = "vitrine.lang";
 

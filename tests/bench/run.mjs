@@ -7,10 +7,13 @@ import { machine } from "./lib.mjs";
 const sections = {
   cluster: () => import("./cluster.mjs"),
   forecast: () => import("./forecast.mjs"),
+  forest: () => import("./forest.mjs"),
   gbdt: () => import("./gbdt.mjs"),
   ingest: () => import("./ingest.mjs"),
   keep: () => import("./keep.mjs"),
   impute: () => import("./impute.mjs"),
+  knn: () => import("./knn.mjs"),
+  "santander-page": () => import("./santander_page.mjs"),
 };
 
 const wanted = process.argv.slice(2);

@@ -9,10 +9,19 @@ import init, * as engine from "./pkg/vitrine_wasm.js";
 /** Longest quiet spell between two progress messages of a running job. */
 const PROGRESS_MS = 150;
 
-const ready = init()
-  .then(() => engine.init())
-  .then(warmUp)
-  .then(() => engine.warm_up());
+/**
+ * This file also serves the pool of workers that fit a run's independent models (web/pool.js
+ * starts them under this name): a worker of the pool loads the engine, not the warm-ups, and
+ * answers the pool's messages, not jobs.
+ */
+const IN_POOL = self.name === "vitrine-pool";
+
+const ready = IN_POOL
+  ? init().then(() => engine.init())
+  : init()
+      .then(() => engine.init())
+      .then(warmUp)
+      .then(() => engine.warm_up());
 
 /**
  * Parses and profiles a small generated file once at start-up. The browser first runs wasm
@@ -192,9 +201,14 @@ function summary() {
  */
 async function runUseCase(id, useCase, params) {
   await checkpoint(id);
+  return engine.usecase_run(useCase, JSON.stringify(params ?? {}), useCaseProgress(id, useCase));
+}
+
+/** The engine's progress callback for use case `useCase`'s job `id`, posting at most every PROGRESS_MS. */
+function useCaseProgress(id, useCase) {
   let last = -Infinity;
   let stage = null;
-  return engine.usecase_run(useCase, JSON.stringify(params ?? {}), (p) => {
+  return (p) => {
     const now = performance.now();
     if (now - last >= PROGRESS_MS || p.stage !== stage || p.done === p.total) {
       last = now;
@@ -202,7 +216,23 @@ async function runUseCase(id, useCase, params) {
       post({ type: "progress", id, progress: { ...p, phase: "usecase", useCase } });
     }
     return true;
-  });
+  };
+}
+
+/**
+ * Plans use case `useCase`'s run for the pool (web/pool.js): {kind, shared, jobs, labels}, the
+ * shared bytes transferred to the page.
+ */
+async function planUseCase(id, useCase, params) {
+  await checkpoint(id);
+  return engine.usecase_plan(useCase, JSON.stringify(params ?? {}), useCaseProgress(id, useCase));
+}
+
+/** Finishes the planned run with the pool's results; adds the engine's memory to the result. */
+async function finishUseCase(id, useCase, results) {
+  await checkpoint(id);
+  const result = engine.usecase_finish(useCase, results, useCaseProgress(id, useCase));
+  return { ...result, memory: engine.memory_bytes() };
 }
 
 const jobs = {
@@ -248,6 +278,15 @@ const jobs = {
   run(id, { useCase, params }) {
     return runUseCase(id, useCase, params);
   },
+  plan(id, { useCase, params }) {
+    return planUseCase(id, useCase, params);
+  },
+  finish(id, { useCase, results }) {
+    return finishUseCase(id, useCase, results);
+  },
+  dropPlan(_id, { useCase }) {
+    return engine.usecase_drop_plan(useCase);
+  },
   preview(_id, { useCase, question, args }) {
     return engine.usecase_preview(useCase, question, JSON.stringify(args ?? {}));
   },
@@ -280,7 +319,7 @@ async function run({ id, kind, args }) {
     const job = jobs[kind];
     if (!job) throw { kind: "internal", message: `unknown job ${kind}` };
     const result = await job(id, args ?? {});
-    const transfer = result?.bytes instanceof Uint8Array ? [result.bytes.buffer] : [];
+    const transfer = [result?.bytes, result?.shared].filter((b) => b instanceof Uint8Array).map((b) => b.buffer);
     post({ type: "result", id, result }, transfer);
   } catch (error) {
     if (error instanceof Cancelled) {
@@ -303,13 +342,42 @@ async function run({ id, kind, args }) {
   }
 }
 
-self.onmessage = (event) => {
-  const message = event.data;
-  if (message.type === "cancel") cancelled.add(message.id);
-  else if (message.type === "job") run(message);
-};
+/** The pool's messages: `load` the fits' shared bytes once, then `fit` one job at a time. */
+async function poolMessage({ type, kind, shared, index, job }) {
+  try {
+    await ready;
+    if (type === "load") {
+      engine.fit_load(kind, shared);
+      post({ type: "loaded" });
+    } else if (type === "fit") {
+      const bytes = engine.fit_run(kind, job);
+      post({ type: "fitted", index, bytes, memory: engine.memory_bytes() }, [bytes.buffer]);
+    }
+  } catch (error) {
+    let details = describe(error);
+    if (error instanceof WebAssembly.RuntimeError) {
+      let message = error.message;
+      try {
+        message = engine.take_panic() ?? message;
+      } catch {
+        // Keep the trap's own message.
+      }
+      details = { kind: "crash", message };
+    }
+    post({ type: "error", error: details });
+  }
+}
 
-ready.then(
-  () => post({ type: "ready", requests: requests() }),
-  (error) => post({ type: "crashed", id: null, message: `the engine did not start: ${error}` }),
-);
+if (IN_POOL) {
+  self.onmessage = (event) => poolMessage(event.data);
+} else {
+  self.onmessage = (event) => {
+    const message = event.data;
+    if (message.type === "cancel") cancelled.add(message.id);
+    else if (message.type === "job") run(message);
+  };
+  ready.then(
+    () => post({ type: "ready", requests: requests() }),
+    (error) => post({ type: "crashed", id: null, message: `the engine did not start: ${error}` }),
+  );
+}

@@ -8,6 +8,8 @@ mod forecast;
 mod impute;
 mod input;
 mod profile;
+mod propensity;
+mod recommend;
 mod sample;
 mod threads;
 
@@ -46,6 +48,16 @@ const COMMANDS: &[Command] = &[
         name: "cluster",
         usage: "cluster (--train FILE [--store FILE] | --table FILE [--id COL]) [--linkage L] [--k K]   which stores (entities) have similar profiles (use case 1.2)",
         run: cluster::run,
+    },
+    Command {
+        name: "propensity",
+        usage: "propensity --input FILE [--products LIST] [--trees N] [--campaign PRODUCT --out FILE]   per-product take-up forests (use case 3.1)",
+        run: propensity::run,
+    },
+    Command {
+        name: "recommend",
+        usage: "recommend --input FILE [--k N] [--similarity cosine|jaccard] [--top 3] [--out FILE]   three products to recommend per customer (use case 3.2)",
+        run: recommend::run,
     },
 ];
 

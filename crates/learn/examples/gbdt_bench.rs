@@ -12,10 +12,12 @@
 //! Without a file, `--rows` rows of 10 features are generated (and written to `--write-csv` for
 //! the peers when given).
 
-use learn::gbdt::{Dataset, Feature, GbdtParams, Objective};
+#[path = "common/mod.rs"]
+mod common;
+
+use learn::gbdt::{GbdtParams, Objective};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use std::io::{BufRead, BufReader, Write};
 use std::time::Instant;
 
 struct Args {
@@ -75,46 +77,6 @@ fn parse_args() -> Result<Args, String> {
     Ok(a)
 }
 
-/// Columns of a CSV of numbers (empty or unparsable cells are missing; `train` and `valid`, the
-/// `Set` cells of the forecast's feature table, read as 0 and 1).
-fn read_csv(path: &str) -> Result<(Vec<String>, Vec<Vec<f32>>), String> {
-    let file = std::fs::File::open(path).map_err(|e| format!("{path}: {e}"))?;
-    let mut lines = BufReader::with_capacity(1 << 20, file).lines();
-    let header = lines
-        .next()
-        .ok_or("empty file")?
-        .map_err(|e| e.to_string())?;
-    let names: Vec<String> = header
-        .split(',')
-        .map(|s| s.trim().trim_matches('"').to_string())
-        .collect();
-    let mut cols: Vec<Vec<f32>> = vec![Vec::new(); names.len()];
-    for (i, line) in lines.enumerate() {
-        let line = line.map_err(|e| e.to_string())?;
-        if line.is_empty() {
-            continue;
-        }
-        let mut n = 0;
-        for (col, cell) in cols.iter_mut().zip(line.split(',')) {
-            let cell = cell.trim().trim_matches('"');
-            col.push(match cell {
-                "train" => 0.0,
-                "valid" => 1.0,
-                _ => cell.parse().unwrap_or(f32::NAN),
-            });
-            n += 1;
-        }
-        if n != names.len() {
-            return Err(format!(
-                "{path}, line {}: {n} fields, expected {}",
-                i + 2,
-                names.len()
-            ));
-        }
-    }
-    Ok((names, cols))
-}
-
 /// 10 features with a planted signal: steps, curves, an interaction, missing values.
 fn generate(rows: usize, seed: u64) -> (Vec<String>, Vec<Vec<f32>>) {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
@@ -148,60 +110,19 @@ fn generate(rows: usize, seed: u64) -> (Vec<String>, Vec<Vec<f32>>) {
     (names, cols)
 }
 
-fn write_csv(path: &str, names: &[String], cols: &[Vec<f32>]) -> std::io::Result<()> {
-    let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
-    writeln!(out, "{}", names.join(","))?;
-    for r in 0..cols[0].len() {
-        for (i, c) in cols.iter().enumerate() {
-            if i > 0 {
-                out.write_all(b",")?;
-            }
-            if !c[r].is_nan() {
-                write!(out, "{}", c[r])?;
-            }
-        }
-        out.write_all(b"\n")?;
-    }
-    out.flush()
-}
-
 fn main() -> Result<(), String> {
     let a = parse_args()?;
     let (names, cols) = match &a.file {
-        Some(path) => read_csv(path)?,
+        Some(path) => common::read_csv(path)?,
         None => {
             let (names, cols) = generate(a.rows, a.seed);
             if let Some(out) = &a.write_csv {
-                write_csv(out, &names, &cols).map_err(|e| e.to_string())?;
+                common::write_csv(out, &names, &cols).map_err(|e| e.to_string())?;
             }
             (names, cols)
         }
     };
-    let find = |name: &str| {
-        names
-            .iter()
-            .position(|n| n == name)
-            .ok_or(format!("no column {name}"))
-    };
-    let (ti, vi) = (find(&a.target)?, find(&a.valid_col)?);
-    let is_valid: Vec<bool> = cols[vi].iter().map(|&v| v != 0.0).collect();
-    let split = |col: &[f32], want: bool| -> Vec<f32> {
-        col.iter()
-            .zip(&is_valid)
-            .filter(|(_, &v)| v == want)
-            .map(|(&x, _)| x)
-            .collect()
-    };
-    let make = |want: bool| -> Result<Dataset, String> {
-        let features = names
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| *i != ti && *i != vi && cols[*i].iter().any(|x| !x.is_nan()))
-            .map(|(i, n)| Feature::numeric(n.clone(), split(&cols[i], want)))
-            .collect();
-        Dataset::new(features, split(&cols[ti], want)).map_err(|e| e.to_string())
-    };
-    let (train, valid) = (make(false)?, make(true)?);
+    let (train, valid) = common::split_train_valid(&names, &cols, &a.target, &a.valid_col)?;
     drop(cols);
     let params = GbdtParams {
         objective: a.objective,

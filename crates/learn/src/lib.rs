@@ -3,7 +3,9 @@
 //! and `check()`, `fit()` returning a fitted model, and the model predicting.
 
 pub mod cluster;
+pub mod forest;
 pub mod gbdt;
 pub mod impute;
 pub mod metrics;
+pub mod neighbours;
 pub mod stats;

@@ -108,6 +108,190 @@ pub fn f1(labels: &[bool], predicted: &[bool]) -> F1 {
     }
 }
 
+/// Precision, recall and F1 of the rule "score >= threshold predicts positive".
+pub fn f1_at_threshold(labels: &[bool], scores: &[f64], threshold: f64) -> F1 {
+    let predicted: Vec<bool> = scores.iter().map(|&s| s >= threshold).collect();
+    f1(labels, &predicted)
+}
+
+/// The threshold of highest F1 and its scores.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct BestF1 {
+    /// Rows scoring at or above it are predicted positive.
+    pub threshold: f64,
+    /// Precision, recall and F1 at that threshold.
+    pub score: F1,
+}
+
+/// The threshold maximising F1 over every distinct score (rows scoring at least the threshold
+/// are predicted positive), the highest threshold on ties. `None` without a positive label, where
+/// F1 is 0 at every threshold. Rare events put their best threshold far below 0.5: this is how a
+/// use case picks the cut it reports.
+pub fn best_f1_threshold(labels: &[bool], scores: &[f64]) -> Option<BestF1> {
+    let positives = labels.iter().filter(|l| **l).count();
+    if positives == 0 {
+        return None;
+    }
+    let order = descending(scores);
+    let mut best: Option<BestF1> = None;
+    let mut true_pos = 0usize;
+    let mut start = 0;
+    while start < order.len() {
+        let value = scores[order[start]];
+        let mut end = start;
+        // A threshold takes every row tied at its value.
+        while end < order.len() && scores[order[end]] == value {
+            true_pos += labels[order[end]] as usize;
+            end += 1;
+        }
+        let precision = true_pos as f64 / end as f64;
+        let recall = true_pos as f64 / positives as f64;
+        let f1 = if true_pos == 0 {
+            0.0
+        } else {
+            2.0 * precision * recall / (precision + recall)
+        };
+        if best.is_none_or(|b| f1 > b.score.f1) {
+            best = Some(BestF1 {
+                threshold: value,
+                score: F1 {
+                    precision,
+                    recall,
+                    f1,
+                },
+            });
+        }
+        start = end;
+    }
+    best
+}
+
+/// Row indices by decreasing score (NaN last), ties in row order.
+fn descending(scores: &[f64]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..scores.len()).collect();
+    order.sort_by(|&a, &b| match (scores[a].is_nan(), scores[b].is_nan()) {
+        (false, false) => scores[b].total_cmp(&scores[a]),
+        (x, y) => x.cmp(&y),
+    });
+    order
+}
+
+/// Share of positives among the `share` (0..=1) highest-scored rows: "of the top 5 % of the
+/// ranking, how many take the product". The top holds `round(share * n)` rows (at least one);
+/// when that count cuts through rows of equal score, the tied rows count by their mean label, the
+/// expected precision of any order among them, so that ties never favour a model.
+pub fn precision_at_top(labels: &[bool], scores: &[f64], share: f64) -> f64 {
+    let n = scores.len();
+    if n == 0 {
+        return f64::NAN;
+    }
+    let k = ((share.clamp(0.0, 1.0) * n as f64).round() as usize).clamp(1, n);
+    let order = descending(scores);
+    let mut hits = 0.0;
+    let mut start = 0;
+    while start < k {
+        let value = scores[order[start]];
+        let mut end = start;
+        let mut tied_pos = 0usize;
+        while end < n
+            && (scores[order[end]] == value || (value.is_nan() && scores[order[end]].is_nan()))
+        {
+            tied_pos += labels[order[end]] as usize;
+            end += 1;
+        }
+        let taken = end.min(k) - start;
+        hits += tied_pos as f64 * taken as f64 / (end - start) as f64;
+        start = end;
+    }
+    hits / k as f64
+}
+
+/// Mean negative log-likelihood of 0/1 labels under predicted probabilities, each clipped to
+/// `[1e-15, 1 - 1e-15]` as scikit-learn does, so that one confident miss is costly but finite:
+/// the measure of whether calibrated probabilities are honest, which AUC cannot see.
+pub fn log_loss(labels: &[bool], probabilities: &[f64]) -> f64 {
+    const EPS: f64 = 1e-15;
+    let sum: f64 = labels
+        .iter()
+        .zip(probabilities)
+        .map(|(&y, &p)| {
+            let p = p.clamp(EPS, 1.0 - EPS);
+            if y {
+                -p.ln()
+            } else {
+                -(1.0 - p).ln()
+            }
+        })
+        .sum();
+    sum / labels.len() as f64
+}
+
+/// Number of the first `k` recommended items that are relevant (an item recommended twice counts
+/// once).
+fn hits_at_k<T: PartialEq>(recommended: &[T], relevant: &[T], k: usize) -> usize {
+    let top = &recommended[..k.min(recommended.len())];
+    top.iter()
+        .enumerate()
+        .filter(|(i, item)| relevant.contains(item) && !top[..*i].contains(item))
+        .count()
+}
+
+/// Precision at k of one ranked list: relevant items among the first `k` recommended, over `k`
+/// (a list shorter than `k` is not rewarded for it).
+pub fn precision_at_k<T: PartialEq>(recommended: &[T], relevant: &[T], k: usize) -> f64 {
+    if k == 0 {
+        return 0.0;
+    }
+    hits_at_k(recommended, relevant, k) as f64 / k as f64
+}
+
+/// Recall at k of one ranked list: relevant items found among the first `k`, over the number of
+/// relevant items; 0 when there are none.
+pub fn recall_at_k<T: PartialEq>(recommended: &[T], relevant: &[T], k: usize) -> f64 {
+    if relevant.is_empty() {
+        return 0.0;
+    }
+    hits_at_k(recommended, relevant, k) as f64 / relevant.len() as f64
+}
+
+/// Average precision at k of one ranked list, as the Kaggle MAP@k (and `ml_metrics.apk`)
+/// defines it: the sum of precision@i over the ranks i <= k holding a relevant item (not seen
+/// earlier in the list), divided by `min(|relevant|, k)`; 0 when there is no relevant item.
+pub fn average_precision_at_k<T: PartialEq>(recommended: &[T], relevant: &[T], k: usize) -> f64 {
+    if relevant.is_empty() || k == 0 {
+        return 0.0;
+    }
+    let top = &recommended[..k.min(recommended.len())];
+    let mut hits = 0usize;
+    let mut sum = 0.0;
+    for (i, item) in top.iter().enumerate() {
+        if relevant.contains(item) && !top[..i].contains(item) {
+            hits += 1;
+            sum += hits as f64 / (i + 1) as f64;
+        }
+    }
+    sum / relevant.len().min(k) as f64
+}
+
+/// Mean of [`average_precision_at_k`] over users, each given as (recommended, relevant). Users
+/// without a relevant item count as 0, as in the Kaggle Santander MAP@7: pass only users with at
+/// least one to average over those. `NaN` for no users.
+pub fn mean_average_precision_at_k<'a, T: PartialEq + 'a>(
+    users: impl IntoIterator<Item = (&'a [T], &'a [T])>,
+    k: usize,
+) -> f64 {
+    let (sum, count) =
+        users
+            .into_iter()
+            .fold((0.0, 0usize), |(sum, count), (recommended, relevant)| {
+                (
+                    sum + average_precision_at_k(recommended, relevant, k),
+                    count + 1,
+                )
+            });
+    sum / count as f64
+}
+
 /// Adjusted Rand index between two labelings of the same items (Hubert and Arabie): 1 for the
 /// same partition up to renaming, about 0 for independent ones.
 pub fn adjusted_rand_index(a: &[usize], b: &[usize]) -> f64 {
@@ -179,5 +363,65 @@ mod tests {
         // sklearn.metrics.adjusted_rand_score([0,0,0,1,1,1],[0,1,2,0,1,2]) = -0.36363636363636365
         let ari = adjusted_rand_index(&[0, 0, 0, 1, 1, 1], &[0, 1, 2, 0, 1, 2]);
         assert!((ari + 0.36363636363636365).abs() < 1e-12, "{ari}");
+    }
+    #[test]
+    fn best_f1_threshold_sweeps_distinct_scores() {
+        let labels = [true, false, true, false, false, true];
+        let scores = [0.9, 0.8, 0.7, 0.7, 0.2, 0.1];
+        // Thresholds 0.9: P 1, R 1/3, F1 0.5; 0.8: P 1/2, R 1/3, F1 0.4; 0.7 (both tied rows):
+        // P 2/4, R 2/3, F1 4/7; 0.2: P 2/5, R 2/3, F1 0.5; 0.1: P 3/6, R 1, F1 2/3.
+        let best = best_f1_threshold(&labels, &scores).unwrap();
+        assert_eq!(best.threshold, 0.1);
+        assert!((best.score.f1 - 2.0 / 3.0).abs() < 1e-12);
+        let at = f1_at_threshold(&labels, &scores, 0.7);
+        assert!((at.f1 - 4.0 / 7.0).abs() < 1e-12);
+        assert!((at.precision - 0.5).abs() < 1e-12);
+        assert_eq!(best_f1_threshold(&[false, false], &[0.3, 0.1]), None);
+    }
+
+    #[test]
+    fn precision_at_top_shares_ties() {
+        let labels = [
+            true, false, true, false, true, false, false, false, false, false,
+        ];
+        let scores = [0.9, 0.8, 0.8, 0.8, 0.5, 0.4, 0.3, 0.2, 0.1, 0.0];
+        // Top 10 %: the 0.9 row.
+        assert_eq!(precision_at_top(&labels, &scores, 0.1), 1.0);
+        // Top 20 %: 0.9, then one of three rows tied at 0.8 holding one positive: 1 + 1/3.
+        assert!((precision_at_top(&labels, &scores, 0.2) - (4.0 / 3.0) / 2.0).abs() < 1e-12);
+        // Top 50 %: 0.9, the three 0.8, 0.5: 3 of 5.
+        assert!((precision_at_top(&labels, &scores, 0.5) - 0.6).abs() < 1e-12);
+    }
+
+    #[test]
+    fn log_loss_of_a_known_example() {
+        // sklearn.metrics.log_loss([1, 0, 1], [0.9, 0.2, 0.6]) = 0.2797765635793423
+        let loss = log_loss(&[true, false, true], &[0.9, 0.2, 0.6]);
+        let expected = -(0.9f64.ln() + 0.8f64.ln() + 0.6f64.ln()) / 3.0;
+        assert!((loss - expected).abs() < 1e-12);
+        assert!((loss - 0.2797765635793423).abs() < 1e-12);
+        assert!(log_loss(&[true], &[0.0]).is_finite());
+    }
+
+    #[test]
+    fn ranking_metrics_by_hand() {
+        // Relevant {2, 5, 9}; recommended [5, 1, 2, 7]: hits at ranks 1 and 3.
+        let rec = [5u8, 1, 2, 7];
+        let rel = [2u8, 5, 9];
+        assert!((precision_at_k(&rec, &rel, 3) - 2.0 / 3.0).abs() < 1e-12);
+        assert!((recall_at_k(&rec, &rel, 3) - 2.0 / 3.0).abs() < 1e-12);
+        assert!((precision_at_k(&rec, &rel, 1) - 1.0).abs() < 1e-12);
+        // AP@3 = (1/1 + 2/3) / min(3, 3).
+        let ap = average_precision_at_k(&rec, &rel, 3);
+        assert!((ap - (1.0 + 2.0 / 3.0) / 3.0).abs() < 1e-12);
+        // AP@7 with one relevant item found at rank 2: (1/2) / 1 (ml_metrics.apk([3], [1, 3], 7)).
+        assert!((average_precision_at_k(&[1, 3], &[3], 7) - 0.5).abs() < 1e-12);
+        // A repeated recommendation does not count twice.
+        assert!((average_precision_at_k(&[3, 3], &[3, 4], 2) - 0.5).abs() < 1e-12);
+        assert_eq!(average_precision_at_k::<u8>(&[1, 2], &[], 7), 0.0);
+        let users: Vec<(&[u8], &[u8])> = vec![(&rec, &rel), (&[1, 3], &[3]), (&[4], &[])];
+        let map = mean_average_precision_at_k(users, 7);
+        let expected = ((1.0 + 2.0 / 3.0) / 3.0 + 0.5 + 0.0) / 3.0;
+        assert!((map - expected).abs() < 1e-12);
     }
 }

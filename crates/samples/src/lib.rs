@@ -62,7 +62,7 @@ impl Dataset {
         match self {
             Dataset::Rossmann => 0.1,
             Dataset::Bosch => 0.002,
-            Dataset::Santander => 0.002,
+            Dataset::Santander => 0.01,
             Dataset::Instacart => 0.005,
         }
     }

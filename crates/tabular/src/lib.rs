@@ -18,6 +18,7 @@ pub mod column;
 pub mod dataset;
 pub mod error;
 pub mod profile;
+pub mod records;
 pub mod summary;
 pub mod table;
 pub mod write;

@@ -67,14 +67,14 @@ pub static CATALOGUE: [UseCaseInfo; 8] = {
             name: "propensity",
             required: &[SantanderTrain],
             optional: &[],
-            runner: None,
+            runner: Some(Runner::pooled::<crate::propensity::PropensityForests>()),
         },
         UseCaseInfo {
             id: "3.2",
             name: "recommend",
             required: &[SantanderTrain],
             optional: &[],
-            runner: None,
+            runner: Some(Runner::pooled::<crate::recommend::ProductRecommendations>()),
         },
         UseCaseInfo {
             id: "4.1",
@@ -154,6 +154,8 @@ pub struct UseCaseEntry {
     pub optional: &'static [KnownFile],
     /// This build runs it.
     pub runnable: bool,
+    /// Its run's independent fits may go to a pool of workers (`usecase_plan`).
+    pub pooled: bool,
     /// Its parameters (empty when it does not run).
     pub params: Vec<ParamDoc>,
 }
@@ -168,6 +170,7 @@ pub fn entries() -> Vec<UseCaseEntry> {
             required: u.required,
             optional: u.optional,
             runnable: u.runnable(),
+            pooled: u.runner.is_some_and(|r| r.plan.is_some()),
             params: u.runner.map_or_else(Vec::new, |r| (r.params)()),
         })
         .collect()

@@ -17,6 +17,7 @@ use serde_json::Value;
 use tabular::{KnownFile, Table};
 
 use crate::params::{self, Documented, ParamDoc, Params};
+use crate::pool::{plan_erased, PlanFn, Pooled};
 use crate::progress::{OnProgress, Progress};
 use crate::UseCaseError;
 
@@ -239,6 +240,9 @@ pub struct Runner {
     pub run: RunFn,
     /// Answers a question before a run.
     pub preview: fn(&dyn Tables, &str, &Value) -> Result<Value, UseCaseError>,
+    /// Plans the run's independent fits, for a caller that runs them on a pool of workers
+    /// (`None`: the run is one call).
+    pub plan: Option<PlanFn>,
 }
 
 impl Runner {
@@ -248,6 +252,15 @@ impl Runner {
             params: <U::Params as Documented>::docs,
             run: run_erased::<U>,
             preview: U::preview,
+            plan: None,
+        }
+    }
+
+    /// The runner of `U`, whose independent fits may run on a pool ([`crate::pool`]).
+    pub const fn pooled<U: Pooled>() -> Runner {
+        Runner {
+            plan: Some(plan_erased::<U>),
+            ..Runner::of::<U>()
         }
     }
 }

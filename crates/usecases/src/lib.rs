@@ -16,8 +16,12 @@ pub mod error;
 pub mod forecast;
 pub mod impute;
 pub mod params;
+pub mod pool;
 pub mod progress;
+pub mod propensity;
+pub mod recommend;
 pub mod rossmann;
+pub mod santander;
 
 pub use contract::{Download, Fitted, TableSet, Tables, UseCase};
 pub use error::UseCaseError;

@@ -25,7 +25,9 @@ pub use tables::{
     table_profile, table_rows, MAX_DOCUMENT_BYTES,
 };
 pub use usecase::{
-    catalogue, usecase_ask, usecase_download, usecase_forget, usecase_preview, usecase_run, warm_up,
+    catalogue, fit_load, fit_run, fit_unload, memory_bytes, usecase_ask, usecase_download,
+    usecase_drop_plan, usecase_finish, usecase_forget, usecase_plan, usecase_preview, usecase_run,
+    warm_up,
 };
 
 use std::sync::Mutex;

@@ -223,7 +223,7 @@ pub fn summary() -> Result<JsValue, JsValue> {
 }
 
 /// Size of the instance's linear memory; 0 natively (where the facade is only unit-tested).
-fn engine_memory_bytes() -> u64 {
+pub(crate) fn engine_memory_bytes() -> u64 {
     #[cfg(target_arch = "wasm32")]
     {
         core::arch::wasm32::memory_size(0) as u64 * 65_536

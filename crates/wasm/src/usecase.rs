@@ -11,6 +11,7 @@ use serde::Serialize;
 use serde_json::Value;
 use usecases::catalogue::{self, UseCaseInfo};
 use usecases::contract::{Download, Runner};
+use usecases::pool::{fit_kind, ErasedPlan, Shared};
 use usecases::{Fitted, UseCaseError};
 use wasm_bindgen::prelude::*;
 
@@ -21,6 +22,11 @@ thread_local! {
     /// The last fitted result of each use case, by name.
     static RESULTS: RefCell<BTreeMap<&'static str, Box<dyn Fitted>>> =
         const { RefCell::new(BTreeMap::new()) };
+    /// Runs planned and waiting for their fits (from a pool of workers), by use case.
+    static PLANS: RefCell<BTreeMap<&'static str, Box<dyn ErasedPlan>>> =
+        const { RefCell::new(BTreeMap::new()) };
+    /// In a worker of the pool: the shared bytes of the fits it runs, read once, by kind.
+    static SHARED: RefCell<Option<(&'static str, Shared)>> = const { RefCell::new(None) };
 }
 
 /// Every use case: id, name, files needed and optional, whether this build runs it, and its
@@ -87,6 +93,130 @@ pub fn usecase_run(
     })?;
     RESULTS.with(|r| r.borrow_mut().insert(info.name, fitted));
     Ok(js)
+}
+
+/// The fits a planned run hands out: the bytes every fit shares and one job per fit.
+#[derive(Serialize)]
+struct PlanResult<'a> {
+    kind: &'static str,
+    #[serde(with = "serde_bytes_as_array")]
+    shared: &'a [u8],
+    jobs: Vec<String>,
+    labels: &'a [String],
+}
+
+/// Bytes as a JS `Uint8Array` rather than a list of numbers.
+mod serde_bytes_as_array {
+    pub fn serialize<S: serde::Serializer>(bytes: &&[u8], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bytes(bytes)
+    }
+}
+
+/// Plans use case `name`'s run with `params_json` for a pool of workers (its catalogue entry
+/// says `pooled`): reads the inputs, keeps the plan, and returns `{kind, shared, jobs, labels}`:
+/// the kind of fit, the bytes every fit shares (a `Uint8Array`, to load once per worker with
+/// [`fit_load`]), one job per fit (JSON, for [`fit_run`]) and what each fits. The pool's results
+/// go to [`usecase_finish`], in job order. A new plan replaces the use case's waiting one.
+#[wasm_bindgen]
+pub fn usecase_plan(
+    name: &str,
+    params_json: &str,
+    on_progress: &js_sys::Function,
+) -> Result<JsValue, JsValue> {
+    let (info, runner) = runnable(name)?;
+    let plan_fn = runner.plan.ok_or_else(|| {
+        JsError::other(
+            "notPooled",
+            format!("{} runs in one call, not on a pool", info.name),
+        )
+        .to_js()
+    })?;
+    let params = parse_json("the parameters", params_json)?;
+    RESULTS.with(|r| r.borrow_mut().remove(info.name));
+    PLANS.with(|p| p.borrow_mut().remove(info.name));
+    let plan = with_tables(|tables| {
+        plan_fn(tables, &params, &mut |p| send_progress(on_progress, p)).map_err(use_case_error)
+    })?;
+    let fits = plan.fits();
+    let js = to_js(&PlanResult {
+        kind: fits.kind,
+        shared: &fits.shared,
+        jobs: fits.jobs.iter().map(|j| j.to_string()).collect(),
+        labels: &fits.labels,
+    })?;
+    PLANS.with(|p| p.borrow_mut().insert(info.name, plan));
+    Ok(js)
+}
+
+/// Finishes use case `name`'s planned run with the pool's `results` (one `Uint8Array` per job,
+/// in job order): returns `{report, downloads}` and keeps the result, as [`usecase_run`] does.
+#[wasm_bindgen]
+pub fn usecase_finish(
+    name: &str,
+    results: js_sys::Array,
+    on_progress: &js_sys::Function,
+) -> Result<JsValue, JsValue> {
+    let (info, _) = runnable(name)?;
+    let plan = PLANS
+        .with(|p| p.borrow_mut().remove(info.name))
+        .ok_or_else(|| {
+            JsError::other(
+                "noPlan",
+                format!("{} has no run waiting for its fits", info.name),
+            )
+            .to_js()
+        })?;
+    let results: Vec<Vec<u8>> = results
+        .iter()
+        .map(|r| js_sys::Uint8Array::new(&r).to_vec())
+        .collect();
+    let fitted = plan
+        .finish(results, &mut |p| send_progress(on_progress, p))
+        .map_err(use_case_error)?;
+    let js = to_js(&RunResult {
+        report: fitted.report(),
+        downloads: &fitted.downloads(),
+    })?;
+    RESULTS.with(|r| r.borrow_mut().insert(info.name, fitted));
+    Ok(js)
+}
+
+/// Forgets use case `name`'s planned run (its pool was cancelled). Returns whether there was one.
+#[wasm_bindgen]
+pub fn usecase_drop_plan(name: &str) -> bool {
+    PLANS.with(|p| {
+        catalogue::find(name).is_some_and(|info| p.borrow_mut().remove(info.name).is_some())
+    })
+}
+
+/// In a worker of the pool: reads the bytes the fits of `kind` share, once, for [`fit_run`].
+#[wasm_bindgen]
+pub fn fit_load(kind: &str, shared: &[u8]) -> Result<(), JsValue> {
+    let kind = fit_kind(kind).map_err(use_case_error)?;
+    SHARED.with(|s| *s.borrow_mut() = None);
+    let loaded = (kind.load)(shared).map_err(use_case_error)?;
+    SHARED.with(|s| *s.borrow_mut() = Some((kind.name, loaded)));
+    Ok(())
+}
+
+/// In a worker of the pool: runs one fit (`job_json`, from [`usecase_plan`]'s jobs) of `kind`
+/// on the bytes [`fit_load`] read; returns its result's bytes.
+#[wasm_bindgen]
+pub fn fit_run(kind: &str, job_json: &str) -> Result<Vec<u8>, JsValue> {
+    let fit = fit_kind(kind).map_err(use_case_error)?;
+    let job = parse_json("the job", job_json)?;
+    SHARED.with(|s| match &*s.borrow() {
+        Some((loaded, shared)) if *loaded == fit.name => {
+            (fit.run)(shared.as_ref(), &job).map_err(use_case_error)
+        }
+        _ => Err(JsError::other("noShared", format!("fit_load({kind}) first")).to_js()),
+    })
+}
+
+/// Forgets what [`fit_load`] read.
+#[wasm_bindgen]
+pub fn fit_unload() {
+    SHARED.with(|s| *s.borrow_mut() = None);
 }
 
 /// Answers `question` of use case `name` before a run, from the loaded tables (the imputation's
@@ -171,4 +301,11 @@ pub fn warm_up() -> Result<(), JsValue> {
     let params = serde_json::json!({"trees": 5, "compareSeed": false});
     (runner.run)(&tables, &params, &mut usecases::progress::ignore).map_err(use_case_error)?;
     Ok(())
+}
+
+/// Bytes of this instance's linear memory (it never shrinks: the peak so far). A worker of
+/// the pool reports it beside its results, so that the page can say what a run cost.
+#[wasm_bindgen]
+pub fn memory_bytes() -> f64 {
+    crate::tables::engine_memory_bytes() as f64
 }

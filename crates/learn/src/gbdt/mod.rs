@@ -22,15 +22,15 @@
 
 pub mod binning;
 mod bundle;
-mod data;
+pub(crate) mod data;
 mod error;
 mod grow;
 mod histogram;
 pub mod model;
 mod objective;
 mod params;
-mod partition;
-mod split;
+pub(crate) mod partition;
+pub(crate) mod split;
 mod trainer;
 pub mod xgboost;
 

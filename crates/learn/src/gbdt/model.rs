@@ -248,6 +248,28 @@ impl ModelFeature {
     }
 }
 
+/// Bins columns of raw values with a fitted model's features, after checking that they are the
+/// model's columns (names and kinds, in order) and of one length: what every tree model predicts
+/// from.
+pub(crate) fn bin_columns(
+    model: &[ModelFeature],
+    features: &[Feature],
+) -> Result<BinnedMatrix, GbdtError> {
+    let schema: Vec<(String, FeatureKind)> =
+        model.iter().map(|f| (f.name.clone(), f.kind())).collect();
+    check_schema(&schema, features)?;
+    let n = features[0].values.len();
+    if let Some(f) = features.iter().find(|f| f.values.len() != n) {
+        return Err(GbdtError::LengthMismatch {
+            what: format!("feature {}", f.name),
+            expected: n,
+            found: f.values.len(),
+        });
+    }
+    let bins: Vec<FeatureBins> = model.iter().map(|f| f.bins.clone()).collect();
+    Ok(BinnedMatrix::new(features, &bins))
+}
+
 /// A feature's share in the ensemble's splits.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FeatureImportance {
@@ -320,30 +342,11 @@ impl GbdtModel {
         self.trees.len()
     }
 
-    fn schema(&self) -> Vec<(String, FeatureKind)> {
-        self.features
-            .iter()
-            .map(|f| (f.name.clone(), f.kind()))
-            .collect()
-    }
-
     /// Scores (before the link: log-odds, log-rate; on the transformed scale of a
     /// `params.target` transform) of every row of `features`, which must be
     /// the training columns (names and kinds) in the same order.
     pub fn predict_raw(&self, features: &[Feature]) -> Result<Vec<f64>, GbdtError> {
-        check_schema(&self.schema(), features)?;
-        let n = features[0].values.len();
-        for f in features {
-            if f.values.len() != n {
-                return Err(GbdtError::LengthMismatch {
-                    what: format!("feature {}", f.name),
-                    expected: n,
-                    found: f.values.len(),
-                });
-            }
-        }
-        let bins: Vec<FeatureBins> = self.features.iter().map(|f| f.bins.clone()).collect();
-        let matrix = BinnedMatrix::new(features, &bins);
+        let matrix = bin_columns(&self.features, features)?;
         Ok(self.predict_binned(&matrix))
     }
 

@@ -51,6 +51,25 @@ impl Partition {
         for (b, slot) in table.iter_mut().enumerate() {
             *slot = contains(left_bins, b as u8) as u8;
         }
+        self.split_with(
+            begin,
+            end,
+            |r| table[column[r as usize] as usize] == 1,
+            |r| prefetch(column.as_ptr().wrapping_add(r as usize)),
+        )
+    }
+
+    /// Stable in-place split of `begin..end`: rows for which `goes_left(row)` first, `ahead(row)`
+    /// called on the row read `PREFETCH_AHEAD` steps later (to prefetch what `goes_left` reads).
+    /// Returns where the right rows start.
+    #[inline]
+    pub(crate) fn split_with(
+        &mut self,
+        begin: usize,
+        end: usize,
+        goes_left: impl Fn(u32) -> bool,
+        ahead: impl Fn(u32),
+    ) -> usize {
         let range = &mut self.indices[begin..end];
         let n = range.len();
         let scratch = &mut self.scratch[..n];
@@ -59,11 +78,10 @@ impl Partition {
         // Branch-free: each row is written to both places and only one cursor advances.
         for i in 0..n {
             if i + PREFETCH_AHEAD < n {
-                let ahead = range[i + PREFETCH_AHEAD] as usize;
-                prefetch(column.as_ptr().wrapping_add(ahead));
+                ahead(range[i + PREFETCH_AHEAD]);
             }
             let r = range[i];
-            let go = table[column[r as usize] as usize] as usize;
+            let go = goes_left(r) as usize;
             // SAFETY: left + right == i < n after i iterations, so both cursors are below n,
             // the length of `range` and of `scratch`; `left <= i` so no unread row is clobbered.
             unsafe {

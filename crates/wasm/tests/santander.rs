@@ -1,0 +1,171 @@
+//! Use cases 3.1 and 3.2 through the facade as the page drives them, run in Node by
+//! wasm-bindgen-test-runner: the run in one call, and the run planned, its forests fitted the
+//! way a worker of the page's pool fits them (the shared bytes loaded once, one job at a time),
+//! and finished, which must give the same forests.
+
+mod common;
+
+use common::{ask, download, load, run_quietly, value};
+use serde_json::{json, Value};
+use vitrine_wasm::{
+    catalogue, fit_load, fit_run, remove_table, summary, usecase_drop_plan, usecase_finish,
+    usecase_plan,
+};
+use wasm_bindgen_test::wasm_bindgen_test;
+
+/// A Santander file a fifth of the page's sample (the facade's tests run unoptimised).
+fn sample() -> Vec<u8> {
+    let mut bytes = Vec::new();
+    samples::write_file(
+        samples::Dataset::Santander,
+        "train_ver2.csv",
+        0.002,
+        42,
+        &mut bytes,
+    )
+    .unwrap();
+    bytes
+}
+
+fn quick() -> Value {
+    json!({
+        "trees": 8,
+        "permutationRows": 0,
+        "rules": 3,
+        "products": ["ind_cco_fin_ult1", "ind_recibo_ult1"],
+        "minTakeUps": 10,
+        "minSamplesLeaf": 3,
+    })
+}
+
+/// Plans `name`'s run, fits its jobs as a worker of the pool does, and finishes it.
+fn run_on_a_pool(name: &str, params: &Value) -> Value {
+    let progress = js_sys::Function::new_no_args("");
+    let plan = value(usecase_plan(name, &params.to_string(), &progress).unwrap());
+    let kind = plan["kind"].as_str().unwrap();
+    let shared: Vec<u8> = serde_json::from_value(plan["shared"].clone()).unwrap();
+    fit_load(kind, &shared).unwrap();
+    let results = js_sys::Array::new();
+    for job in plan["jobs"].as_array().unwrap() {
+        let bytes = fit_run(kind, job.as_str().unwrap()).unwrap();
+        results.push(&js_sys::Uint8Array::from(&bytes[..]));
+    }
+    assert_eq!(
+        plan["labels"].as_array().unwrap().len(),
+        results.length() as usize
+    );
+    value(usecase_finish(name, results, &progress).unwrap())["report"].clone()
+}
+
+#[wasm_bindgen_test]
+fn forests_fitted_on_the_pool_are_those_of_one_call_and_recommendations_beat_popularity() {
+    let entries = value(catalogue().unwrap());
+    for id in ["3.1", "3.2"] {
+        let entry = entries
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["id"] == id)
+            .unwrap();
+        assert_eq!(
+            (entry["runnable"].clone(), entry["pooled"].clone()),
+            (json!(true), json!(true))
+        );
+    }
+    load("train_ver2.csv", &sample());
+
+    let one_call = run_quietly("propensity", &quick()).unwrap();
+    let pooled = run_on_a_pool("propensity", &quick());
+    let figures = |r: &Value| -> Vec<(Value, Value, Value)> {
+        r["products"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| (p["product"].clone(), p["auc"].clone(), p["f1"].clone()))
+            .collect()
+    };
+    assert_eq!(figures(&one_call).len(), 2);
+    assert_eq!(figures(&one_call), figures(&pooled));
+    for p in pooled["products"].as_array().unwrap() {
+        assert!(
+            p["auc"].as_f64().unwrap() > 0.5,
+            "{}: {}",
+            p["product"],
+            p["auc"]
+        );
+        assert!(p["rules"].as_array().unwrap().len() <= 3);
+    }
+
+    let product = pooled["products"][0]["product"].clone();
+    let campaign = ask(
+        "propensity",
+        "campaign",
+        &json!({"product": product, "top": 20}),
+    )
+    .unwrap();
+    assert_eq!(campaign["customers"], json!(20));
+    let csv = download("propensity", "campaign").unwrap();
+    assert_eq!(csv.lines().count(), 21);
+    assert!(csv.starts_with("rank,ncodpers,product,probability"));
+
+    let report = run_on_a_pool("recommend", &json!({"trees": 4, "minTakeUps": 10}));
+    for key in [
+        "customers",
+        "precision_at_3",
+        "recall_at_3",
+        "map_at_3",
+        "seconds",
+    ] {
+        assert!(!report[key].is_null(), "{key}");
+    }
+    for name in [
+        "knn_holdings",
+        "knn_recent",
+        "popularity",
+        "forests",
+        "blend",
+    ] {
+        assert!(
+            report["variants"][name]["map_at_3"].as_f64().unwrap() > 0.0,
+            "{name}"
+        );
+    }
+    assert!(report["baseline"]["popularity"].is_object());
+    let first = ask("recommend", "customers", &json!({})).unwrap()[0].clone();
+    let view = ask("recommend", "customer", &json!({ "id": first })).unwrap();
+    assert!(!view["recommendations"].as_array().unwrap().is_empty());
+    let lines = download("recommend", "recommendations")
+        .unwrap()
+        .lines()
+        .count();
+    assert_eq!(
+        lines,
+        1 + 3 * report["customers_last"].as_u64().unwrap() as usize
+    );
+    // A plan nobody finishes is dropped; finishing it then says so.
+    let progress = js_sys::Function::new_no_args("");
+    usecase_plan("recommend", &json!({"trees": 2}).to_string(), &progress).unwrap();
+    assert!(usecase_drop_plan("recommend"));
+    let error = value(usecase_finish("recommend", js_sys::Array::new(), &progress).unwrap_err());
+    assert_eq!(error["kind"], json!("noPlan"));
+    remove_table("train_ver2.csv");
+}
+
+#[wasm_bindgen_test]
+fn a_bad_product_flag_is_named_and_the_file_stays_loaded() {
+    let text = String::from_utf8(sample()).unwrap();
+    let mut lines: Vec<String> = text.lines().map(String::from).collect();
+    // The last field of line 31 is ind_recibo_ult1 (column 48).
+    let line = &mut lines[30];
+    let cut = line.rfind(',').unwrap();
+    line.replace_range(cut + 1.., "2");
+    load("train_ver2.csv", (lines.join("\n") + "\n").as_bytes());
+    let error = run_quietly("propensity", &quick()).unwrap_err();
+    assert_eq!(error["file"], json!("train_ver2.csv"), "{error}");
+    assert_eq!(error["line"], json!(31), "{error}");
+    assert_eq!(error["column"], json!(48), "{error}");
+    assert_eq!(error["columnName"], json!("ind_recibo_ult1"), "{error}");
+    let tables = value(summary().unwrap())["tables"].clone();
+    assert_eq!(tables.as_array().unwrap().len(), 1);
+    remove_table("train_ver2.csv");
+}
