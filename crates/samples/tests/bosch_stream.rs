@@ -130,8 +130,11 @@ fn time_ordered_parts_fail_by_the_rule_of_their_time() {
     assert!((0.6..1.6).contains(&ratio), "{fails_before} {fails_after}");
 }
 
-/// Rows read by the row stream, cut at `cuts`, as (id, target, cells).
-fn stream_rows(bytes: &[u8], cuts: &[usize]) -> Vec<(u64, Option<bool>, Vec<(u32, f32)>)> {
+/// A row as (id, target, non-empty cells as (feature, value)).
+type Row = (u64, Option<bool>, Vec<(u32, f32)>);
+
+/// Rows read by the row stream, cut at `cuts`.
+fn stream_rows(bytes: &[u8], cuts: &[usize]) -> Vec<Row> {
     let mut rows = Vec::new();
     let mut keep = |r: &SparseRow| {
         let cells = r.features.iter().copied().zip(r.values.iter().copied());
@@ -163,7 +166,7 @@ proptest! {
         let bytes = stream_file("train_numeric.csv", 0.0002, seed, &options);
         cuts.sort_unstable();
         let table = read("train_numeric.csv", &bytes);
-        let expected: Vec<_> = (0..table.n_rows)
+        let expected: Vec<Row> = (0..table.n_rows)
             .map(|r| {
                 let cells = table.columns[1..969]
                     .iter()
