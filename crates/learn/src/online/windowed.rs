@@ -1,0 +1,439 @@
+//! Gradient-boosted trees on a sliding window: every N labelled parts (or N time units), the
+//! model is retrained from scratch on the last W labelled parts (or W time units) with
+//! [`crate::gbdt`] (its [`Objective::Logistic`] and [`GbdtParams::fit`]; few shallow trees keep a
+//! retrain affordable), and scores parts until the next retrain. A drift retrains at once on the
+//! parts since the drift's neighbourhood only.
+//!
+//! The window holds its parts sparse ([`super::rows::RowQueue`]); a retrain lays them out as
+//! dense `f32` columns (NaN for empty cells) of the measurements present in the window, which is
+//! the transient peak of memory: W x measurements x 4 bytes (77 MB for 20,000 Bosch parts).
+
+use super::error::{invalid, OnlineError};
+use super::explain::occlusion;
+use super::rows::RowQueue;
+use super::{ClassCounts, ClassWeight, Contribution, OnlineModel, Row};
+use crate::gbdt::{Dataset, Feature, GbdtModel, GbdtParams, Objective};
+use serde::{Deserialize, Serialize};
+
+/// A span of the stream: a number of labelled parts, or of time units.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum Span {
+    /// This many labelled parts.
+    Parts {
+        /// The count.
+        count: u64,
+    },
+    /// This much time (in the rows' time unit).
+    Time {
+        /// The length.
+        length: f64,
+    },
+}
+
+impl Span {
+    fn check(&self, name: &'static str) -> Result<(), OnlineError> {
+        match *self {
+            Span::Parts { count } if count == 0 => Err(invalid(name, 0, "at least 1 part")),
+            Span::Time { length } if !(length.is_finite() && length > 0.0) => {
+                Err(invalid(name, length, "a time length > 0"))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Settings of [`WindowedGbdt`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct WindowedParams {
+    /// The training window: the last W labelled parts or time units.
+    pub window: Span,
+    /// Retrain every N labelled parts or time units.
+    pub retrain_every: Span,
+    /// Failures the window must hold for a retrain.
+    pub min_failures: usize,
+    /// Weight of failures (as row weights of the boosting).
+    pub class_weight: ClassWeight,
+    /// The boosting; its objective is set to logistic.
+    pub gbdt: GbdtParams,
+    /// After a drift, retrain at once on at most this many of the latest parts (0: ignore
+    /// drifts).
+    pub drift_keep: usize,
+}
+
+impl Default for WindowedParams {
+    fn default() -> Self {
+        WindowedParams {
+            window: Span::Parts { count: 20_000 },
+            retrain_every: Span::Parts { count: 5_000 },
+            min_failures: 10,
+            class_weight: ClassWeight::Balanced { max: 50.0 },
+            gbdt: GbdtParams {
+                objective: Objective::Logistic,
+                n_trees: 40,
+                max_depth: 3,
+                learning_rate: 0.2,
+                n_bins: 32,
+                min_child_weight: 1.0,
+                bin_sample_rows: 20_000,
+                ..GbdtParams::default()
+            },
+            drift_keep: 5_000,
+        }
+    }
+}
+
+impl WindowedParams {
+    /// Checks every field's range, the boosting's included.
+    pub fn check(&self) -> Result<(), OnlineError> {
+        self.window.check("window")?;
+        self.retrain_every.check("retrain_every")?;
+        self.class_weight.check()?;
+        self.gbdt.check().map_err(|e| match e {
+            crate::gbdt::GbdtError::InvalidParam {
+                name,
+                value,
+                expected,
+            } => OnlineError::InvalidParam {
+                name,
+                value,
+                expected,
+            },
+            other => invalid("gbdt", other, "valid boosting settings"),
+        })
+    }
+
+    /// A model for parts of `n_features` measurements, untrained (it scores the failure rate
+    /// until its first retrain).
+    pub fn build(&self, n_features: usize) -> Result<WindowedGbdt, OnlineError> {
+        self.check()?;
+        if n_features == 0 {
+            return Err(OnlineError::NoFeatures);
+        }
+        let mut params = self.clone();
+        params.gbdt.objective = Objective::Logistic;
+        Ok(WindowedGbdt {
+            params,
+            n_features,
+            window: RowQueue::new(),
+            window_failures: 0,
+            model: None,
+            column_of: vec![u32::MAX; n_features],
+            dense: Vec::new(),
+            means: vec![f32::NAN; n_features],
+            since_retrain: 0,
+            last_retrain_time: None,
+            classes: ClassCounts::default(),
+            retrains: 0,
+        })
+    }
+}
+
+/// Boosted trees retrained on a sliding window: see the module documentation.
+pub struct WindowedGbdt {
+    params: WindowedParams,
+    n_features: usize,
+    /// The labelled parts of the window, oldest first, with their outcome.
+    window: RowQueue<bool>,
+    window_failures: usize,
+    model: Option<GbdtModel>,
+    /// For each measurement, its column in the model, or `u32::MAX`.
+    column_of: Vec<u32>,
+    /// A part laid out densely for the model (NaN where empty), reset after each use.
+    dense: Vec<f32>,
+    /// Mean of each measurement in the window of the last retrain (NaN if never present), the
+    /// typical value of explanations.
+    means: Vec<f32>,
+    since_retrain: u64,
+    last_retrain_time: Option<f64>,
+    classes: ClassCounts,
+    retrains: u64,
+}
+
+impl WindowedGbdt {
+    /// Retrains so far.
+    pub fn retrains(&self) -> u64 {
+        self.retrains
+    }
+
+    /// Drops the parts that have left the window.
+    fn slide(&mut self, now: f64) {
+        loop {
+            let leaves = match (self.params.window, self.window.front()) {
+                (_, None) => false,
+                (Span::Parts { count }, Some(_)) => self.window.len() as u64 > count,
+                (Span::Time { length }, Some(front)) => front.time < now - length,
+            };
+            if !leaves {
+                return;
+            }
+            if let Some(failed) = self.window.pop_with(|_, failed| failed) {
+                self.window_failures -= usize::from(failed);
+            }
+        }
+    }
+
+    fn due(&self, now: f64) -> bool {
+        match self.params.retrain_every {
+            Span::Parts { count } => self.since_retrain >= count,
+            Span::Time { length } => self.last_retrain_time.is_none_or(|t| now - t >= length),
+        }
+    }
+
+    /// Trains a new model on the window.
+    fn retrain(&mut self, now: f64) {
+        self.since_retrain = 0;
+        self.last_retrain_time = Some(now);
+        if self.window_failures < self.params.min_failures
+            || self.window_failures == self.window.len()
+        {
+            return;
+        }
+        // The measurements present in the window, in index order.
+        let mut present = vec![false; self.n_features];
+        for (row, _) in self.window.iter() {
+            for &j in row.features {
+                present[j as usize] = true;
+            }
+        }
+        let used: Vec<usize> = (0..self.n_features).filter(|&j| present[j]).collect();
+        if used.is_empty() {
+            return;
+        }
+        let n = self.window.len();
+        let mut column_of = vec![u32::MAX; self.n_features];
+        for (c, &j) in used.iter().enumerate() {
+            column_of[j] = c as u32;
+        }
+        let mut columns = vec![vec![f32::NAN; n]; used.len()];
+        let mut target = Vec::with_capacity(n);
+        let mut weights = Vec::with_capacity(n);
+        for (r, (row, failed)) in self.window.iter().enumerate() {
+            for (&j, &x) in row.features.iter().zip(row.values) {
+                columns[column_of[j as usize] as usize][r] = x;
+            }
+            target.push(f32::from(u8::from(failed)));
+            weights.push(self.classes.weight(self.params.class_weight, failed) as f32);
+        }
+        let mut means = vec![f32::NAN; self.n_features];
+        for (column, &j) in columns.iter().zip(&used) {
+            let (sum, count) = column
+                .iter()
+                .filter(|v| !v.is_nan())
+                .fold((0.0f64, 0u32), |(s, c), &v| (s + f64::from(v), c + 1));
+            means[j] = (sum / f64::from(count.max(1))) as f32;
+        }
+        let features = columns
+            .into_iter()
+            .zip(&used)
+            .map(|(values, &j)| Feature::numeric(format!("f{j}"), values))
+            .collect();
+        let fitted = Dataset::new(features, target)
+            .and_then(|d| d.with_weights(weights))
+            .and_then(|d| self.params.gbdt.fit(&d, None));
+        // A window the booster refuses keeps the model in force.
+        if let Ok(model) = fitted {
+            self.means = means;
+            self.model = Some(model);
+            self.column_of = column_of;
+            self.dense = vec![f32::NAN; used.len()];
+            self.retrains += 1;
+        }
+    }
+}
+
+impl OnlineModel for WindowedGbdt {
+    fn score(&mut self, row: Row) -> f64 {
+        let Some(model) = &self.model else {
+            // Until the first model: the failure rate seen.
+            return (self.classes.failures + 0.5)
+                / (self.classes.passes + self.classes.failures + 1.0);
+        };
+        for (&j, &x) in row.features.iter().zip(row.values) {
+            let c = self.column_of[j as usize];
+            if c != u32::MAX {
+                self.dense[c as usize] = x;
+            }
+        }
+        let risk = model.predict_row(&self.dense).unwrap_or(f64::NAN);
+        for &j in row.features {
+            let c = self.column_of[j as usize];
+            if c != u32::MAX {
+                self.dense[c as usize] = f32::NAN;
+            }
+        }
+        risk
+    }
+
+    fn learn(&mut self, row: Row, failed: bool) {
+        self.classes.add(failed);
+        self.window.push(row, failed);
+        self.window_failures += usize::from(failed);
+        self.slide(row.time);
+        self.since_retrain += 1;
+        if self.due(row.time) {
+            self.retrain(row.time);
+        }
+    }
+
+    /// Occlusion: the risk minus the risk with the reading replaced by the measurement's mean
+    /// in the training window.
+    fn explain(&mut self, row: Row, k: usize) -> Vec<Contribution> {
+        let means = std::mem::take(&mut self.means);
+        let top = occlusion(
+            |r| self.score(r),
+            |j| Some(means[j as usize]).filter(|m| !m.is_nan()),
+            row,
+            k,
+        );
+        self.means = means;
+        top
+    }
+
+    fn drift(&mut self, time: f64) {
+        if self.params.drift_keep == 0 {
+            return;
+        }
+        while self.window.len() > self.params.drift_keep {
+            if let Some(failed) = self.window.pop_with(|_, failed| failed) {
+                self.window_failures -= usize::from(failed);
+            }
+        }
+        self.retrain(time);
+    }
+
+    fn name(&self) -> &'static str {
+        "windowed_gbdt"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::{Rng, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+
+    /// Failures when measurement `rule` exceeds 1.3 (about 10 %) among 8 measurements.
+    fn part(rng: &mut ChaCha8Rng, rule: usize) -> (Vec<u32>, Vec<f32>, bool) {
+        let v: Vec<f32> = (0..8)
+            .map(|_| rng.sample(rand_distr::StandardNormal))
+            .collect();
+        let fails = v[rule] > 1.3;
+        ((0..8).collect(), v, fails)
+    }
+
+    fn auc_on(model: &mut WindowedGbdt, rng: &mut ChaCha8Rng, rule: usize) -> f64 {
+        let (mut labels, mut scores) = (Vec::new(), Vec::new());
+        for _ in 0..2_000 {
+            let (f, v, y) = part(rng, rule);
+            scores.push(model.score(Row {
+                time: 0.0,
+                features: &f,
+                values: &v,
+            }));
+            labels.push(y);
+        }
+        crate::metrics::auc(&labels, &scores)
+    }
+
+    #[test]
+    fn follows_a_rule_that_moves_once_the_window_has_slid() {
+        let params = WindowedParams {
+            window: Span::Parts { count: 3_000 },
+            retrain_every: Span::Parts { count: 1_000 },
+            ..WindowedParams::default()
+        };
+        let mut model = params.build(8).unwrap();
+        let mut rng = ChaCha8Rng::seed_from_u64(9);
+        assert!(
+            model.score(Row {
+                time: 0.0,
+                features: &[],
+                values: &[]
+            }) < 0.6
+        );
+        for t in 0..6_000 {
+            let (f, v, y) = part(&mut rng, 2);
+            model.learn(
+                Row {
+                    time: f64::from(t),
+                    features: &f,
+                    values: &v,
+                },
+                y,
+            );
+        }
+        assert_eq!(model.retrains(), 6);
+        assert!(auc_on(&mut model, &mut rng, 2) > 0.95);
+        // The rule moves to measurement 5: after one window, the model has followed.
+        for t in 6_000..9_000 {
+            let (f, v, y) = part(&mut rng, 5);
+            model.learn(
+                Row {
+                    time: f64::from(t),
+                    features: &f,
+                    values: &v,
+                },
+                y,
+            );
+        }
+        assert!(auc_on(&mut model, &mut rng, 5) > 0.95);
+        assert!(auc_on(&mut model, &mut rng, 2) < 0.7);
+        // Explained by the rule's measurement.
+        let (f, v, _) = loop {
+            let p = part(&mut rng, 5);
+            if p.2 {
+                break p;
+            }
+        };
+        assert_eq!(
+            model.explain(
+                Row {
+                    time: 0.0,
+                    features: &f,
+                    values: &v
+                },
+                1
+            )[0]
+            .feature,
+            5
+        );
+    }
+
+    #[test]
+    fn a_window_in_time_units() {
+        let params = WindowedParams {
+            window: Span::Time { length: 100.0 },
+            retrain_every: Span::Time { length: 50.0 },
+            min_failures: 1,
+            ..WindowedParams::default()
+        };
+        let mut model = params.build(8).unwrap();
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        for t in 0..1_000 {
+            let (f, v, y) = part(&mut rng, 0);
+            model.learn(
+                Row {
+                    time: f64::from(t) / 2.0,
+                    features: &f,
+                    values: &v,
+                },
+                y,
+            );
+        }
+        // 100 time units hold 200 parts.
+        assert!(
+            (199..=201).contains(&model.window.len()),
+            "{}",
+            model.window.len()
+        );
+        assert!(model.retrains() >= 9);
+        assert!(WindowedParams {
+            window: Span::Parts { count: 0 },
+            ..WindowedParams::default()
+        }
+        .check()
+        .is_err());
+    }
+}
