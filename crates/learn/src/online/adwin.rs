@@ -1,4 +1,5 @@
-//! ADWIN (Bifet and Gavaldà, 2007), with the semantics of River's `drift.ADWIN` (0.26): an
+//! ADWIN (Bifet and Gavaldà, 2007), with the semantics of River's `drift.ADWIN` (0.26, whose core
+//! is now in Rust; `tests/drift_river.rs` checks that both find the same changes): an
 //! exponential histogram of the stream, cut checked every `clock` values once the window is past
 //! its grace period, a detection resetting the detector at the next value.
 //!
@@ -8,8 +9,8 @@
 //! part `W1` is a change when their means differ by more than
 //! `eps = sqrt(2 m v ln(2 ln(n) / delta)) + 2/3 ln(2 ln(n) / delta) m`, with `v` the window's
 //! variance, `n` its width and `m = 1/(n0 - l + 1) + 1/(n1 - l + 1)` (`l` the minimum
-//! sub-window length); the oldest bucket is then dropped and the cuts checked again. As in River,
-//! the newest bucket of each row is not a cut point.
+//! sub-window length); the oldest bucket is then dropped and the cuts checked again. Cuts are
+//! tried from the oldest bucket on; the newest one always stays in `W1`.
 
 use super::error::{check_range, invalid, OnlineError};
 use serde::{Deserialize, Serialize};
@@ -205,7 +206,11 @@ impl Adwin {
             for i in (0..self.rows.len()).rev() {
                 let n2 = (1u64 << i) as f64;
                 let count = self.rows[i].totals.len();
-                for k in 0..count.saturating_sub(1) {
+                for k in 0..count {
+                    // The newest bucket always stays in W1.
+                    if i == 0 && k + 1 == count {
+                        break;
+                    }
                     let u2 = self.rows[i].totals[k];
                     n0 += n2;
                     n1 -= n2;

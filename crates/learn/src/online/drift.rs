@@ -43,6 +43,16 @@ impl DetectorParams {
     }
 }
 
+/// Which way the watched mean moved at a detection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Change {
+    /// The mean rose (more errors: the model got worse).
+    Increase,
+    /// The mean fell.
+    Decrease,
+}
+
 /// A built detector.
 #[derive(Debug, Clone)]
 pub enum Detector {
@@ -53,11 +63,28 @@ pub enum Detector {
 }
 
 impl Detector {
-    /// Adds a value; true if a change is detected at it.
-    pub fn update(&mut self, value: f64) -> bool {
+    /// Adds a value; the change detected at it, if any. For ADWIN the way is the window's mean
+    /// after the cut (the recent values) against its mean before; for Page-Hinkley, the test
+    /// that fired.
+    pub fn update(&mut self, value: f64) -> Option<Change> {
         match self {
-            Detector::Adwin(d) => d.update(value),
-            Detector::PageHinkley(d) => d.update(value),
+            Detector::Adwin(d) => {
+                let before = d.estimation();
+                d.update(value).then(|| {
+                    if d.estimation() >= before {
+                        Change::Increase
+                    } else {
+                        Change::Decrease
+                    }
+                })
+            }
+            Detector::PageHinkley(d) => d.update(value).then(|| {
+                if d.rose() {
+                    Change::Increase
+                } else {
+                    Change::Decrease
+                }
+            }),
         }
     }
 }

@@ -160,6 +160,17 @@ impl ScoreHistogram {
         wins / (self.n_positives as f64 * self.n_negatives as f64)
     }
 
+    /// Share of the passes counted that score at least as high as bin `bin` (ties half): how
+    /// badly a failure of that score is ranked. `NaN` with no pass.
+    pub fn passes_above(&self, bin: u16) -> f64 {
+        if self.n_negatives == 0 {
+            return f64::NAN;
+        }
+        let b = bin as usize;
+        let above: u64 = self.negatives[b + 1..].iter().sum();
+        (above as f64 + self.negatives[b] as f64 / 2.0) / self.n_negatives as f64
+    }
+
     /// Failures and passes counted.
     pub fn counts(&self) -> (u64, u64) {
         (self.n_positives, self.n_negatives)
@@ -207,6 +218,11 @@ impl WindowMetrics {
     /// AUC of the window (`NaN` while one class is absent).
     pub fn auc(&self) -> f64 {
         self.histogram.auc()
+    }
+
+    /// The window's score histogram.
+    pub fn histogram(&self) -> &ScoreHistogram {
+        &self.histogram
     }
 
     /// Parts in the window.
@@ -294,6 +310,13 @@ mod tests {
         let exact = crate::metrics::auc(&labels, &scores);
         assert!((h.auc() - exact).abs() < 1e-12, "{} {exact}", h.auc());
         assert!(ScoreHistogram::default().auc().is_nan());
+        // Of the passes .1 .4 .6, a failure at .4 is outranked by .6 and ties .4: 1.5 / 3.
+        let mut h = ScoreHistogram::default();
+        for s in [0.1, 0.4, 0.6] {
+            h.add(score_bin(s), false);
+        }
+        assert_eq!(h.passes_above(score_bin(0.4)), 0.5);
+        assert_eq!(h.passes_above(score_bin(0.9)), 0.0);
     }
 
     #[test]

@@ -82,6 +82,8 @@ pub struct PageHinkley {
     min_increase: f64,
     max_decrease: f64,
     detected: bool,
+    /// Whether the last detection was an increase.
+    rose: bool,
     detections: u64,
 }
 
@@ -97,6 +99,7 @@ impl PageHinkley {
             // River starts the running maximum at -1.
             max_decrease: -1.0,
             detected: false,
+            rose: false,
             detections: 0,
         }
     }
@@ -124,11 +127,17 @@ impl PageHinkley {
                 Direction::Down => down,
                 Direction::Both => up || down,
             };
+            self.rose = up && p.direction != Direction::Down;
         }
         if self.detected {
             self.detections += 1;
         }
         self.detected
+    }
+
+    /// Whether the last detection was an increase of the mean.
+    pub fn rose(&self) -> bool {
+        self.rose
     }
 
     /// Changes detected so far.

@@ -14,7 +14,7 @@
 //! same parts: always-pass (never alert) and rate-based (alert at random, seeded, at the
 //! failure rate seen so far, whose risk is that rate).
 
-use super::drift::{Detector, DetectorParams};
+use super::drift::{Change, Detector, DetectorParams};
 use super::error::{check_range, invalid, OnlineError};
 use super::hoeffding::HoeffdingParams;
 use super::logistic::LogisticParams;
@@ -84,6 +84,21 @@ pub enum LabelDelay {
     },
 }
 
+/// What the drift detector watches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum DriftSignal {
+    /// For each failure, the share of the recent passes (the metrics window) that the model
+    /// ranked at least as high: near 0 while the model knows what makes parts fail, near 0.5
+    /// once it does not. It does not move with the alert threshold, which the MCC-seeking
+    /// threshold moves often, nor with calibration; only failures feed it.
+    #[default]
+    FailureRank,
+    /// For each labelled part, 1 when the alert decision was wrong, else 0 (the classic error
+    /// stream, River's); it moves with the threshold.
+    AlertErrors,
+}
+
 /// Settings of a stream.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -94,10 +109,16 @@ pub struct StreamParams {
     pub threshold: ThresholdParams,
     /// When labels arrive.
     pub label_delay: LabelDelay,
-    /// The drift detector on the error stream.
+    /// The drift detector.
     pub detector: DetectorParams,
+    /// What it watches.
+    pub drift_signal: DriftSignal,
     /// Whether a detected drift restarts or retrains the model (else it is only reported).
+    /// Only a rise of the error rate counts as a drift: a model that gets better is not reset.
     pub adapt_on_drift: bool,
+    /// Labelled parts learned before errors are fed to the detector: a young model's error rate
+    /// falls as it learns, which is no drift.
+    pub drift_grace: u64,
     /// Labelled parts of the moving-window metrics.
     pub metrics_window: usize,
     /// Measurements named in each alert.
@@ -118,7 +139,9 @@ impl Default for StreamParams {
             threshold: ThresholdParams::default(),
             label_delay: LabelDelay::Parts { count: 0 },
             detector: DetectorParams::default(),
+            drift_signal: DriftSignal::FailureRank,
             adapt_on_drift: true,
+            drift_grace: 5_000,
             metrics_window: 20_000,
             top_measurements: 5,
             keep_alerts: 1_000,
@@ -197,6 +220,16 @@ pub struct Alert {
     pub threshold: f64,
     /// The measurements that pushed the risk up most.
     pub measurements: Vec<AlertMeasurement>,
+}
+
+/// What the stream says of a part as it arrives.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Scored {
+    /// Its risk of failure, in [0, 1].
+    pub risk: f64,
+    /// The alert, if the risk reached the threshold.
+    pub alert: Option<Alert>,
 }
 
 /// A drift found on the error stream.
@@ -364,8 +397,8 @@ impl Prequential {
     }
 
     /// Processes the next part: learns the labels now due, scores the part, and returns its
-    /// alert if its risk reaches the threshold.
-    pub fn process(&mut self, part: Part) -> Option<Alert> {
+    /// risk, with an alert if the risk reaches the threshold.
+    pub fn process(&mut self, part: Part) -> Scored {
         let index = self.parts;
         self.parts += 1;
         self.now = (index, part.time);
@@ -419,7 +452,7 @@ impl Prequential {
             self.pending.push(row, pending);
             self.release_due();
         }
-        alert
+        Scored { risk, alert }
     }
 
     /// Learns and scores every label still held (at the end of a stream whose labels are all
@@ -491,6 +524,11 @@ impl Prequential {
         self.labelled += 1;
         self.failures += u64::from(p.failed);
         let bin = score_bin(p.risk);
+        // Before the part joins the window: it is ranked against the passes before it.
+        let rank_error = match self.params.drift_signal {
+            DriftSignal::FailureRank if p.failed => self.window.histogram().passes_above(bin),
+            _ => f64::NAN,
+        };
         self.confusion.add(p.alerted, p.failed);
         self.histogram.add(bin, p.failed);
         self.window.add(bin, p.alerted, p.failed);
@@ -500,8 +538,16 @@ impl Prequential {
         self.rate_histogram
             .add(score_bin(p.baseline_risk), p.failed);
         self.threshold.observe(p.risk, p.failed);
-        let error = f64::from(u8::from(p.alerted != p.failed));
-        if self.detector.as_mut().is_some_and(|d| d.update(error)) {
+        let error = match self.params.drift_signal {
+            DriftSignal::AlertErrors => Some(f64::from(u8::from(p.alerted != p.failed))),
+            DriftSignal::FailureRank => (!rank_error.is_nan()).then_some(rank_error),
+        };
+        let watched = self.labelled > self.params.drift_grace;
+        let change = match (error, self.detector.as_mut()) {
+            (Some(e), Some(d)) if watched => d.update(e),
+            _ => None,
+        };
+        if change == Some(Change::Increase) {
             let (index, time) = self.now;
             self.drifts.push(DriftEvent {
                 index,
@@ -603,7 +649,7 @@ mod tests {
                 values: &[3.0],
                 failed: Some(failed),
             };
-            alerts.extend(s.process(part));
+            alerts.extend(s.process(part).alert);
             // Part i's label is learned when part i + 2 arrives.
             assert_eq!(learned.lock().unwrap().len(), i.saturating_sub(1));
         }

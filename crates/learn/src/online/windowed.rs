@@ -4,15 +4,21 @@
 //! retrain affordable), and scores parts until the next retrain. A drift retrains at once on the
 //! parts since the drift's neighbourhood only.
 //!
-//! The window holds its parts sparse ([`super::rows::RowQueue`]); a retrain lays them out as
-//! dense `f32` columns (NaN for empty cells) of the measurements present in the window, which is
-//! the transient peak of memory: W x measurements x 4 bytes (77 MB for 20,000 Bosch parts).
+//! Two things keep a retrain cheap on Bosch's 968 mostly empty measurements and 0.6 % of
+//! failures: passes are sampled into the window (each kept with probability `pass_sample`, then
+//! weighing `1 / pass_sample`; every failure is kept), and a retrain screens the measurements,
+//! keeping the `max_features` whose values (or presence) differ most between the window's
+//! failures and passes (Welch's t statistic). The window holds its parts sparse
+//! ([`super::rows::RowQueue`]); a retrain lays the screened measurements out as dense `f32`
+//! columns (NaN for empty cells).
 
 use super::error::{invalid, OnlineError};
 use super::explain::occlusion;
 use super::rows::RowQueue;
 use super::{ClassCounts, ClassWeight, Contribution, OnlineModel, Row};
 use crate::gbdt::{Dataset, Feature, GbdtModel, GbdtParams, Objective};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 /// A span of the stream: a number of labelled parts, or of time units.
@@ -60,6 +66,12 @@ pub struct WindowedParams {
     /// After a drift, retrain at once on at most this many of the latest parts (0: ignore
     /// drifts).
     pub drift_keep: usize,
+    /// Share of passes kept in the window, in (0, 1] (failures are all kept).
+    pub pass_sample: f64,
+    /// Measurements a retrain keeps, those that best tell failures from passes (0: all).
+    pub max_features: usize,
+    /// Seed of the pass sampling.
+    pub seed: u64,
 }
 
 impl Default for WindowedParams {
@@ -80,6 +92,9 @@ impl Default for WindowedParams {
                 ..GbdtParams::default()
             },
             drift_keep: 5_000,
+            pass_sample: 0.25,
+            max_features: 32,
+            seed: 0,
         }
     }
 }
@@ -90,6 +105,14 @@ impl WindowedParams {
         self.window.check("window")?;
         self.retrain_every.check("retrain_every")?;
         self.class_weight.check()?;
+        super::error::check_range(
+            "pass_sample",
+            self.pass_sample,
+            0.0,
+            1.0,
+            true,
+            "a share in (0, 1]",
+        )?;
         self.gbdt.check().map_err(|e| match e {
             crate::gbdt::GbdtError::InvalidParam {
                 name,
@@ -114,7 +137,6 @@ impl WindowedParams {
         let mut params = self.clone();
         params.gbdt.objective = Objective::Logistic;
         Ok(WindowedGbdt {
-            params,
             n_features,
             window: RowQueue::new(),
             window_failures: 0,
@@ -126,6 +148,8 @@ impl WindowedParams {
             last_retrain_time: None,
             classes: ClassCounts::default(),
             retrains: 0,
+            rng: ChaCha8Rng::seed_from_u64(params.seed),
+            params,
         })
     }
 }
@@ -149,6 +173,7 @@ pub struct WindowedGbdt {
     last_retrain_time: Option<f64>,
     classes: ClassCounts,
     retrains: u64,
+    rng: ChaCha8Rng,
 }
 
 impl WindowedGbdt {
@@ -162,7 +187,9 @@ impl WindowedGbdt {
         loop {
             let leaves = match (self.params.window, self.window.front()) {
                 (_, None) => false,
-                (Span::Parts { count }, Some(_)) => self.window.len() as u64 > count,
+                (Span::Parts { count }, Some(_)) => {
+                    self.window.len() as f64 > self.expected_kept(count as f64)
+                }
                 (Span::Time { length }, Some(front)) => front.time < now - length,
             };
             if !leaves {
@@ -172,6 +199,73 @@ impl WindowedGbdt {
                 self.window_failures -= usize::from(failed);
             }
         }
+    }
+
+    /// Parts the window keeps of `parts` labelled parts: the failures and the sampled passes.
+    fn expected_kept(&self, parts: f64) -> f64 {
+        let total = self.classes.passes + self.classes.failures;
+        let failure_rate = if total > 0.0 {
+            self.classes.failures / total
+        } else {
+            0.0
+        };
+        parts * (failure_rate + (1.0 - failure_rate) * self.params.pass_sample)
+    }
+
+    /// The `max_features` measurements of the window that best tell failures from passes: by
+    /// the larger of Welch's t on their values and on their presence.
+    fn screen(&self) -> Vec<usize> {
+        let n = self.n_features;
+        // Per class: count, sum and sum of squares of present values.
+        let mut stats = vec![[[0.0f64; 3]; 2]; n];
+        let mut rows = [0.0f64; 2];
+        for (row, failed) in self.window.iter() {
+            let c = usize::from(failed);
+            rows[c] += 1.0;
+            for (&j, &x) in row.features.iter().zip(row.values) {
+                let s = &mut stats[j as usize][c];
+                let x = f64::from(x);
+                s[0] += 1.0;
+                s[1] += x;
+                s[2] += x * x;
+            }
+        }
+        let welch = |m0: f64, v0: f64, n0: f64, m1: f64, v1: f64, n1: f64| {
+            let se = (v0 / n0.max(1.0) + v1 / n1.max(1.0)).sqrt();
+            if se > 0.0 {
+                ((m1 - m0) / se).abs()
+            } else {
+                0.0
+            }
+        };
+        let mut scored: Vec<(f64, usize)> = (0..n)
+            .filter(|&j| stats[j][0][0] + stats[j][1][0] > 0.0)
+            .map(|j| {
+                let [s0, s1] = stats[j];
+                let moments = |s: [f64; 3]| {
+                    let mean = s[1] / s[0].max(1.0);
+                    (mean, (s[2] / s[0].max(1.0) - mean * mean).max(0.0), s[0])
+                };
+                let ((m0, v0, n0), (m1, v1, n1)) = (moments(s0), moments(s1));
+                let values = if n0 >= 2.0 && n1 >= 2.0 {
+                    welch(m0, v0, n0, m1, v1, n1)
+                } else {
+                    0.0
+                };
+                let (p0, p1) = (n0 / rows[0].max(1.0), n1 / rows[1].max(1.0));
+                let presence = welch(p0, p0 * (1.0 - p0), rows[0], p1, p1 * (1.0 - p1), rows[1]);
+                (values.max(presence), j)
+            })
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let keep = if self.params.max_features == 0 {
+            scored.len()
+        } else {
+            self.params.max_features
+        };
+        let mut used: Vec<usize> = scored.into_iter().take(keep).map(|(_, j)| j).collect();
+        used.sort_unstable();
+        used
     }
 
     fn due(&self, now: f64) -> bool {
@@ -190,14 +284,7 @@ impl WindowedGbdt {
         {
             return;
         }
-        // The measurements present in the window, in index order.
-        let mut present = vec![false; self.n_features];
-        for (row, _) in self.window.iter() {
-            for &j in row.features {
-                present[j as usize] = true;
-            }
-        }
-        let used: Vec<usize> = (0..self.n_features).filter(|&j| present[j]).collect();
+        let used = self.screen();
         if used.is_empty() {
             return;
         }
@@ -209,12 +296,21 @@ impl WindowedGbdt {
         let mut columns = vec![vec![f32::NAN; n]; used.len()];
         let mut target = Vec::with_capacity(n);
         let mut weights = Vec::with_capacity(n);
+        let pass_weight = 1.0 / self.params.pass_sample;
         for (r, (row, failed)) in self.window.iter().enumerate() {
             for (&j, &x) in row.features.iter().zip(row.values) {
-                columns[column_of[j as usize] as usize][r] = x;
+                let c = column_of[j as usize];
+                if c != u32::MAX {
+                    columns[c as usize][r] = x;
+                }
             }
             target.push(f32::from(u8::from(failed)));
-            weights.push(self.classes.weight(self.params.class_weight, failed) as f32);
+            let weight = if failed {
+                self.classes.weight(self.params.class_weight, true)
+            } else {
+                pass_weight
+            };
+            weights.push(weight as f32);
         }
         let mut means = vec![f32::NAN; self.n_features];
         for (column, &j) in columns.iter().zip(&used) {
@@ -257,19 +353,16 @@ impl OnlineModel for WindowedGbdt {
             }
         }
         let risk = model.predict_row(&self.dense).unwrap_or(f64::NAN);
-        for &j in row.features {
-            let c = self.column_of[j as usize];
-            if c != u32::MAX {
-                self.dense[c as usize] = f32::NAN;
-            }
-        }
+        self.dense.fill(f32::NAN);
         risk
     }
 
     fn learn(&mut self, row: Row, failed: bool) {
         self.classes.add(failed);
-        self.window.push(row, failed);
-        self.window_failures += usize::from(failed);
+        if failed || self.rng.random::<f64>() < self.params.pass_sample {
+            self.window.push(row, failed);
+            self.window_failures += usize::from(failed);
+        }
         self.slide(row.time);
         self.since_retrain += 1;
         if self.due(row.time) {
@@ -295,7 +388,8 @@ impl OnlineModel for WindowedGbdt {
         if self.params.drift_keep == 0 {
             return;
         }
-        while self.window.len() > self.params.drift_keep {
+        let keep = self.expected_kept(self.params.drift_keep as f64);
+        while self.window.len() as f64 > keep {
             if let Some(failed) = self.window.pop_with(|_, failed| failed) {
                 self.window_failures -= usize::from(failed);
             }
@@ -407,6 +501,7 @@ mod tests {
             window: Span::Time { length: 100.0 },
             retrain_every: Span::Time { length: 50.0 },
             min_failures: 1,
+            pass_sample: 1.0,
             ..WindowedParams::default()
         };
         let mut model = params.build(8).unwrap();
