@@ -18,6 +18,7 @@
 //! AUC of those parts, and of the last `--tail` of them) and the delay of the first drift
 //! detected after it. `parse_seconds` is a pass that only parses, for the cost of reading.
 
+use learn::online::adwin::AdwinParams;
 use learn::online::drift::DetectorParams;
 use learn::online::hoeffding::{HoeffdingParams, LeafPrediction};
 use learn::online::logistic::{LogisticDrift, LogisticParams, Optimizer};
@@ -58,6 +59,15 @@ fn number<T: std::str::FromStr>(args: &[String], name: &str, default: T) -> Resu
         None => Ok(default),
         Some(v) => v.parse().map_err(|_| format!("{name}: not a number: {v}")),
     }
+}
+
+/// Seconds this thread has spent on a CPU (Linux's schedstat), to measure beside the wall
+/// clock on a shared machine; `NaN` elsewhere.
+fn cpu_seconds() -> f64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse::<f64>().ok())
+        .map_or(f64::NAN, |ns| ns / 1e9)
 }
 
 fn generate(args: &[String]) -> Result<(), String> {
@@ -122,6 +132,8 @@ fn models(args: &[String]) -> Result<Vec<ModelParams>, String> {
         };
     }
     gbdt.gbdt.n_trees = number(args, "--trees", gbdt.gbdt.n_trees)?;
+    gbdt.min_failures = number(args, "--min-failures", gbdt.min_failures)?;
+    gbdt.max_features = number(args, "--max-features", gbdt.max_features)?;
     gbdt.gbdt.max_depth = number(args, "--depth", gbdt.gbdt.max_depth)?;
     Ok(match which {
         "logistic" => vec![ModelParams::Logistic(logistic)],
@@ -145,11 +157,15 @@ fn stream_params(args: &[String], model: ModelParams) -> Result<StreamParams, St
         count: number(args, "--delay", 0)?,
     };
     p.detector = match flag(args, "--detector") {
-        None | Some("adwin") => DetectorParams::default(),
+        None => p.detector,
+        Some("adwin") => DetectorParams::Adwin(AdwinParams {
+            delta: number(args, "--adwin-delta", 0.002)?,
+            ..AdwinParams::default()
+        }),
         Some("ph") => DetectorParams::PageHinkley(PageHinkleyParams {
             direction: Direction::Up,
-            threshold: number(args, "--ph-threshold", 5.0)?,
-            delta: number(args, "--ph-delta", 0.002)?,
+            threshold: number(args, "--ph-threshold", 4.0)?,
+            delta: number(args, "--ph-delta", 0.05)?,
             ..PageHinkleyParams::default()
         }),
         Some("none") => DetectorParams::None,
@@ -166,8 +182,11 @@ fn stream_params(args: &[String], model: ModelParams) -> Result<StreamParams, St
             },
             Some(other) => return Err(format!("--threshold: unknown {other}")),
         },
-        ..ThresholdParams::default()
+        ..p.threshold.clone()
     };
+    p.threshold.initial = number(args, "--initial", p.threshold.initial)?;
+    p.threshold.window = number(args, "--threshold-window", p.threshold.window)?;
+    p.threshold.every = number(args, "--threshold-every", p.threshold.every)?;
     p.adapt_on_drift = !args.iter().any(|a| a == "--no-adapt");
     p.drift_signal = match flag(args, "--signal") {
         None | Some("rank") => DriftSignal::FailureRank,
@@ -222,13 +241,16 @@ fn run(args: &[String]) -> Result<(), String> {
 
     // Parsing alone, for the cost of reading.
     let start = Instant::now();
+    let cpu_start = cpu_seconds();
     let mut parsed = 0u64;
     let names = read_rows(&path, chunk, max_rows, |_| parsed += 1)?;
     let parse_seconds = start.elapsed().as_secs_f64();
+    let parse_cpu = cpu_seconds() - cpu_start;
     let bytes = std::fs::metadata(&path).map_err(|e| e.to_string())?.len();
     println!(
-        "{{\"parse_only\":true,\"rows\":{parsed},\"bytes\":{bytes},\"parse_seconds\":{parse_seconds:.3},\"mb_per_s\":{:.1}}}",
-        bytes as f64 / 1e6 / parse_seconds
+        "{{\"parse_only\":true,\"rows\":{parsed},\"bytes\":{bytes},\"parse_seconds\":{parse_seconds:.3},\"parse_cpu_seconds\":{parse_cpu:.3},\"mb_per_s\":{:.1},\"mb_per_cpu_s\":{:.1}}}",
+        bytes as f64 / 1e6 / parse_seconds,
+        bytes as f64 / 1e6 / parse_cpu
     );
 
     for model in models(args)? {
@@ -240,6 +262,7 @@ fn run(args: &[String]) -> Result<(), String> {
         let total_rows = if max_rows > 0 { max_rows } else { parsed };
         let mut index = 0u64;
         let start = Instant::now();
+        let cpu_start = cpu_seconds();
         read_rows(&path, chunk, max_rows, |r| {
             let scored = stream.process(Part {
                 id: r.id,
@@ -263,6 +286,7 @@ fn run(args: &[String]) -> Result<(), String> {
         })?;
         let report = stream.finish();
         let seconds = start.elapsed().as_secs_f64();
+        let cpu = cpu_seconds() - cpu_start;
         let drift_delay = change_row.and_then(|c| {
             report
                 .drifts
@@ -276,6 +300,8 @@ fn run(args: &[String]) -> Result<(), String> {
             "rows": report.parts,
             "seconds": (seconds * 1000.0).round() / 1000.0,
             "rows_per_s": (report.parts as f64 / seconds).round(),
+            "cpu_seconds": (cpu * 1000.0).round() / 1000.0,
+            "rows_per_cpu_s": (report.parts as f64 / cpu).round(),
             "mcc": report.overall.mcc,
             "auc": report.overall.auc,
             "precision": report.overall.precision,

@@ -78,6 +78,9 @@ pub struct SparseRow<'a> {
     pub features: &'a [u32],
     /// The value of each of those cells.
     pub values: &'a [f32],
+    /// The feature names by feature index (the same for every row), so that a consumer can set
+    /// itself up on the first row.
+    pub names: &'a [String],
 }
 
 /// What a field of the file is read as.
@@ -617,6 +620,7 @@ impl RowStream {
             target: self.row.target,
             features: &self.row.features,
             values: &self.row.values,
+            names: &header.features,
         });
         Ok(())
     }

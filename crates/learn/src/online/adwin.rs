@@ -194,7 +194,7 @@ impl Adwin {
     fn detect(&mut self) -> bool {
         self.tick += 1;
         let mut changed = false;
-        if self.tick % u64::from(self.params.clock) != 0
+        if !self.tick.is_multiple_of(u64::from(self.params.clock))
             || self.width <= f64::from(self.params.grace_period)
         {
             return false;

@@ -6,12 +6,22 @@
 
 use super::{Contribution, Row};
 
-/// The `k` measurements whose replacement by `typical(feature)` lowers `score(row)` most,
-/// largest first; only those that push the risk up. A measurement without a typical value is
-/// left out instead.
+/// What a measurement's reading is compared with.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Baseline {
+    /// The model does not read this measurement: it pushes nothing (and costs no score).
+    Ignored,
+    /// Its typical value.
+    Typical(f32),
+    /// An empty cell (no typical value is known).
+    Empty,
+}
+
+/// The `k` measurements whose replacement by their baseline lowers `score(row)` most, largest
+/// first; only those that push the risk up.
 pub(crate) fn occlusion(
     mut score: impl FnMut(Row) -> f64,
-    typical: impl Fn(u32) -> Option<f32>,
+    baseline: impl Fn(u32) -> Baseline,
     row: Row,
     k: usize,
 ) -> Vec<Contribution> {
@@ -20,13 +30,17 @@ pub(crate) fn occlusion(
     let mut values = Vec::with_capacity(row.values.len());
     let mut pushes = Vec::new();
     for i in 0..row.features.len() {
+        let base = baseline(row.features[i]);
+        if base == Baseline::Ignored {
+            continue;
+        }
         features.clear();
         values.clear();
         features.extend_from_slice(row.features);
         values.extend_from_slice(row.values);
-        match typical(row.features[i]) {
-            Some(mean) => values[i] = mean,
-            None => {
+        match base {
+            Baseline::Typical(mean) => values[i] = mean,
+            _ => {
                 features.remove(i);
                 values.remove(i);
             }
@@ -74,14 +88,18 @@ mod tests {
             features: &[2, 4, 7],
             values: &[5.0, 2.0, -1.0],
         };
-        // Feature 4 replaced by its mean 0.5; feature 7 (no mean) left out.
-        let typical = |f: u32| (f != 7).then_some(0.5);
+        // Feature 4 replaced by its mean 0.5; feature 7 (no mean) left out; 2 ignored.
+        let typical = |f: u32| match f {
+            2 => Baseline::Ignored,
+            7 => Baseline::Empty,
+            _ => Baseline::Typical(0.5),
+        };
         let top = occlusion(score, typical, row, 5);
         assert_eq!(top.len(), 2);
         assert_eq!((top[0].feature, top[0].value), (4, 2.0));
         assert!((top[0].push - 0.3).abs() < 1e-12 && (top[1].push - 0.2).abs() < 1e-12);
         assert_eq!(occlusion(score, typical, row, 1).len(), 1);
         // A mean above 1: feature 4's reading no longer pushes, nor 7's (present either way).
-        assert!(occlusion(score, |_| Some(3.0), row, 5).is_empty());
+        assert!(occlusion(score, |_| Baseline::Typical(3.0), row, 5).is_empty());
     }
 }

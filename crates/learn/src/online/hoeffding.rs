@@ -15,7 +15,7 @@
 //! measurements present, or whichever of the two has been right more often at that leaf.
 
 use super::error::{check_range, invalid, OnlineError};
-use super::explain::occlusion;
+use super::explain::{occlusion, Baseline};
 use super::{sigmoid, ClassCounts, ClassWeight, Contribution, OnlineModel, Row};
 use serde::{Deserialize, Serialize};
 
@@ -539,12 +539,23 @@ impl OnlineModel for HoeffdingTree {
     }
 
     /// Occlusion: the risk minus the risk with the reading replaced by the measurement's mean
-    /// over all parts learned.
+    /// over all parts learned. With majority leaves only the measurements the splits read can
+    /// push; naive-Bayes leaves read them all.
     fn explain(&mut self, row: Row, k: usize) -> Vec<Contribution> {
+        let mut read = vec![self.params.leaf != LeafPrediction::Majority; self.n_features];
+        for node in &self.nodes {
+            if let Node::Split { feature, .. } = node {
+                read[*feature as usize] = true;
+            }
+        }
         let means = std::mem::take(&mut self.means);
         let top = occlusion(
             |r| self.score(r),
-            |j| Some(means[j as usize].1 as f32).filter(|_| means[j as usize].0 > 0.0),
+            |j| match means[j as usize] {
+                _ if !read[j as usize] => Baseline::Ignored,
+                (count, mean) if count > 0.0 => Baseline::Typical(mean as f32),
+                _ => Baseline::Empty,
+            },
             row,
             k,
         );

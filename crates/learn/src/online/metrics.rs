@@ -102,6 +102,15 @@ pub fn score_bin(risk: f64) -> u16 {
     ((unit * AUC_BINS as f64) as usize).min(AUC_BINS - 1) as u16
 }
 
+/// The smallest risk of bin `bin` (the inverse of [`score_bin`] at the bin's lower edge).
+pub fn bin_floor(bin: u16) -> f64 {
+    if bin == 0 {
+        return 0.0;
+    }
+    let logit = bin as f64 / AUC_BINS as f64 * 2.0 * LOGIT_RANGE - LOGIT_RANGE;
+    1.0 / (1.0 + (-logit).exp())
+}
+
 /// Scores of failures and of passes, binned, for the area under the ROC curve.
 #[derive(Debug, Clone)]
 pub struct ScoreHistogram {
@@ -169,6 +178,27 @@ impl ScoreHistogram {
         let b = bin as usize;
         let above: u64 = self.negatives[b + 1..].iter().sum();
         (above as f64 + self.negatives[b] as f64 / 2.0) / self.n_negatives as f64
+    }
+
+    /// For each cut between bins, from the highest: the bin, and the counts if the parts of
+    /// that bin and above are alerted. Only bins holding parts are cuts.
+    pub fn cuts(&self) -> impl Iterator<Item = (u16, Confusion)> + '_ {
+        let mut c = Confusion {
+            true_negatives: self.n_negatives,
+            false_negatives: self.n_positives,
+            ..Confusion::default()
+        };
+        (0..AUC_BINS).rev().filter_map(move |b| {
+            let (p, n) = (self.positives[b], self.negatives[b]);
+            if p + n == 0 {
+                return None;
+            }
+            c.true_positives += p;
+            c.false_negatives -= p;
+            c.false_positives += n;
+            c.true_negatives -= n;
+            Some((b as u16, c))
+        })
     }
 
     /// Failures and passes counted.
@@ -317,6 +347,16 @@ mod tests {
         }
         assert_eq!(h.passes_above(score_bin(0.4)), 0.5);
         assert_eq!(h.passes_above(score_bin(0.9)), 0.0);
+    }
+
+    #[test]
+    fn bin_floor_inverts_score_bin() {
+        for r in [1e-6, 0.0058, 0.3, 0.5, 0.97] {
+            let b = score_bin(r);
+            assert!(bin_floor(b) <= r && score_bin(bin_floor(b)) == b, "{r}");
+            assert!(bin_floor(b + 1) > r);
+        }
+        assert_eq!(bin_floor(0), 0.0);
     }
 
     #[test]

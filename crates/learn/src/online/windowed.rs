@@ -13,7 +13,7 @@
 //! columns (NaN for empty cells).
 
 use super::error::{invalid, OnlineError};
-use super::explain::occlusion;
+use super::explain::{occlusion, Baseline};
 use super::rows::RowQueue;
 use super::{ClassCounts, ClassWeight, Contribution, OnlineModel, Row};
 use crate::gbdt::{Dataset, Feature, GbdtModel, GbdtParams, Objective};
@@ -40,7 +40,7 @@ pub enum Span {
 impl Span {
     fn check(&self, name: &'static str) -> Result<(), OnlineError> {
         match *self {
-            Span::Parts { count } if count == 0 => Err(invalid(name, 0, "at least 1 part")),
+            Span::Parts { count: 0 } => Err(invalid(name, 0, "at least 1 part")),
             Span::Time { length } if !(length.is_finite() && length > 0.0) => {
                 Err(invalid(name, length, "a time length > 0"))
             }
@@ -83,7 +83,7 @@ impl Default for WindowedParams {
             class_weight: ClassWeight::Balanced { max: 50.0 },
             gbdt: GbdtParams {
                 objective: Objective::Logistic,
-                n_trees: 40,
+                n_trees: 20,
                 max_depth: 3,
                 learning_rate: 0.2,
                 n_bins: 32,
@@ -149,6 +149,7 @@ impl WindowedParams {
             classes: ClassCounts::default(),
             retrains: 0,
             rng: ChaCha8Rng::seed_from_u64(params.seed),
+            prior: 0.0,
             params,
         })
     }
@@ -174,6 +175,8 @@ pub struct WindowedGbdt {
     classes: ClassCounts,
     retrains: u64,
     rng: ChaCha8Rng,
+    /// The risk scored before the first model.
+    prior: f64,
 }
 
 impl WindowedGbdt {
@@ -270,7 +273,12 @@ impl WindowedGbdt {
 
     fn due(&self, now: f64) -> bool {
         match self.params.retrain_every {
-            Span::Parts { count } => self.since_retrain >= count,
+            // While the stream is young, retrain each time it has grown by half: a model on
+            // the first thousands of parts beats none, and a better one soon replaces it.
+            Span::Parts { count } => {
+                let seen = (self.classes.passes + self.classes.failures) as u64;
+                self.since_retrain >= count.min((seen / 2).max(1_000))
+            }
             Span::Time { length } => self.last_retrain_time.is_none_or(|t| now - t >= length),
         }
     }
@@ -279,6 +287,8 @@ impl WindowedGbdt {
     fn retrain(&mut self, now: f64) {
         self.since_retrain = 0;
         self.last_retrain_time = Some(now);
+        let seen = self.classes.passes + self.classes.failures;
+        self.prior = self.classes.failures / seen.max(1.0);
         if self.window_failures < self.params.min_failures
             || self.window_failures == self.window.len()
         {
@@ -376,7 +386,10 @@ impl OnlineModel for WindowedGbdt {
         let means = std::mem::take(&mut self.means);
         let top = occlusion(
             |r| self.score(r),
-            |j| Some(means[j as usize]).filter(|m| !m.is_nan()),
+            |j| match means[j as usize] {
+                m if m.is_nan() => Baseline::Ignored,
+                m => Baseline::Typical(m),
+            },
             row,
             k,
         );
