@@ -13,7 +13,15 @@
 //!     [--window N] [--every N] [--trees N] [--depth N] [--no-adapt]
 //! ```
 //!
-//! A part's time is its row number (the generated stream is in time order). With
+//! ```text
+//! # the time-ordered replay of Id-ordered files (parts' times from train_date.csv), in
+//! # passes of at most --max-parts parts; --id-order runs the same stream in file order
+//! cargo run --release -p learn --example stream_bench -- generate --out DIR --random-times ...
+//! cargo run --release -p learn --example stream_bench -- replay DIR [--max-parts N]
+//!     [--change-time T] [--id-order]
+//! ```
+//!
+//! With `run`, a part's time is its row number (the generated stream is in time order). With
 //! `--change-row`, the output adds the stream's metrics on the parts after the change (MCC and
 //! AUC of those parts, and of the last `--tail` of them) and the delay of the first drift
 //! detected after it. `parse_seconds` is a pass that only parses, for the cost of reading.
@@ -38,7 +46,10 @@ fn main() {
     let result = match args.first().map(String::as_str) {
         Some("generate") => generate(&args[1..]),
         Some("run") => run(&args[1..]),
-        _ => Err("usage: stream_bench generate --out DIR ... | run FILE ...".into()),
+        Some("replay") => replay(&args[1..]),
+        _ => {
+            Err("usage: stream_bench generate --out DIR ... | run FILE ... | replay DIR ...".into())
+        }
     };
     if let Err(e) = result {
         eprintln!("{e}");
@@ -76,7 +87,7 @@ fn generate(args: &[String]) -> Result<(), String> {
     let seed: u64 = number(args, "--seed", 42)?;
     let change: f64 = number(args, "--change", 0.5)?;
     let options = samples::bosch::StreamOptions {
-        time_ordered: true,
+        time_ordered: !args.iter().any(|a| a == "--random-times"),
         rule_change: (change > 0.0).then_some(change),
     };
     std::fs::create_dir_all(out).map_err(|e| e.to_string())?;
@@ -342,5 +353,138 @@ fn run(args: &[String]) -> Result<(), String> {
         }
         println!("{json}");
     }
+    Ok(())
+}
+
+/// Reads `path` in chunks through the row stream, keeping the rows `select` accepts.
+fn read_selected(
+    path: &str,
+    options: RowsOptions,
+    mut select: impl FnMut(u64) -> bool,
+    mut each: impl FnMut(&SparseRow),
+) -> Result<(), String> {
+    let mut file = std::fs::File::open(path).map_err(|e| format!("{path}: {e}"))?;
+    let mut stream = RowStream::new(path, options);
+    let mut buf = vec![0u8; 1 << 20];
+    let mut keep = |r: &SparseRow| each(r);
+    loop {
+        let n = file.read(&mut buf).map_err(|e| e.to_string())?;
+        if n == 0 {
+            break;
+        }
+        stream
+            .push_selected(&buf[..n], &mut select, &mut keep)
+            .map_err(|e| e.to_string())?;
+    }
+    stream
+        .finish_selected(&mut select, &mut keep)
+        .map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+fn replay(args: &[String]) -> Result<(), String> {
+    use learn::online::replay::{ReplayPlan, StartTimes};
+    let dir = std::path::Path::new(args.first().ok_or("replay DIR")?);
+    let numeric = dir.join("train_numeric.csv").display().to_string();
+    let date = dir.join("train_date.csv").display().to_string();
+    let max_parts: usize = number(args, "--max-parts", 200_000)?;
+    let change_time: Option<f64> = flag(args, "--change-time").and_then(|v| v.parse().ok());
+    let start = Instant::now();
+    // Pass 1: the start of each part.
+    let mut times = StartTimes::default();
+    let date_options = RowsOptions {
+        target: None,
+        ..RowsOptions::default()
+    };
+    read_selected(
+        &date,
+        date_options,
+        |_| true,
+        |r| times.push(r.id, r.values),
+    )?;
+    let date_seconds = start.elapsed().as_secs_f64();
+    let plan = ReplayPlan::new(times.clone(), max_parts).map_err(|e| e.to_string())?;
+    let mut names = Vec::new();
+    {
+        let mut head = RowStream::new(&numeric, RowsOptions::default());
+        let bytes = std::fs::read(&numeric).map_err(|e| e.to_string())?;
+        let end = bytes
+            .iter()
+            .position(|&b| b == b'\n')
+            .unwrap_or(bytes.len())
+            + 1;
+        let _ = head.push(&bytes[..end.min(bytes.len())], &mut |_| {});
+        names.extend_from_slice(head.feature_names().unwrap_or(&[]));
+    }
+    let params = stream_params(args, ModelParams::default())?;
+    let mut stream = Prequential::new(&params, names).map_err(|e| e.to_string())?;
+    let mut peak_bytes = 0usize;
+    let mut last_time = f64::NEG_INFINITY;
+    let mut ordered = true;
+    let id_order = args.iter().any(|a| a == "--id-order");
+    let passes = if id_order { 1 } else { plan.segments() };
+    for k in 0..passes {
+        if id_order {
+            // The file order, each part at its start time (times go back and forth).
+            read_selected(
+                &numeric,
+                RowsOptions::default(),
+                |_| true,
+                |r| {
+                    let _ = stream.process(Part {
+                        id: r.id,
+                        time: r.index as f64,
+                        features: r.features,
+                        values: r.values,
+                        failed: r.target,
+                    });
+                },
+            )?;
+            continue;
+        }
+        let mut buffer = plan.buffer(k);
+        let mut failure = None;
+        read_selected(
+            &numeric,
+            RowsOptions::default(),
+            |row| plan.in_segment(row, k),
+            |r| {
+                if let Err(e) = buffer.push(&plan, r.index, r.id, r.target, r.features, r.values) {
+                    failure.get_or_insert(e.to_string());
+                }
+            },
+        )?;
+        if let Some(e) = failure {
+            return Err(e);
+        }
+        peak_bytes = peak_bytes.max(buffer.cell_bytes());
+        buffer.replay(|p| {
+            ordered &= p.time >= last_time;
+            last_time = p.time;
+            let _ = stream.process(p);
+        });
+    }
+    let report = stream.finish();
+    let seconds = start.elapsed().as_secs_f64();
+    let drift_times: Vec<f64> = report.drifts.iter().map(|d| d.time).collect();
+    let json = serde_json::json!({
+        "mode": if id_order { "id_order" } else { "time_order" },
+        "parts": report.parts,
+        "passes": passes,
+        "max_parts": max_parts,
+        "peak_segment_cell_bytes": peak_bytes,
+        "date_pass_seconds": (date_seconds * 1000.0).round() / 1000.0,
+        "seconds": (seconds * 1000.0).round() / 1000.0,
+        "in_time_order": ordered,
+        "mcc": report.overall.mcc,
+        "auc": report.overall.auc,
+        "window_mcc": report.window.mcc,
+        "window_auc": report.window.auc,
+        "alerts": report.alerts,
+        "drift_times": drift_times,
+        "drift_parts": report.drifts.iter().map(|d| d.index).collect::<Vec<_>>(),
+        "change_time": change_time,
+    });
+    println!("{json}");
     Ok(())
 }

@@ -17,6 +17,16 @@ pub enum OnlineError {
     },
     /// The stream has no feature to learn from.
     NoFeatures,
+    /// A time-ordered replay found a numeric row whose id is not the date file's id of the same
+    /// row: the two files do not list the same parts in the same order.
+    FilesOutOfStep {
+        /// 1-based data row.
+        row: u64,
+        /// The id in the numeric file.
+        numeric_id: u64,
+        /// The id in the date file, if it has that row.
+        date_id: Option<u64>,
+    },
 }
 
 impl fmt::Display for OnlineError {
@@ -28,6 +38,20 @@ impl fmt::Display for OnlineError {
                 expected,
             } => write!(f, "{name} = {value}: expected {expected}"),
             OnlineError::NoFeatures => write!(f, "the stream has no feature column"),
+            OnlineError::FilesOutOfStep {
+                row,
+                numeric_id,
+                date_id: Some(date_id),
+            } => write!(
+                f,
+                "data row {row}: the numeric file has Id {numeric_id} where the date file has Id {date_id}; both files must list the same parts in the same order"
+            ),
+            OnlineError::FilesOutOfStep {
+                row, numeric_id, ..
+            } => write!(
+                f,
+                "data row {row} (Id {numeric_id}): the numeric file has more rows than the date file"
+            ),
         }
     }
 }

@@ -20,6 +20,7 @@
 //! scored before its label is learned (optionally D parts or D time units later), alerts when
 //! its risk reaches the [`threshold`] (fixed, or chosen online for a target precision or the
 //! best Matthews correlation), and keeps the streaming [`metrics`] beside naive baselines.
+//! [`replay`] turns Bosch's Id-ordered files into a time-ordered stream in bounded memory.
 
 pub mod adwin;
 pub mod drift;
@@ -29,6 +30,7 @@ pub mod logistic;
 pub mod metrics;
 pub mod page_hinkley;
 pub mod prequential;
+pub mod replay;
 pub mod threshold;
 pub mod windowed;
 
