@@ -234,36 +234,43 @@ pub struct ChangedRule {
 
 /// The rule after a change under `seed`.
 pub fn changed_rule(seed: u64) -> ChangedRule {
-    let names = feature_names();
-    let s29: Vec<usize> = (0..names.len())
-        .filter(|&i| station_of(names[i]) == 29)
-        .collect();
-    let (c, d) = (s29[CHANGED_C], s29[CHANGED_D]);
-    let (tc, td) = (feature_truth(seed, c), feature_truth(seed, d));
+    let ((feature_a, truth_a), (feature_b, truth_b)) = s29_pair(seed, CHANGED_C, CHANGED_D);
     ChangedRule {
-        feature_a: names[c],
-        feature_b: names[d],
-        truth_a: tc,
-        truth_b: td,
-        rho: tc.loading * td.loading,
+        feature_a,
+        feature_b,
+        truth_a,
+        truth_b,
+        rho: truth_a.loading * truth_b.loading,
     }
 }
 
 /// The planted failure rule under `seed`: see the module documentation.
 pub fn defect_rule(seed: u64) -> DefectRule {
+    let ((feature_a, truth_a), (feature_b, truth_b)) = s29_pair(seed, RULE_A, RULE_B);
+    DefectRule {
+        feature_a,
+        feature_b,
+        truth_a,
+        truth_b,
+        rho: truth_a.loading * truth_b.loading,
+    }
+}
+
+/// Features `i` and `j` of station `L3_S29` with their truths under `seed`.
+fn s29_pair(
+    seed: u64,
+    i: usize,
+    j: usize,
+) -> ((&'static str, FeatureTruth), (&'static str, FeatureTruth)) {
     let names = feature_names();
     let s29: Vec<usize> = (0..names.len())
-        .filter(|&i| station_of(names[i]) == 29)
+        .filter(|&k| station_of(names[k]) == 29)
         .collect();
-    let (a, b) = (s29[RULE_A], s29[RULE_B]);
-    let (ta, tb) = (feature_truth(seed, a), feature_truth(seed, b));
-    DefectRule {
-        feature_a: names[a],
-        feature_b: names[b],
-        truth_a: ta,
-        truth_b: tb,
-        rho: ta.loading * tb.loading,
-    }
+    let (a, b) = (s29[i], s29[j]);
+    (
+        (names[a], feature_truth(seed, a)),
+        (names[b], feature_truth(seed, b)),
+    )
 }
 
 /// The route (index into `ROUTES`) of the part on data row `row` (0-based) under `seed`.

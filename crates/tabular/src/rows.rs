@@ -947,35 +947,31 @@ mod tests {
             .to_string()
             .starts_with("t.csv: no column named \"Response\""));
 
-        let e = read(b"Id,a,Response\n1,2,0\n2,3,2\n").unwrap_err();
-        assert_eq!(
-            e.to_string(),
-            "t.csv, line 3, column 3 (Response): expected 0 or 1 in the target column, found \"2\""
+        let says =
+            |csv: &[u8], message: &str| assert_eq!(read(csv).unwrap_err().to_string(), message);
+        says(
+            b"Id,a,Response\n1,2,0\n2,3,2\n",
+            "t.csv, line 3, column 3 (Response): expected 0 or 1 in the target column, found \"2\"",
         );
-        let e = read(b"Id,a,Response\n1,2,\n").unwrap_err();
-        assert_eq!(
-            e.to_string(),
-            "t.csv, line 2, column 3 (Response): expected 0 or 1 in the target column, found an empty cell"
+        says(
+            b"Id,a,Response\n1,2,\n",
+            "t.csv, line 2, column 3 (Response): expected 0 or 1 in the target column, found an empty cell",
         );
-        let e = read(b"Id,a,Response\n1,2,0\n2,abc,1\n").unwrap_err();
-        assert_eq!(
-            e.to_string(),
-            "t.csv, line 3, column 2 (a): expected a number, found \"abc\""
+        says(
+            b"Id,a,Response\n1,2,0\n2,abc,1\n",
+            "t.csv, line 3, column 2 (a): expected a number, found \"abc\"",
         );
-        let e = read(b"Id,a,b,Response\n1,2,3,0\n2,3,1\n").unwrap_err();
-        assert_eq!(
-            e.to_string(),
-            "t.csv, line 3, column 4 (Response): expected 4 fields, found 3"
+        says(
+            b"Id,a,b,Response\n1,2,3,0\n2,3,1\n",
+            "t.csv, line 3, column 4 (Response): expected 4 fields, found 3",
         );
-        let e = read(b"Id,a,Response\n1,2,0,5\n").unwrap_err();
-        assert_eq!(
-            e.to_string(),
-            "t.csv, line 2, column 4: expected 3 fields, found 4"
+        says(
+            b"Id,a,Response\n1,2,0,5\n",
+            "t.csv, line 2, column 4: expected 3 fields, found 4",
         );
-        let e = read(b"Id,a,Response\nx,2,0\n").unwrap_err();
-        assert_eq!(
-            e.to_string(),
-            "t.csv, line 2, column 1 (Id): expected a whole number as the id, found \"x\""
+        says(
+            b"Id,a,Response\nx,2,0\n",
+            "t.csv, line 2, column 1 (Id): expected a whole number as the id, found \"x\"",
         );
         assert_eq!(read(b"").unwrap_err().kind, ErrorKind::EmptyFile);
         assert_eq!(

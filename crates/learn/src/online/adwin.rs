@@ -12,7 +12,7 @@
 //! sub-window length); the oldest bucket is then dropped and the cuts checked again. Cuts are
 //! tried from the oldest bucket on; the newest one always stays in `W1`.
 
-use super::error::{check_range, invalid, OnlineError};
+use super::error::{check_count, check_probability, OnlineError};
 use serde::{Deserialize, Serialize};
 
 /// Settings of [`Adwin`], River's defaults.
@@ -46,24 +46,10 @@ impl Default for AdwinParams {
 impl AdwinParams {
     /// Checks every field's range.
     pub fn check(&self) -> Result<(), OnlineError> {
-        check_range(
-            "delta",
-            self.delta,
-            0.0,
-            1.0,
-            true,
-            "a probability in (0, 1]",
-        )?;
-        if self.clock == 0 {
-            return Err(invalid("clock", 0, "at least 1"));
-        }
-        if self.max_buckets == 0 {
-            return Err(invalid("max_buckets", 0, "at least 1"));
-        }
-        if self.min_window_length == 0 {
-            return Err(invalid("min_window_length", 0, "at least 1"));
-        }
-        Ok(())
+        check_probability("delta", self.delta)?;
+        check_count("clock", u64::from(self.clock))?;
+        check_count("max_buckets", self.max_buckets as u64)?;
+        check_count("min_window_length", u64::from(self.min_window_length))
     }
 
     /// A detector with these settings.

@@ -88,6 +88,20 @@ pub(crate) fn check_range(
     }
 }
 
+/// Checks that `value` is a probability in (0, 1].
+pub(crate) fn check_probability(name: &'static str, value: f64) -> Result<(), OnlineError> {
+    check_range(name, value, 0.0, 1.0, true, "a probability in (0, 1]")
+}
+
+/// Checks that a count is at least 1.
+pub(crate) fn check_count(name: &'static str, value: u64) -> Result<(), OnlineError> {
+    if value == 0 {
+        Err(invalid(name, 0, "at least 1"))
+    } else {
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,7 +14,7 @@
 //! weighted share of failures it has seen (majority-class leaves, smoothed), naive Bayes over the
 //! measurements present, or whichever of the two has been right more often at that leaf.
 
-use super::error::{check_range, invalid, OnlineError};
+use super::error::{check_count, check_probability, check_range, OnlineError};
 use super::explain::{occlusion, Baseline};
 use super::{sigmoid, ClassCounts, ClassWeight, Contribution, OnlineModel, Row};
 use serde::{Deserialize, Serialize};
@@ -103,39 +103,20 @@ impl Default for HoeffdingParams {
 impl HoeffdingParams {
     /// Checks every field's range.
     pub fn check(&self) -> Result<(), OnlineError> {
-        if self.grace_period == 0 {
-            return Err(invalid("grace_period", 0, "at least 1"));
-        }
-        check_range(
-            "delta",
-            self.delta,
-            0.0,
-            1.0,
-            true,
-            "a probability in (0, 1]",
-        )?;
-        check_range(
-            "tie_threshold",
-            self.tie_threshold,
-            0.0,
-            1.0,
-            false,
-            "a number in [0, 1]",
-        )?;
-        if self.split_points == 0 {
-            return Err(invalid("split_points", 0, "at least 1"));
-        }
+        check_count("grace_period", u64::from(self.grace_period))?;
+        check_probability("delta", self.delta)?;
+        let (tie, share) = (self.tie_threshold, self.min_branch_share);
+        check_range("tie_threshold", tie, 0.0, 1.0, false, "a number in [0, 1]")?;
+        check_count("split_points", u64::from(self.split_points))?;
         check_range(
             "min_branch_share",
-            self.min_branch_share,
+            share,
             0.0,
             0.5,
             false,
             "a share in [0, 0.5]",
         )?;
-        if self.max_leaves == 0 {
-            return Err(invalid("max_leaves", 0, "at least 1"));
-        }
+        check_count("max_leaves", u64::from(self.max_leaves))?;
         self.class_weight.check()
     }
 

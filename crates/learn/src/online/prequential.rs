@@ -627,6 +627,11 @@ mod tests {
     /// What the scripted model learned: (time, failed) in order.
     type Learned = std::sync::Arc<std::sync::Mutex<Vec<(f64, bool)>>>;
 
+    /// The times of the parts learned so far.
+    fn learned_times(learned: &Learned) -> Vec<f64> {
+        learned.lock().unwrap().iter().map(|l| l.0).collect()
+    }
+
     fn stream(delay: LabelDelay, risks: &[f64]) -> (Prequential, Learned) {
         let params = StreamParams {
             label_delay: delay,
@@ -671,15 +676,7 @@ mod tests {
         );
         assert_eq!(alerts[0].measurements[0].name, "b");
         let report = s.finish();
-        assert_eq!(
-            learned
-                .lock()
-                .unwrap()
-                .iter()
-                .map(|l| l.0)
-                .collect::<Vec<_>>(),
-            [0.0, 1.0, 2.0, 3.0, 4.0, 5.0]
-        );
+        assert_eq!(learned_times(&learned), [0.0, 1.0, 2.0, 3.0, 4.0, 5.0]);
         // Alerts 100 (failed), 102 (passed), 104 (failed); 105 failed unalerted.
         let c = report.overall.confusion;
         assert_eq!(
@@ -726,15 +723,7 @@ mod tests {
             });
         }
         // At 19.5 the labels of parts at 0 and 9 are due (0 + 10 <= 19.5, 9 + 10 <= 19.5).
-        assert_eq!(
-            learned
-                .lock()
-                .unwrap()
-                .iter()
-                .map(|l| l.0)
-                .collect::<Vec<_>>(),
-            [0.0, 9.0]
-        );
+        assert_eq!(learned_times(&learned), [0.0, 9.0]);
         assert_eq!(s.finish().labelled, 4);
     }
 
