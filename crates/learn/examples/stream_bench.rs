@@ -403,19 +403,22 @@ fn replay(args: &[String]) -> Result<(), String> {
         |r| times.push(r.id, r.values),
     )?;
     let date_seconds = start.elapsed().as_secs_f64();
-    let plan = ReplayPlan::new(times.clone(), max_parts).map_err(|e| e.to_string())?;
-    let mut names = Vec::new();
-    {
+    let plan = ReplayPlan::new(times, max_parts).map_err(|e| e.to_string())?;
+    // The names, from the first chunks of the numeric file.
+    let names = {
         let mut head = RowStream::new(&numeric, RowsOptions::default());
-        let bytes = std::fs::read(&numeric).map_err(|e| e.to_string())?;
-        let end = bytes
-            .iter()
-            .position(|&b| b == b'\n')
-            .unwrap_or(bytes.len())
-            + 1;
-        let _ = head.push(&bytes[..end.min(bytes.len())], &mut |_| {});
-        names.extend_from_slice(head.feature_names().unwrap_or(&[]));
-    }
+        let mut file = std::fs::File::open(&numeric).map_err(|e| e.to_string())?;
+        let mut buf = vec![0u8; 1 << 16];
+        while head.feature_names().is_none() {
+            let n = file.read(&mut buf).map_err(|e| e.to_string())?;
+            if n == 0 {
+                break;
+            }
+            head.push(&buf[..n], &mut |_| {})
+                .map_err(|e| e.to_string())?;
+        }
+        head.feature_names().unwrap_or(&[]).to_vec()
+    };
     let params = stream_params(args, ModelParams::default())?;
     let mut stream = Prequential::new(&params, names).map_err(|e| e.to_string())?;
     let mut peak_bytes = 0usize;

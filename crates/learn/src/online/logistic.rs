@@ -101,6 +101,7 @@ impl LogisticParams {
             count: vec![0; n_features],
             mean: vec![0.0; n_features],
             m2: vec![0.0; n_features],
+            inverse_sd: vec![0.0; n_features],
             classes: ClassCounts::default(),
         })
     }
@@ -139,23 +140,17 @@ pub struct OnlineLogistic {
     count: Vec<u32>,
     mean: Vec<f64>,
     m2: Vec<f64>,
+    /// `1 / sd` of each measurement, 0 while unknown: kept so that scoring divides nothing.
+    inverse_sd: Vec<f64>,
     classes: ClassCounts,
 }
 
 impl OnlineLogistic {
-    /// The standardised, clipped value of measurement `j`.
+    /// The standardised, clipped value of measurement `j` (0 until its deviation is known).
     #[inline]
     fn standard(&self, j: usize, x: f32) -> f64 {
-        let n = self.count[j];
-        if n < 2 {
-            return 0.0;
-        }
-        let variance = self.m2[j] / f64::from(n);
-        if variance <= 0.0 {
-            return 0.0;
-        }
         let clip = self.params.clip;
-        ((f64::from(x) - self.mean[j]) / variance.sqrt()).clamp(-clip, clip)
+        ((f64::from(x) - self.mean[j]) * self.inverse_sd[j]).clamp(-clip, clip)
     }
 
     /// The log-odds of failure.
@@ -199,6 +194,12 @@ impl OnlineModel for OnlineLogistic {
             let delta = f64::from(x) - self.mean[j];
             self.mean[j] += delta / f64::from(self.count[j]);
             self.m2[j] += delta * (f64::from(x) - self.mean[j]);
+            let variance = self.m2[j] / f64::from(self.count[j]);
+            self.inverse_sd[j] = if self.count[j] >= 2 && variance > 0.0 {
+                1.0 / variance.sqrt()
+            } else {
+                0.0
+            };
         }
         let weight = self.classes.weight(self.params.class_weight, failed);
         self.classes.add(failed);
