@@ -7,3 +7,4 @@ pub mod gbdt;
 pub mod impute;
 pub mod metrics;
 pub mod online;
+pub mod stats;
