@@ -10,7 +10,8 @@
 //!     [--model logistic|hoeffding|gbdt|all] [--delay PARTS] [--detector adwin|ph|none]
 //!     [--threshold mcc|precision:P|fixed:R] [--change-row N] [--max-rows N] [--chunk BYTES]
 //!     [--grace N] [--leaf majority|bayes|adaptive] [--lr R] [--sgd] [--on-drift ...]
-//!     [--window N] [--every N] [--trees N] [--depth N] [--no-adapt]
+//!     [--window N] [--every N] [--trees N] [--depth N] [--no-adapt] [--buckets N]
+//!     [--threshold-min-failures N] [--min-mcc M] [--flood F] [--initial R]
 //! ```
 //!
 //! ```text
@@ -25,6 +26,8 @@
 //! `--change-row`, the output adds the stream's metrics on the parts after the change (MCC and
 //! AUC of those parts, and of the last `--tail` of them) and the delay of the first drift
 //! detected after it. `parse_seconds` is a pass that only parses, for the cost of reading.
+//! `--buckets N` adds, per N parts, the alerts, true alerts, failures and the threshold at the
+//! bucket's end (where alerts flood, and why).
 
 use learn::online::adwin::AdwinParams;
 use learn::online::drift::DetectorParams;
@@ -195,9 +198,14 @@ fn stream_params(args: &[String], model: ModelParams) -> Result<StreamParams, St
         },
         ..p.threshold.clone()
     };
-    p.threshold.initial = number(args, "--initial", p.threshold.initial)?;
+    if let Some(initial) = flag(args, "--initial") {
+        p.threshold.initial = Some(initial.parse().map_err(|_| "--initial")?);
+    }
+    p.threshold.flood_factor = number(args, "--flood", p.threshold.flood_factor)?;
     p.threshold.window = number(args, "--threshold-window", p.threshold.window)?;
     p.threshold.every = number(args, "--threshold-every", p.threshold.every)?;
+    p.threshold.min_failures = number(args, "--threshold-min-failures", p.threshold.min_failures)?;
+    p.threshold.min_mcc = number(args, "--min-mcc", p.threshold.min_mcc)?;
     p.adapt_on_drift = !args.iter().any(|a| a == "--no-adapt");
     p.drift_signal = match flag(args, "--signal") {
         None | Some("rank") => DriftSignal::FailureRank,
@@ -272,6 +280,9 @@ fn run(args: &[String]) -> Result<(), String> {
         let mut tail_metrics = (Confusion::default(), ScoreHistogram::default());
         let total_rows = if max_rows > 0 { max_rows } else { parsed };
         let mut index = 0u64;
+        // Per bucket of parts: alerts, true alerts, failures, threshold at the bucket's end.
+        let bucket: u64 = number(args, "--buckets", 0)?;
+        let mut buckets: Vec<(u64, u64, u64, f64)> = Vec::new();
         let start = Instant::now();
         let cpu_start = cpu_seconds();
         read_rows(&path, chunk, max_rows, |r| {
@@ -292,6 +303,18 @@ fn run(args: &[String]) -> Result<(), String> {
                         tail_metrics.1.add(bin, failed);
                     }
                 }
+            }
+            if let Some(b) = index.checked_div(bucket) {
+                let b = b as usize;
+                if buckets.len() <= b {
+                    buckets.push((0, 0, 0, 0.0));
+                }
+                let failed = r.target == Some(true);
+                let alerted = scored.alert.is_some();
+                buckets[b].0 += u64::from(alerted);
+                buckets[b].1 += u64::from(alerted && failed);
+                buckets[b].2 += u64::from(failed);
+                buckets[b].3 = stream.threshold();
             }
             index += 1;
         })?;
@@ -333,6 +356,9 @@ fn run(args: &[String]) -> Result<(), String> {
             json["tail_mcc"] = tail_metrics.0.mcc().into();
             json["tail_auc"] = tail_metrics.1.auc().into();
             json["drift_delay"] = drift_delay.into();
+        }
+        if bucket > 0 {
+            json["buckets"] = serde_json::to_value(&buckets).map_err(|e| e.to_string())?;
         }
         if args.iter().any(|a| a == "--timeline") {
             let points: Vec<_> = report

@@ -16,7 +16,7 @@
 
 use super::error::{check_count, check_probability, check_range, OnlineError};
 use super::explain::{occlusion, Baseline};
-use super::{sigmoid, ClassCounts, ClassWeight, Contribution, OnlineModel, Row};
+use super::{sigmoid, unweighted, ClassCounts, ClassWeight, Contribution, OnlineModel, Row};
 use serde::{Deserialize, Serialize};
 
 /// How a split's merit is measured.
@@ -475,7 +475,8 @@ impl HoeffdingTree {
 impl OnlineModel for HoeffdingTree {
     fn score(&mut self, row: Row) -> f64 {
         let leaf = self.leaf_of(row);
-        self.predict(&self.leaves[leaf], row)
+        let weight = self.classes.failure_weight(self.params.class_weight);
+        unweighted(self.predict(&self.leaves[leaf], row), weight)
     }
 
     fn learn(&mut self, row: Row, failed: bool) {

@@ -11,7 +11,7 @@
 //! learned.
 
 use super::error::{check_range, OnlineError};
-use super::{sigmoid, ClassCounts, ClassWeight, Contribution, OnlineModel, Row};
+use super::{sigmoid, unweighted, ClassCounts, ClassWeight, Contribution, OnlineModel, Row};
 use serde::{Deserialize, Serialize};
 
 /// How the weights move.
@@ -184,7 +184,8 @@ impl OnlineLogistic {
 
 impl OnlineModel for OnlineLogistic {
     fn score(&mut self, row: Row) -> f64 {
-        sigmoid(self.logit(row))
+        let weight = self.classes.failure_weight(self.params.class_weight);
+        unweighted(sigmoid(self.logit(row)), weight)
     }
 
     fn learn(&mut self, row: Row, failed: bool) {

@@ -139,6 +139,11 @@ impl ClassCounts {
         }
     }
 
+    /// The weight of a failure now: what [`unweighted`] divides a risk's odds by.
+    pub(crate) fn failure_weight(&self, rule: ClassWeight) -> f64 {
+        self.weight(rule, true)
+    }
+
     /// The weight of a part with this outcome.
     pub(crate) fn weight(&self, rule: ClassWeight, failed: bool) -> f64 {
         if !failed {
@@ -153,6 +158,18 @@ impl ClassCounts {
             }
         }
     }
+}
+
+/// A risk learned with failures weighing `failure_weight` passes, as the chance of failure: the
+/// weighting multiplies a model's odds of failure by the weight, so the weighted odds are
+/// divided by it. Ranks are unchanged; a risk then reads as a probability (a threshold of 0.1
+/// means one part in ten fails), whatever the model and its weighting.
+pub(crate) fn unweighted(risk: f64, failure_weight: f64) -> f64 {
+    if failure_weight == 1.0 || !(0.0..1.0).contains(&risk) {
+        return risk;
+    }
+    let odds = risk / (1.0 - risk) / failure_weight;
+    odds / (1.0 + odds)
 }
 
 /// The logistic function.

@@ -425,7 +425,7 @@ impl Prequential {
         };
         let risk = self.model.score(row);
         let threshold = self.threshold.value();
-        let alerted = self.threshold.alerts(risk);
+        let alerted = self.threshold.decide(risk);
         let alert = alerted.then(|| {
             let top = self.model.explain(row, self.params.top_measurements);
             Alert {

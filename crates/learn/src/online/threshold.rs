@@ -2,7 +2,7 @@
 //! hindsight: a part is judged by the threshold chosen before its label arrived).
 
 use super::error::{check_range, invalid, OnlineError};
-use super::metrics::{bin_floor, score_bin, ScoreHistogram, AUC_BINS};
+use super::metrics::{bin_floor, score_bin, Confusion, ScoreHistogram, AUC_BINS};
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
 
@@ -38,11 +38,23 @@ pub struct ThresholdParams {
     pub every: usize,
     /// Failures the window must hold before a choice replaces `initial`.
     pub min_failures: usize,
-    /// The threshold until the first choice.
-    pub initial: f64,
+    /// The threshold until the first choice; `None`: no alert until then. A model that has
+    /// seen no label scores every part alike (the stream's first parts, or all the parts of a
+    /// long label delay), so any initial risk either never alerts or alerts on every part.
+    pub initial: Option<f64>,
     /// With [`ThresholdRule::MaxMcc`], the least correlation on the recent parts for alerts to
     /// be raised: a young model whose best cut correlates by chance raises none.
     pub min_mcc: f64,
+    /// With [`ThresholdRule::MaxMcc`], the most alerts per failure a cut may raise on the
+    /// window: on a few failures (after a drift, early on) the best correlation may come from a
+    /// cut alerting on nearly half the parts, a feed of false alerts nobody reads.
+    pub max_alerts_per_failure: f64,
+    /// The flood guard: when more than this many times the share of parts the chosen cut
+    /// alerted on its window alert among the last `flood_window` arrivals, the cut is moved to
+    /// alert on that share of those arrivals (0: no guard). See [`Threshold`].
+    pub flood_factor: f64,
+    /// Arrivals the flood guard counts alerts over.
+    pub flood_window: usize,
 }
 
 impl Default for ThresholdParams {
@@ -52,8 +64,11 @@ impl Default for ThresholdParams {
             window: 20_000,
             every: 500,
             min_failures: 10,
-            initial: 0.5,
+            initial: None,
             min_mcc: 0.05,
+            max_alerts_per_failure: 10.0,
+            flood_factor: 5.0,
+            flood_window: 2_000,
         }
     }
 }
@@ -76,7 +91,28 @@ impl ThresholdParams {
         if self.every == 0 {
             return Err(invalid("every", 0, "at least 1"));
         }
-        check_range("initial", self.initial, 0.0, 1.0, false, "a risk in [0, 1]")?;
+        if self.flood_window == 0 {
+            return Err(invalid("flood_window", 0, "at least 1"));
+        }
+        if let Some(initial) = self.initial {
+            check_range("initial", initial, 0.0, 1.0, false, "a risk in [0, 1]")?;
+        }
+        check_range(
+            "max_alerts_per_failure",
+            self.max_alerts_per_failure,
+            0.0,
+            f64::MAX,
+            true,
+            "a count > 0",
+        )?;
+        check_range(
+            "flood_factor",
+            self.flood_factor,
+            0.0,
+            f64::MAX,
+            false,
+            "a factor >= 0",
+        )?;
         check_range(
             "min_mcc",
             self.min_mcc,
@@ -92,6 +128,14 @@ impl ThresholdParams {
 /// their risks ([`ScoreHistogram`]'s bins, 0.25 % apart in odds), so that a choice costs one
 /// sweep of the bins however long the window is. A chosen threshold is a bin: a part alerts
 /// when its risk falls in that bin or above.
+///
+/// The flood guard. A cut is chosen on risks that earlier models gave; a model retrained since
+/// (the windowed boosting retrains every few thousand parts, and at once after a drift on a few
+/// parts) may score most parts above it, and every part would alert until the next choice. So
+/// the threshold also counts the alerts among the last `flood_window` parts scored: when they
+/// exceed `flood_factor` times the share the cut alerted on its labelled window, the cut moves
+/// up to alert on that share of those recent parts (the same alert rate, on the risks of the
+/// model in force). A failure burst raising alerts up to `flood_factor` times is let through.
 #[derive(Debug, Clone)]
 pub struct Threshold {
     params: ThresholdParams,
@@ -102,6 +146,15 @@ pub struct Threshold {
     recent: VecDeque<(u16, bool)>,
     histogram: ScoreHistogram,
     since_choice: usize,
+    /// Share of its window's parts the chosen cut alerted (NaN before a choice).
+    chosen_share: f64,
+    /// Bins of the last `flood_window` parts scored, and their counts by bin.
+    arrivals: VecDeque<u16>,
+    arrival_counts: Vec<u32>,
+    /// How many of them are at or above the bin in force.
+    arrival_alerts: usize,
+    /// Times the guard moved the cut.
+    floods: u64,
 }
 
 impl Threshold {
@@ -115,10 +168,15 @@ impl Threshold {
         Ok(Threshold {
             params: params.clone(),
             fixed,
-            bin: score_bin(params.initial),
+            bin: params.initial.map_or(SILENT, score_bin),
             recent: VecDeque::with_capacity(params.window.min(1 << 20)),
             histogram: ScoreHistogram::default(),
             since_choice: 0,
+            chosen_share: f64::NAN,
+            arrivals: VecDeque::with_capacity(params.flood_window.min(1 << 20)),
+            arrival_counts: vec![0; AUC_BINS],
+            arrival_alerts: 0,
+            floods: 0,
         })
     }
 
@@ -139,6 +197,75 @@ impl Threshold {
         }
     }
 
+    /// Times the flood guard moved the cut.
+    pub fn floods(&self) -> u64 {
+        self.floods
+    }
+
+    /// Decides on a part as it arrives (before its label): whether it alerts. Counts it for
+    /// the flood guard, which may move the cut first.
+    pub fn decide(&mut self, risk: f64) -> bool {
+        if self.fixed.is_some() {
+            return self.alerts(risk);
+        }
+        let bin = score_bin(risk);
+        if self.arrivals.len() == self.params.flood_window {
+            if let Some(old) = self.arrivals.pop_front() {
+                self.arrival_counts[old as usize] -= 1;
+                self.arrival_alerts -= usize::from(old >= self.bin);
+            }
+        }
+        self.arrivals.push_back(bin);
+        self.arrival_counts[bin as usize] += 1;
+        self.arrival_alerts += usize::from(bin >= self.bin);
+        self.guard();
+        bin >= self.bin
+    }
+
+    /// Moves the cut up when the recent parts alert far more often than the chosen share.
+    fn guard(&mut self) {
+        let n = self.arrivals.len();
+        let share = self.chosen_share;
+        if self.params.flood_factor == 0.0 || share.is_nan() || self.bin == SILENT {
+            return;
+        }
+        // Half a window at least, and a handful of alerts, before calling it a flood.
+        let allowed = (self.params.flood_factor * share * n as f64).max(5.0);
+        if 2 * n < self.params.flood_window || (self.arrival_alerts as f64) <= allowed {
+            return;
+        }
+        // On the latest quarter of them, which a recent model change has scored: the lowest
+        // bin whose parts at or above it are at most the chosen share.
+        let latest = (n / 4).max(1);
+        let mut counts = vec![0u32; AUC_BINS];
+        for &b in self.arrivals.iter().skip(n - latest) {
+            counts[b as usize] += 1;
+        }
+        let keep = (share * latest as f64).floor() as usize;
+        let (mut above, mut cut) = (0usize, SILENT);
+        for b in (0..AUC_BINS).rev() {
+            let c = counts[b] as usize;
+            if above + c > keep {
+                break;
+            }
+            above += c;
+            cut = b as u16;
+        }
+        if cut > self.bin {
+            self.set_bin(cut);
+            self.floods += 1;
+        }
+    }
+
+    /// Puts `bin` in force and recounts the recent arrivals it alerts.
+    fn set_bin(&mut self, bin: u16) {
+        self.bin = bin;
+        self.arrival_alerts = self.arrival_counts[bin as usize..]
+            .iter()
+            .map(|&c| c as usize)
+            .sum();
+    }
+
     /// Records a labelled part's risk (as scored before its label was known).
     pub fn observe(&mut self, risk: f64, failed: bool) {
         if self.fixed.is_some() {
@@ -156,8 +283,9 @@ impl Threshold {
         let failures = self.histogram.counts().0 as usize;
         if self.since_choice >= self.params.every && failures >= self.params.min_failures {
             self.since_choice = 0;
-            if let Some(bin) = best_cut(&self.histogram, self.params.rule, self.params.min_mcc) {
-                self.bin = bin;
+            if let Some((bin, share)) = best_cut(&self.histogram, &self.params) {
+                self.set_bin(bin);
+                self.chosen_share = share;
             }
         }
     }
@@ -175,30 +303,40 @@ impl Threshold {
 /// A bin above every risk: no alert.
 const SILENT: u16 = AUC_BINS as u16;
 
-/// The bin the rule picks: alerts are the parts of that bin and above ([`SILENT`]: none).
-fn best_cut(histogram: &ScoreHistogram, rule: ThresholdRule, min_mcc: f64) -> Option<u16> {
-    let mut best: Option<(f64, u16)> = match rule {
-        ThresholdRule::MaxMcc => Some((min_mcc, SILENT)),
+/// The bin the rule picks: alerts are the parts of that bin and above ([`SILENT`]: none), with
+/// the share of the histogram's parts it alerts.
+fn best_cut(histogram: &ScoreHistogram, params: &ThresholdParams) -> Option<(u16, f64)> {
+    let mut best: Option<(f64, u16, Confusion)> = match params.rule {
+        ThresholdRule::MaxMcc => Some((params.min_mcc, SILENT, Confusion::default())),
         _ => None,
     };
+    let failures = histogram.counts().0 as f64;
     for (bin, c) in histogram.cuts() {
-        match rule {
+        match params.rule {
             ThresholdRule::MaxMcc => {
+                let alerts = (c.true_positives + c.false_positives) as f64;
+                if alerts > params.max_alerts_per_failure * failures {
+                    // Lower cuts alert on more parts still.
+                    break;
+                }
                 let mcc = c.mcc();
-                if best.is_none_or(|(m, _)| mcc > m) {
-                    best = Some((mcc, bin));
+                if best.is_none_or(|(m, _, _)| mcc > m) {
+                    best = Some((mcc, bin, c));
                 }
             }
             ThresholdRule::TargetPrecision { precision } => {
                 // The lowest cut reaching the precision, once it catches something.
                 if c.true_positives > 0 && c.precision() >= precision {
-                    best = Some((0.0, bin));
+                    best = Some((0.0, bin, c));
                 }
             }
             ThresholdRule::Fixed { .. } => return None,
         }
     }
-    best.map(|(_, bin)| bin)
+    best.map(|(_, bin, c)| {
+        let alerted = c.true_positives + c.false_positives;
+        (bin, alerted as f64 / c.total().max(1) as f64)
+    })
 }
 
 #[cfg(test)]
@@ -228,14 +366,36 @@ mod tests {
         ]);
         // At .8: tp 2 fp 1 tn 4 fn 1: (8 - 1) / sqrt(3 * 3 * 5 * 5) = 7/15; at .4: tp 3 fp 2
         // tn 3 fn 0: 9 / sqrt(5 * 3 * 5 * 3) = 9/15, the best cut.
+        let rule = |rule, min_mcc, max_alerts_per_failure| ThresholdParams {
+            rule,
+            min_mcc,
+            max_alerts_per_failure,
+            ..ThresholdParams::default()
+        };
+        // It alerts 5 of the 8 parts.
         assert_eq!(
-            best_cut(&h, ThresholdRule::MaxMcc, 0.05),
-            Some(score_bin(0.4))
+            best_cut(&h, &rule(ThresholdRule::MaxMcc, 0.05, 10.0)),
+            Some((score_bin(0.4), 5.0 / 8.0))
         );
         // Unless the best correlation is below the least asked for: no alert.
-        assert_eq!(best_cut(&h, ThresholdRule::MaxMcc, 0.61), Some(SILENT));
+        assert_eq!(
+            best_cut(&h, &rule(ThresholdRule::MaxMcc, 0.61, 10.0)),
+            Some((SILENT, 0.0))
+        );
+        // Nor when it alerts more parts per failure than allowed (5 for 3 failures): the best
+        // of the cuts alerting at most 4 parts is at .9 (tp 1 fp 0 tn 5 fn 2: 5 / sqrt(105)).
+        assert_eq!(
+            best_cut(&h, &rule(ThresholdRule::MaxMcc, 0.05, 1.5)),
+            Some((score_bin(0.9), 1.0 / 8.0))
+        );
         // Precision 1 only at .9; 2/3 reached down to .8; 0.6 down to .4.
-        let at = |p| best_cut(&h, ThresholdRule::TargetPrecision { precision: p }, 0.0);
+        let at = |p| {
+            best_cut(
+                &h,
+                &rule(ThresholdRule::TargetPrecision { precision: p }, 0.0, 1.0),
+            )
+            .map(|(bin, _)| bin)
+        };
         assert_eq!(at(1.0), Some(score_bin(0.9)));
         assert_eq!(at(0.66), Some(score_bin(0.8)));
         assert_eq!(at(0.6), Some(score_bin(0.4)));
@@ -243,8 +403,7 @@ mod tests {
         assert_eq!(
             best_cut(
                 &passes_only,
-                ThresholdRule::TargetPrecision { precision: 0.5 },
-                0.0
+                &rule(ThresholdRule::TargetPrecision { precision: 0.5 }, 0.0, 1.0)
             ),
             None
         );
@@ -259,7 +418,14 @@ mod tests {
             ..ThresholdParams::default()
         };
         let mut t = Threshold::new(&params).unwrap();
-        assert!(t.alerts(0.5) && !t.alerts(0.49));
+        // No alert before the first choice, unless an initial threshold is set.
+        assert!(!t.alerts(1.0) && t.value().is_infinite());
+        let initial = Threshold::new(&ThresholdParams {
+            initial: Some(0.5),
+            ..params.clone()
+        })
+        .unwrap();
+        assert!(initial.alerts(0.5) && !initial.alerts(0.49));
         // Failures score 0.2, passes 0.1: the best cut is at 0.2.
         for i in 0..100 {
             t.observe(if i % 10 == 0 { 0.2 } else { 0.1 }, i % 10 == 0);
@@ -283,5 +449,51 @@ mod tests {
             ..ThresholdParams::default()
         })
         .is_err());
+    }
+
+    #[test]
+    fn the_flood_guard_holds_the_alert_share_when_the_risks_move() {
+        let params = ThresholdParams {
+            window: 1_000,
+            every: 100,
+            min_failures: 5,
+            flood_window: 400,
+            ..ThresholdParams::default()
+        };
+        let mut t = Threshold::new(&params).unwrap();
+        // A model whose failures (1 in 50) score 0.3 and passes 0.01 to 0.1: cut at 0.3, which
+        // alerts 2 % of the parts.
+        let pass = |i: u32| 0.01 + 0.09 * f64::from(i * 37 % 97) / 96.0;
+        for i in 0..1_000u32 {
+            let failed = i % 50 == 0;
+            let risk = if failed { 0.3 } else { pass(i) };
+            // Chosen once 5 failures are in (part 200), then re-chosen every 100.
+            let alerted = t.decide(risk);
+            assert!(i <= 300 || alerted == failed, "part {i}");
+            t.observe(risk, failed);
+        }
+        assert_eq!(t.floods(), 0);
+        // A retrained model scores every part 5 times higher: most parts now reach the cut.
+        // The guard moves it after a few alerts, to about 2 % of recent parts.
+        let mut unguarded = t.clone();
+        unguarded.params.flood_factor = 0.0;
+        let (mut alerts, mut flood) = (0, 0);
+        for i in 0..400u32 {
+            let failed = i % 50 == 0;
+            let risk = (5.0 * if failed { 0.3 } else { pass(i) }).min(1.0);
+            alerts += usize::from(t.decide(risk));
+            flood += usize::from(unguarded.decide(risk));
+        }
+        assert!(flood > 150, "{flood} alerts without the guard");
+        assert!(t.floods() >= 1);
+        assert!(alerts < 50, "{alerts} alerts of 400");
+        // The guard never lowers the cut, and a fixed threshold has none.
+        let mut fixed = Threshold::new(&ThresholdParams {
+            rule: ThresholdRule::Fixed { risk: 0.05 },
+            ..params
+        })
+        .unwrap();
+        assert!((0..1_000).all(|_| fixed.decide(0.5)));
+        assert_eq!(fixed.floods(), 0);
     }
 }

@@ -15,7 +15,7 @@
 use super::error::{invalid, OnlineError};
 use super::explain::{occlusion, Baseline};
 use super::rows::RowQueue;
-use super::{ClassCounts, ClassWeight, Contribution, OnlineModel, Row};
+use super::{unweighted, ClassCounts, ClassWeight, Contribution, OnlineModel, Row};
 use crate::gbdt::{Dataset, Feature, GbdtModel, GbdtParams, Objective};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -150,6 +150,7 @@ impl WindowedParams {
             retrains: 0,
             rng: ChaCha8Rng::seed_from_u64(params.seed),
             prior: 0.0,
+            failure_weight: 1.0,
             params,
         })
     }
@@ -177,6 +178,8 @@ pub struct WindowedGbdt {
     rng: ChaCha8Rng,
     /// The risk scored before the first model.
     prior: f64,
+    /// The weight of failures in the model's window (its passes weigh what they stand for).
+    failure_weight: f64,
 }
 
 impl WindowedGbdt {
@@ -307,6 +310,7 @@ impl WindowedGbdt {
         let mut target = Vec::with_capacity(n);
         let mut weights = Vec::with_capacity(n);
         let pass_weight = 1.0 / self.params.pass_sample;
+        let failure_weight = self.classes.failure_weight(self.params.class_weight);
         for (r, (row, failed)) in self.window.iter().enumerate() {
             for (&j, &x) in row.features.iter().zip(row.values) {
                 let c = column_of[j as usize];
@@ -315,11 +319,7 @@ impl WindowedGbdt {
                 }
             }
             target.push(f32::from(u8::from(failed)));
-            let weight = if failed {
-                self.classes.weight(self.params.class_weight, true)
-            } else {
-                pass_weight
-            };
+            let weight = if failed { failure_weight } else { pass_weight };
             weights.push(weight as f32);
         }
         let mut means = vec![f32::NAN; self.n_features];
@@ -342,6 +342,7 @@ impl WindowedGbdt {
         if let Ok(model) = fitted {
             self.means = means;
             self.model = Some(model);
+            self.failure_weight = failure_weight;
             self.column_of = column_of;
             self.dense = vec![f32::NAN; used.len()];
             self.retrains += 1;
@@ -364,7 +365,7 @@ impl OnlineModel for WindowedGbdt {
         }
         let risk = model.predict_row(&self.dense).unwrap_or(f64::NAN);
         self.dense.fill(f32::NAN);
-        risk
+        unweighted(risk, self.failure_weight)
     }
 
     fn learn(&mut self, row: Row, failed: bool) {
