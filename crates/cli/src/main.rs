@@ -9,6 +9,7 @@ mod impute;
 mod input;
 mod profile;
 mod sample;
+mod stream;
 mod threads;
 
 use std::process::ExitCode;
@@ -41,6 +42,11 @@ const COMMANDS: &[Command] = &[
         name: "impute",
         usage: "impute --input FILE [--m M] [--columns REGEX] [--out DIR] [--long]   fill holes by bootstrap EM (M imputed datasets)",
         run: impute::run,
+    },
+    Command {
+        name: "stream",
+        usage: "stream --numeric FILE [--date FILE] [--model M] [--window W] [--retrain-every N] [--threshold T] [--label-delay D]   score parts as a stream, alert on likely failures (use case 2.2)",
+        run: stream::run,
     },
     Command {
         name: "cluster",

@@ -228,6 +228,12 @@ impl RowStream {
         self.header.as_ref().map(|h| h.features.as_slice())
     }
 
+    /// Every column name of the header, in file order, once it has been read (for messages
+    /// that name a column).
+    pub fn column_names(&self) -> Option<&[String]> {
+        self.header.as_ref().map(|h| h.names.as_slice())
+    }
+
     /// Data rows read so far (for progress).
     pub fn rows(&self) -> u64 {
         self.rows

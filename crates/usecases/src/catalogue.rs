@@ -60,7 +60,7 @@ pub static CATALOGUE: [UseCaseInfo; 8] = {
             name: "stream",
             required: &[BoschNumeric],
             optional: &[BoschDate],
-            runner: None,
+            runner: Some(Runner::streamed::<crate::stream::ConformityStream>()),
         },
         UseCaseInfo {
             id: "3.1",
@@ -154,6 +154,8 @@ pub struct UseCaseEntry {
     pub optional: &'static [KnownFile],
     /// This build runs it.
     pub runnable: bool,
+    /// It reads its files as a stream (a session fed chunks) rather than from loaded tables.
+    pub streamed: bool,
     /// Its parameters (empty when it does not run).
     pub params: Vec<ParamDoc>,
 }
@@ -168,6 +170,7 @@ pub fn entries() -> Vec<UseCaseEntry> {
             required: u.required,
             optional: u.optional,
             runnable: u.runnable(),
+            streamed: u.runner.is_some_and(|r| r.is_streamed()),
             params: u.runner.map_or_else(Vec::new, |r| (r.params)()),
         })
         .collect()

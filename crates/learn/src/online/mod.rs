@@ -41,7 +41,9 @@ pub use drift::{Detector, DetectorParams};
 pub use error::OnlineError;
 pub use hoeffding::{HoeffdingParams, HoeffdingTree};
 pub use logistic::{LogisticParams, OnlineLogistic};
-pub use prequential::{Alert, Part, Prequential, Scored, StreamParams, StreamReport};
+pub use prequential::{
+    Alert, Labelled, Part, Prequential, Quality, Scored, StreamParams, StreamReport,
+};
 pub use threshold::{ThresholdParams, ThresholdRule};
 pub use windowed::{WindowedGbdt, WindowedParams};
 

@@ -230,6 +230,8 @@ pub struct Alert {
     pub threshold: f64,
     /// The measurements that pushed the risk up most.
     pub measurements: Vec<AlertMeasurement>,
+    /// Whether the part failed, once its label has arrived: a true or a false alert.
+    pub failed: Option<bool>,
 }
 
 /// What the stream says of a part as it arrives.
@@ -331,10 +333,30 @@ pub struct StreamReport {
     pub timeline: Vec<TimelinePoint>,
 }
 
+/// A part whose label has just been learned, with what the stream said of it when it arrived:
+/// what a caller writes out part by part ([`Prequential::take_labelled`]).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Labelled {
+    /// Its 0-based position in the stream.
+    pub index: u64,
+    /// Its id.
+    pub id: u64,
+    /// Its time.
+    pub time: f64,
+    /// Its risk at arrival.
+    pub risk: f64,
+    /// Whether it raised an alert.
+    pub alerted: bool,
+    /// Whether it failed.
+    pub failed: bool,
+}
+
 /// What is held of a part until its label arrives.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Pending {
     index: u64,
+    id: u64,
     risk: f64,
     alerted: bool,
     baseline_risk: f64,
@@ -375,6 +397,8 @@ pub struct Prequential {
     timeline: Vec<TimelinePoint>,
     timeline_every: u64,
     now: (u64, f64),
+    /// Parts labelled since [`Prequential::take_labelled`], when a caller asked for them.
+    labelled_out: Option<Vec<Labelled>>,
 }
 
 impl Prequential {
@@ -407,6 +431,7 @@ impl Prequential {
             timeline: Vec::new(),
             timeline_every: params.timeline_every,
             now: (0, f64::NEG_INFINITY),
+            labelled_out: None,
             params: params.clone(),
         })
     }
@@ -442,6 +467,7 @@ impl Prequential {
                         push: c.push,
                     })
                     .collect(),
+                failed: None,
             }
         });
         if let Some(a) = &alert {
@@ -458,6 +484,7 @@ impl Prequential {
             let baseline_alerted = self.rng.random::<f64>() < baseline_risk;
             let pending = Pending {
                 index,
+                id: part.id,
                 risk,
                 alerted,
                 baseline_risk,
@@ -482,6 +509,64 @@ impl Prequential {
     /// Parts processed so far.
     pub fn parts(&self) -> u64 {
         self.parts
+    }
+
+    /// Keeps, from now on, each part whose label is learned, for [`Prequential::take_labelled`].
+    pub fn keep_labelled(&mut self) {
+        self.labelled_out.get_or_insert_with(Vec::new);
+    }
+
+    /// The parts labelled since the last call, in stream order (none unless
+    /// [`Prequential::keep_labelled`] was called).
+    pub fn take_labelled(&mut self) -> Vec<Labelled> {
+        self.labelled_out
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default()
+    }
+
+    /// The model over the whole stream so far (what [`Prequential::report`] says, without
+    /// copying its lists).
+    pub fn overall(&self) -> Quality {
+        Quality::of(&self.confusion, self.histogram.auc())
+    }
+
+    /// The model over the last `metrics_window` labelled parts.
+    pub fn window(&self) -> Quality {
+        Quality::of(self.window.confusion(), self.window.auc())
+    }
+
+    /// The naive baselines over the whole stream: always-pass, then rate-based.
+    pub fn baselines(&self) -> (Quality, Quality) {
+        (
+            Quality::of(&self.pass_confusion, self.pass_histogram.auc()),
+            Quality::of(&self.rate_confusion, self.rate_histogram.auc()),
+        )
+    }
+
+    /// Labelled parts, failures among them and alerts raised so far.
+    pub fn counts(&self) -> (u64, u64, u64) {
+        (self.labelled, self.failures, self.alerts)
+    }
+
+    /// The drifts detected so far.
+    pub fn drifts(&self) -> &[DriftEvent] {
+        &self.drifts
+    }
+
+    /// The stream over time so far (at most 2,048 points).
+    pub fn timeline(&self) -> &[TimelinePoint] {
+        &self.timeline
+    }
+
+    /// The latest alerts, oldest first.
+    pub fn latest_alerts(&self) -> impl DoubleEndedIterator<Item = &Alert> + ExactSizeIterator {
+        self.latest_alerts.iter()
+    }
+
+    /// Times the threshold's flood guard moved the cut.
+    pub fn floods(&self) -> u64 {
+        self.threshold.floods()
     }
 
     /// The threshold in force (infinite when no part alerts).
@@ -530,14 +615,31 @@ impl Prequential {
     /// Learns the oldest held label and scores the part's risk and alert against it.
     fn release_one(&mut self) {
         let model = &mut self.model;
-        let Some(p) = self.pending.pop_with(|row, p| {
+        let Some((p, time)) = self.pending.pop_with(|row, p| {
             model.learn(row, p.failed);
-            p
+            (p, row.time)
         }) else {
             return;
         };
         self.labelled += 1;
         self.failures += u64::from(p.failed);
+        if let Some(out) = &mut self.labelled_out {
+            out.push(Labelled {
+                index: p.index,
+                id: p.id,
+                time,
+                risk: p.risk,
+                alerted: p.alerted,
+                failed: p.failed,
+            });
+        }
+        if p.alerted {
+            // Alerts are kept in stream order: the one of this part, if still kept.
+            let alerts = &mut self.latest_alerts;
+            if let Ok(k) = alerts.binary_search_by_key(&p.index, |a| a.index) {
+                alerts[k].failed = Some(p.failed);
+            }
+        }
         let bin = score_bin(p.risk);
         // Before the part joins the window: it is ranked against the passes before it.
         let rank_error = match self.params.drift_signal {
@@ -657,6 +759,7 @@ mod tests {
         let risks = [0.9, 0.1, 0.8, 0.2, 0.7, 0.3];
         let outcomes = [true, false, false, false, true, true];
         let (mut s, learned) = stream(LabelDelay::Parts { count: 2 }, &risks);
+        s.keep_labelled();
         let mut alerts = Vec::new();
         for (i, &failed) in outcomes.iter().enumerate() {
             let part = Part {
@@ -675,7 +778,25 @@ mod tests {
             [100, 102, 104]
         );
         assert_eq!(alerts[0].measurements[0].name, "b");
+        // Parts 0 to 3 are labelled by the time part 5 arrives, with their risk at arrival.
+        let labelled = s.take_labelled();
+        assert_eq!(
+            labelled
+                .iter()
+                .map(|l| (l.id, l.risk, l.alerted, l.failed))
+                .collect::<Vec<_>>(),
+            [
+                (100, 0.9, true, true),
+                (101, 0.1, false, false),
+                (102, 0.8, true, false),
+                (103, 0.2, false, false)
+            ]
+        );
         let report = s.finish();
+        assert_eq!(s.take_labelled().len(), 2);
+        // Each kept alert knows its outcome once labelled: a true, a false, a true alert.
+        let outcomes: Vec<Option<bool>> = report.latest_alerts.iter().map(|a| a.failed).collect();
+        assert_eq!(outcomes, [Some(true), Some(false), Some(true)]);
         assert_eq!(learned_times(&learned), [0.0, 1.0, 2.0, 3.0, 4.0, 5.0]);
         // Alerts 100 (failed), 102 (passed), 104 (failed); 105 failed unalerted.
         let c = report.overall.confusion;

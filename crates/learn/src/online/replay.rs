@@ -103,6 +103,11 @@ impl ReplayPlan {
         })
     }
 
+    /// Parts of the date file: every pass together holds them.
+    pub fn parts(&self) -> usize {
+        self.times.len()
+    }
+
     /// Passes over the numeric file: one per segment.
     pub fn segments(&self) -> usize {
         self.sizes.len()
@@ -125,6 +130,7 @@ impl ReplayPlan {
     pub fn buffer(&self, k: usize) -> SegmentBuffer {
         SegmentBuffer {
             segment: k,
+            sorted: false,
             held: Vec::with_capacity(self.sizes[k]),
             features: Vec::new(),
             values: Vec::new(),
@@ -159,6 +165,7 @@ struct Held {
 #[derive(Debug, Clone)]
 pub struct SegmentBuffer {
     segment: usize,
+    sorted: bool,
     held: Vec<Held>,
     features: Vec<u32>,
     values: Vec<f32>,
@@ -178,6 +185,7 @@ impl SegmentBuffer {
         values: &[f32],
     ) -> Result<(), OnlineError> {
         let start = plan.start_of(row, id)?;
+        self.sorted = false;
         self.held.push(Held {
             start,
             id,
@@ -210,9 +218,13 @@ impl SegmentBuffer {
         self.features.len() * 4 + self.values.len() * 4
     }
 
-    /// Hands the parts to `each` in time order (ties by Id), with their start as time (parts
-    /// without a stamp get the last start of the plan, so times never decrease).
-    pub fn replay(mut self, mut each: impl FnMut(Part)) {
+    /// Puts the held parts in time order (ties by Id) for [`SegmentBuffer::part`], with their
+    /// start as time (parts without a stamp get the last start before them, so times never
+    /// decrease: they come last in the plan's last segment).
+    pub fn sort(&mut self) {
+        if self.sorted {
+            return;
+        }
         self.held.sort_by(|a, b| {
             match (a.start.is_nan(), b.start.is_nan()) {
                 (false, false) => a.start.total_cmp(&b.start),
@@ -220,24 +232,48 @@ impl SegmentBuffer {
             }
             .then(a.id.cmp(&b.id))
         });
-        let mut last = f64::NEG_INFINITY;
-        for h in &self.held {
-            let time = if h.start.is_nan() {
-                last
-            } else {
-                f64::from(h.start)
-            };
-            last = last.max(time);
-            let range = h.at..h.at + h.len as usize;
-            each(Part {
-                id: h.id,
-                time: last,
-                features: &self.features[range.clone()],
-                values: &self.values[range],
-                failed: h.failed,
-            });
+        let mut last = f32::NEG_INFINITY;
+        for h in &mut self.held {
+            if h.start.is_nan() {
+                h.start = last;
+            }
+            last = last.max(h.start);
+        }
+        self.sorted = true;
+    }
+
+    /// The `i`-th part in time order (call [`SegmentBuffer::sort`] first).
+    pub fn part(&self, i: usize) -> Part<'_> {
+        debug_assert!(self.sorted, "sort the segment first");
+        let h = &self.held[i];
+        let range = h.at..h.at + h.len as usize;
+        Part {
+            id: h.id,
+            time: decimal(h.start),
+            features: &self.features[range.clone()],
+            values: &self.values[range],
+            failed: h.failed,
         }
     }
+
+    /// Hands the parts to `each` in time order (see [`SegmentBuffer::sort`]).
+    pub fn replay(mut self, mut each: impl FnMut(Part)) {
+        self.sort();
+        for i in 0..self.held.len() {
+            each(self.part(i));
+        }
+    }
+}
+
+/// A stamp read as `f32` as the decimal it was written as (`82.24`, not `82.23999786`): rounded
+/// to the 7 significant digits an `f32` holds, so that times print as in the file.
+fn decimal(stamp: f32) -> f64 {
+    let t = f64::from(stamp);
+    if t == 0.0 || !t.is_finite() {
+        return t;
+    }
+    let scale = 10f64.powi(6 - t.abs().log10().floor() as i32);
+    (t * scale).round() / scale
 }
 
 #[cfg(test)]
@@ -284,6 +320,14 @@ mod tests {
         let times: Vec<f64> = seen.iter().map(|s| s.1).collect();
         assert_eq!(times, [0.5, 1.0, 3.0, 4.0, 4.0, 7.0, 7.0]);
         assert_eq!(seen[3], (12, 4.0, 2.0, Some(true)));
+    }
+
+    #[test]
+    fn stamps_keep_their_written_decimals() {
+        for written in ["82.24", "1710", "0.01", "883.21", "-3.5", "0", "123456.7"] {
+            let t: f32 = written.parse().unwrap();
+            assert_eq!(decimal(t).to_string(), written);
+        }
     }
 
     #[test]
