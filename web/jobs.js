@@ -168,19 +168,26 @@ export async function refreshEngineRequests() {
 }
 
 /**
- * Runs a job. Returns {id, promise, cancel}: the promise resolves with the result or rejects with
- * a JobError; `cancel()` asks the worker to stop, and replaces it if it does not within
- * CANCEL_GRACE_MS (a job busy in one long wasm call cannot read messages).
+ * Runs a job. Returns {id, promise, cancel, control}: the promise resolves with the result or
+ * rejects with a JobError; `cancel()` asks the worker to stop, and replaces it if it does not
+ * within CANCEL_GRACE_MS (a job busy in one long wasm call cannot read messages);
+ * `control(settings)` sends a running stream its pause and pace ({paused, speed}).
  */
 export function startJob(kind, args = {}, callbacks = {}) {
   let handle = null;
   const cancelRequested = { value: false };
+  let controlled = null;
   const promise = restoring.then(() => {
     if (!worker) throw new JobError({ kind: "crash", message: "the engine is not running" });
     handle = send(kind, args, callbacks);
+    if (controlled) control(controlled);
     if (cancelRequested.value) cancel();
     return handle.promise;
   });
+  function control(settings) {
+    controlled = { ...controlled, ...settings };
+    if (handle && running.has(handle.id)) worker.postMessage({ type: "control", id: handle.id, control: controlled });
+  }
   function cancel() {
     cancelRequested.value = true;
     if (!handle) return;
@@ -190,7 +197,7 @@ export function startJob(kind, args = {}, callbacks = {}) {
     worker.postMessage({ type: "cancel", id: handle.id });
     job.cancelTimer = setTimeout(() => crashed(handle.id, "cancelled"), CANCEL_GRACE_MS);
   }
-  return { promise, cancel };
+  return { promise, cancel, control };
 }
 
 /** Reads a file into the engine and remembers it for restarts. Resolves {profile, summary}. */
@@ -201,6 +208,16 @@ export function ingestFile(file, callbacks) {
     return result;
   });
   return job;
+}
+
+/**
+ * The file a loaded table came from: {file, entry, columns} (`entry`: the table is a CSV file
+ * inside the archive `file`; `columns`: only these were kept), or undefined. A streamed use case
+ * reads the file itself, chunk by chunk, rather than the table.
+ */
+export function heldSource(name) {
+  const file = held.get(name);
+  return file && { file, entry: false, columns: null };
 }
 
 /** Forgets a loaded file, in the worker and here. */

@@ -17,12 +17,14 @@ import { imputeView } from "./views/impute/index.js";
 import { countLine, openPrivacy, privacyDialog, renderPrivacy } from "./views/privacy.js";
 import { profileView } from "./views/profile.js";
 import { startView } from "./views/start.js";
+import { streamView } from "./views/stream/index.js";
 
 registerView(startView);
 registerView(profileView);
 registerView(forecastView);
 registerView(clustersView);
 registerView(imputeView);
+registerView(streamView);
 
 const LANG_KEY = "vitrine.lang";
 

@@ -5,7 +5,7 @@
 use serde::Serialize;
 use tabular::KnownFile;
 
-use crate::contract::Runner;
+use crate::contract::{Download, Mode, Runner};
 use crate::params::ParamDoc;
 
 /// One use case.
@@ -156,6 +156,8 @@ pub struct UseCaseEntry {
     pub runnable: bool,
     /// It reads its files as a stream (a session fed chunks) rather than from loaded tables.
     pub streamed: bool,
+    /// The downloads a streamed use case writes out as it runs (the caller keeps them).
+    pub streamed_outputs: Vec<Download>,
     /// Its parameters (empty when it does not run).
     pub params: Vec<ParamDoc>,
 }
@@ -171,6 +173,10 @@ pub fn entries() -> Vec<UseCaseEntry> {
             optional: u.optional,
             runnable: u.runnable(),
             streamed: u.runner.is_some_and(|r| r.is_streamed()),
+            streamed_outputs: match u.runner.map(|r| r.mode) {
+                Some(Mode::Stream { outputs, .. }) => outputs(),
+                _ => Vec::new(),
+            },
             params: u.runner.map_or_else(Vec::new, |r| (r.params)()),
         })
         .collect()
