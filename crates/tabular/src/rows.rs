@@ -596,6 +596,7 @@ impl RowStream {
                 ErrorKind::Ragged {
                     expected,
                     found: n_fields,
+                    open_quote: None,
                 },
             );
             e.line = Some(line);
