@@ -229,19 +229,20 @@ export function runUseCase(name, key, params) {
 }
 
 /**
- * Runs streamed use case `name` with `params` on `files` ({role: File}): the worker reads them
+ * Runs streamed use case `name` with `params` on `files` ({role: File}; `entries`: {role: the CSV
+ * file to read in an archive}, the first one otherwise): the worker reads them
  * chunk by chunk, posting progress with a live report (`job.progress.live`); `controlStream`
  * pauses it or sets its pace meanwhile. `extra` is kept with the result (what the view needs to
  * draw it, such as a sample's planted change). See runJob.
  */
-export async function runStream(name, key, params, files, extra = {}) {
+export async function runStream(name, key, params, files, extra = {}, entries = {}) {
   try {
     return await runJob(
       name,
       key,
       params,
       (onProgress) => {
-        const job = startJob("stream", { useCase: name, params, files }, { onProgress });
+        const job = startJob("stream", { useCase: name, params, files, entries }, { onProgress });
         controlCurrent = job.control;
         return job;
       },

@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { gzipSync } from "node:zlib";
 import { ARTIFACTS, idle, LOAD_TIMEOUT, launch, loadedNames, loadSample, vitrine } from "./harness.mjs";
 
 /** A streamed run of the 30,000-part sample in wasm on a busy 2-core machine. */
@@ -166,8 +167,10 @@ test("the loaded Bosch files stream in time order from the date file", async () 
 async function refused(files) {
   await page.locator("button.tab[data-view='stream']").click();
   await page.locator("input[name='stream-source'][value='chosen']").check();
+  if (!files.date) await page.locator("#stream-file-date").setInputFiles([]);
   for (const [role, [name, text]] of Object.entries(files)) {
-    await page.locator(`#stream-file-${role}`).setInputFiles({ name, mimeType: "text/csv", buffer: Buffer.from(text) });
+    const buffer = Buffer.isBuffer(text) ? text : Buffer.from(text);
+    await page.locator(`#stream-file-${role}`).setInputFiles({ name, mimeType: "text/csv", buffer });
   }
   await page.locator("#stream-run").click();
   const banner = page.locator(".banner .error-message");
@@ -193,6 +196,16 @@ test("bad files are refused with file, line and column, and the loaded files sta
   assert.match(
     await refused({ numeric: ["parts.csv", good], date: ["times.csv", date] }),
     /parts\.csv, line 3, column 1 \(Id\): Id 2 where times\.csv has Id 4/,
+  );
+  // Compressed: unpacked as it streams, the error naming the file inside the archive.
+  assert.match(
+    await refused({ numeric: ["parts.csv.gz", gzipSync(notBinary)] }),
+    /parts\.csv in parts\.csv\.gz, line 3, column 4 \(Response\)/,
+  );
+  // Compressed: unpacked as it streams, the error naming the file inside the archive.
+  assert.match(
+    await refused({ numeric: ["parts.csv.gz", gzipSync(notBinary)] }),
+    /parts\.csv in parts\.csv\.gz, line 3, column 4 \(Response\)/,
   );
   assert.deepEqual((await loadedNames(page)).sort(), ["train_date.csv", "train_numeric.csv"]);
   assert.deepEqual(page.errors, []);

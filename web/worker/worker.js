@@ -243,17 +243,23 @@ function* pieces(chunk, speed) {
 }
 
 /**
- * Runs streamed use case `useCase` (`stream`) on `files` ({role: File}) through the engine's
+ * Runs streamed use case `useCase` (`stream`) on `files` ({role: File}; `entries`: {role: the
+ * CSV file to read in an archive}; a .gz or .zip is unpacked by the engine) through the engine's
  * generic StreamSession: reads each file the session asks for with file.stream(), chunk by
  * chunk, and does the work it asks for in steps. Between two calls it posts progress with the
  * live report (at least every PROGRESS_MS), keeps the streamed downloads it writes out (as
  * Blobs, outside wasm memory), honours a cancel, a pause and a pace in parts per second (the
  * "control" messages). Returns {report, downloads}; the engine keeps the fitted result.
  */
-async function streamUseCase(id, { useCase, params, files }) {
+async function streamUseCase(id, { useCase, params, files, entries = {} }) {
   const entry = engine.catalogue().find((u) => u.name === useCase);
   const outputs = (entry?.streamed_outputs ?? []).map((d) => d.key);
-  const inputs = Object.entries(files).map(([role, file]) => ({ role, name: file.name, bytes: file.size }));
+  const inputs = Object.entries(files).map(([role, file]) => ({
+    role,
+    name: file.name,
+    bytes: file.size,
+    entry: entries[role] ?? null,
+  }));
   streamedDownloads.delete(useCase);
   const session = new engine.StreamSession(
     useCase,

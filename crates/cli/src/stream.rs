@@ -151,6 +151,7 @@ fn file_of(role: &str, path: &PathBuf) -> Result<StreamFile, String> {
             |n| n.to_string_lossy().into_owned(),
         ),
         bytes: Some(bytes),
+        entry: None,
     })
 }
 

@@ -33,6 +33,7 @@ mod intern;
 mod parallel;
 mod reader;
 mod sniff;
+mod unpack;
 
 pub use column::{CellMismatch, Column, ColumnData, ColumnKind, TextColumn};
 pub use dataset::KnownFile;
@@ -47,3 +48,4 @@ pub use input::{InputProgress, InputReader};
 pub use parallel::read_bytes_in_parts;
 pub use reader::{read_bytes, ReadOptions, StreamReader};
 pub use table::{Encoding, SourceInfo, Table};
+pub use unpack::Unpacker;

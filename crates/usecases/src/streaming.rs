@@ -19,11 +19,13 @@
 //! [`live`](StreamSession::live) report (what the view draws while it runs), drains the streamed
 //! outputs ([`take_output`](StreamSession::take_output): a download too long to hold, written as
 //! the stream goes), and may pause, slow down or cancel: nothing runs between calls. Parameters
-//! are declared with [`params!`](crate::params!) as for every use case.
+//! are declared with [`params!`](crate::params!) as for every use case. A file may be
+//! compressed (`.gz`, or a `.zip` of CSV files): the session started through the catalogue
+//! unpacks it as it streams, so a use case only ever reads text.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use tabular::KnownFile;
+use tabular::{KnownFile, Unpacker};
 
 use crate::contract::{Download, Fitted};
 use crate::params::Params;
@@ -53,6 +55,133 @@ pub struct StreamFile {
     /// Its size in bytes, when known (progress).
     #[serde(default)]
     pub bytes: Option<u64>,
+    /// For an archive, the CSV file in it to read (its first one when not given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entry: Option<String>,
+}
+
+impl StreamFile {
+    /// Whether its name says it is compressed (`.gz`, `.zip`): its text is then unpacked, and
+    /// its size is not its text's.
+    fn packed(&self) -> bool {
+        let lower = self.name.to_ascii_lowercase();
+        self.entry.is_some() || [".gz", ".gzip", ".zip"].iter().any(|s| lower.ends_with(s))
+    }
+
+    /// The file as its session sees it: an archive's text is named after its CSV file and the
+    /// archive (`train_numeric.csv in train_numeric.csv.zip`) and its size is unknown.
+    fn unpacked(&self) -> StreamFile {
+        if !self.packed() {
+            return self.clone();
+        }
+        let inner = self.entry.clone().unwrap_or_else(|| {
+            let lower = self.name.to_ascii_lowercase();
+            let cut = [".gzip", ".gz", ".zip"]
+                .iter()
+                .find(|s| lower.ends_with(*s))
+                .map_or(0, |s| s.len());
+            self.name[..self.name.len() - cut].to_string()
+        });
+        StreamFile {
+            role: self.role.clone(),
+            name: format!("{inner} in {}", self.name),
+            bytes: None,
+            entry: None,
+        }
+    }
+}
+
+/// The session of any streamed use case as its caller drives it: the file's bytes go through
+/// `tabular`'s [`Unpacker`] (the page's and the reader's unpacking of `.gz` and `.zip`), so that
+/// the session reads text whether the user has `train_numeric.csv` or `train_numeric.csv.zip`.
+struct Unpacking {
+    inner: Box<dyn StreamSession>,
+    files: Vec<StreamFile>,
+    unpacker: Option<Unpacker>,
+}
+
+impl Unpacking {
+    /// The unpacker of the pass being read, made at its first chunk.
+    fn unpacker(&mut self) -> Result<&mut Unpacker, UseCaseError> {
+        if self.unpacker.is_none() {
+            let Next::Read { role, .. } = self.inner.next() else {
+                return Err(UseCaseError::Input("no file is being read now".into()));
+            };
+            let file = self
+                .files
+                .iter()
+                .find(|f| f.role == role)
+                .ok_or_else(|| UseCaseError::Input(format!("no {role} file was given")))?;
+            let mut unpacker = Unpacker::new(&file.name);
+            if let Some(entry) = &file.entry {
+                unpacker = unpacker.entry(entry);
+            }
+            self.unpacker = Some(unpacker);
+        }
+        Ok(self.unpacker.as_mut().expect("made above"))
+    }
+}
+
+/// Feeds text to `inner`, keeping its error (the unpacker stops on a stand-in).
+fn feed<'a>(
+    inner: &'a mut Box<dyn StreamSession>,
+    failure: &'a mut Option<UseCaseError>,
+) -> impl FnMut(&[u8]) -> Result<(), tabular::CsvError> + 'a {
+    move |text| {
+        inner.push(text).map_err(|e| {
+            *failure = Some(e);
+            tabular::CsvError::new("", tabular::ErrorKind::Invalid(String::new()))
+        })
+    }
+}
+
+impl StreamSession for Unpacking {
+    fn next(&self) -> Next {
+        self.inner.next()
+    }
+
+    fn push(&mut self, chunk: &[u8]) -> Result<(), UseCaseError> {
+        self.unpacker()?;
+        let mut failure = None;
+        let unpacker = self.unpacker.as_mut().expect("made above");
+        let result = unpacker.push(chunk, &mut feed(&mut self.inner, &mut failure));
+        match failure {
+            Some(e) => Err(e),
+            None => result.map_err(UseCaseError::from),
+        }
+    }
+
+    fn end_pass(&mut self) -> Result<(), UseCaseError> {
+        self.unpacker()?;
+        let unpacker = self.unpacker.take().expect("made above");
+        let mut failure = None;
+        let result = unpacker.finish(&mut feed(&mut self.inner, &mut failure));
+        if let Some(e) = failure {
+            return Err(e);
+        }
+        result?;
+        self.inner.end_pass()
+    }
+
+    fn step(&mut self, max_units: u64) -> Result<(), UseCaseError> {
+        self.inner.step(max_units)
+    }
+
+    fn progress(&self) -> Progress {
+        self.inner.progress()
+    }
+
+    fn live(&self) -> Value {
+        self.inner.live()
+    }
+
+    fn take_output(&mut self, key: &str) -> Vec<u8> {
+        self.inner.take_output(key)
+    }
+
+    fn finish(self: Box<Self>) -> Result<Box<dyn Fitted>, UseCaseError> {
+        self.inner.finish()
+    }
 }
 
 /// What a session asks of its caller next.
@@ -167,7 +296,13 @@ pub(crate) fn start_erased<S: StreamingUseCase>(
             roles.join(", ")
         )));
     }
-    Ok(Box::new(S::start(files, &params, outputs)?))
+    let unpacked: Vec<StreamFile> = files.iter().map(StreamFile::unpacked).collect();
+    let inner = Box::new(S::start(&unpacked, &params, outputs)?);
+    Ok(Box::new(Unpacking {
+        inner,
+        files: files.to_vec(),
+        unpacker: None,
+    }))
 }
 
 /// Drives `session` over files the caller reads with `open(role)` (a reader from the file's

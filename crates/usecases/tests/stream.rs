@@ -8,7 +8,8 @@
 //!   alerts counted by the report, each alert's outcome its part's label.
 //! - With the date file, the parts are scored in time order over several passes, exactly as a
 //!   single pass over the numeric file sorted by time scores them.
-//! - However the files are cut into chunks, the result is the same (property).
+//! - However the files are cut into chunks, the result is the same (property); a `.zip` or
+//!   `.gz` of the files gives the same result as the files.
 //! - Bad input is refused with the file, line and column.
 
 use std::collections::HashMap;
@@ -44,6 +45,7 @@ fn stream_file(role: &str, name: &str, files: &Files) -> StreamFile {
         role: role.into(),
         name: name.into(),
         bytes: Some(files[name].len() as u64),
+        entry: None,
     }
 }
 
@@ -66,9 +68,14 @@ fn run_with(
         .runner
         .unwrap()
         .stream("stream")?;
-    let mut inputs = vec![stream_file("numeric", "train_numeric.csv", files)];
-    if files.contains_key("train_date.csv") {
-        inputs.push(stream_file("date", "train_date.csv", files));
+    let named = |suffix: &str| files.keys().find(|k| k.starts_with(suffix)).cloned();
+    let mut inputs = vec![stream_file(
+        "numeric",
+        &named("train_numeric").unwrap(),
+        files,
+    )];
+    if let Some(date) = named("train_date") {
+        inputs.push(stream_file("date", &date, files));
     }
     let outputs = ["alerts".to_string(), "scores".to_string()];
     let mut session = start(&inputs, params, &outputs)?;
@@ -263,6 +270,64 @@ fn with_the_date_file_parts_are_scored_in_time_order_over_several_passes() {
     assert_eq!(replayed.report["mcc"], sorted.report["mcc"]);
 }
 
+#[path = "../../tabular/examples/fuzz_reader/inputs.rs"]
+mod archives;
+
+#[test]
+fn compressed_files_stream_as_their_text_does() {
+    let options = StreamOptions {
+        time_ordered: false,
+        rule_change: None,
+    };
+    let files = generate(0.002, 8, options, true);
+    let params = json!({"window": 1000, "retrainEvery": 300});
+    let plain = run(&files, &params).unwrap();
+    // train_numeric.csv.zip as Kaggle serves it, train_date.csv.gz in two gzip members.
+    let zipped = archives::zip(&[archives::ZipFile {
+        name: "train_numeric.csv",
+        bytes: &files["train_numeric.csv"],
+        stored: false,
+        descriptor: true,
+    }]);
+    let packed = Files::from([
+        ("train_numeric.csv.zip".to_string(), zipped),
+        (
+            "train_date.csv.gz".to_string(),
+            archives::gzip(&files["train_date.csv"], 2),
+        ),
+    ]);
+    let unpacked = run(&packed, &params).unwrap();
+    assert_eq!(unpacked.scores, plain.scores);
+    assert_eq!(
+        unpacked.report["files"][0]["name"],
+        "train_numeric.csv in train_numeric.csv.zip"
+    );
+    // An error inside names the file in the archive, and its line.
+    let bad = Files::from([(
+        "parts.csv.gz".to_string(),
+        archives::gzip(b"Id,a,Response\n1,0.5,0\n2,0.1,7\n", 1),
+    )]);
+    let start = catalogue::find("stream")
+        .unwrap()
+        .runner
+        .unwrap()
+        .stream("stream")
+        .unwrap();
+    let inputs = [stream_file("numeric", "parts.csv.gz", &bad)];
+    let session = start(&inputs, &json!({}), &[]).unwrap();
+    let bytes = bad["parts.csv.gz"].clone();
+    let mut open = move |_: &str| -> std::io::Result<Box<dyn std::io::Read>> {
+        Ok(Box::new(Cursor::new(bytes.clone())))
+    };
+    let error = drive(session, &mut open, 5, &mut |_| true).err().unwrap();
+    assert!(
+        error
+            .to_string()
+            .starts_with("parts.csv in parts.csv.gz, line 3, column 3 (Response)"),
+        "{error}"
+    );
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 6, ..ProptestConfig::default() })]
 
@@ -354,6 +419,7 @@ fn the_command_line_driver_reads_files_and_cancels() {
         role: "numeric".into(),
         name: "n.csv".into(),
         bytes: Some(numeric.len() as u64),
+        entry: None,
     }];
     let text = numeric.clone();
     let mut open = move |_: &str| -> std::io::Result<Box<dyn std::io::Read>> {

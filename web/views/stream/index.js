@@ -126,7 +126,8 @@ async function start() {
   local.running = true;
   local.paused = false;
   local.change = chosen.changeRow;
-  const run = runStream(NAME, "stream", { ...params }, chosen.files, { change: chosen.changeRow });
+  const extra = { change: chosen.changeRow };
+  const run = runStream(NAME, "stream", { ...params }, chosen.files, extra, chosen.entries ?? {});
   controlStream({ speed: local.speed, paused: false });
   try {
     await run;

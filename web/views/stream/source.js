@@ -19,7 +19,8 @@ export function loadedBosch(s) {
   const find = (dataset) => {
     const table = s.tables.find((tb) => tb.dataset === dataset);
     const source = table && loadedFile(table.name);
-    return source && !source.entry ? { table, file: source.file } : null;
+    // A table read from an archive streams from the archive, unpacked as it goes.
+    return source ? { table, file: source.file, entry: source.entry ? table.name : null } : null;
   };
   const numeric = find("bosch.numeric");
   return numeric ? { numeric, date: find("bosch.date") } : null;
@@ -54,7 +55,7 @@ function fileInput(local, role, onChange) {
   const input = h("input", {
     type: "file",
     id: `stream-file-${role}`,
-    accept: ".csv,.txt,text/csv",
+    accept: ".csv,.txt,.gz,.zip,text/csv",
     onChange: () => {
       local.chosen[role] = input.files[0] ?? null;
       local.source = "chosen";
@@ -109,7 +110,8 @@ export function sourcePanel(s, local, onChange) {
 }
 
 /**
- * The files of the chosen source, as {files: {numeric, date?}, changeRow}, generating the stream
+ * The files of the chosen source, as {files: {numeric, date?}, entries, changeRow} (`entries`:
+ * the CSV file of an archive to read, by role), generating the stream
  * sample on first use; null when there is nothing to read (or the generation failed).
  */
 export async function filesFor(s, local) {
@@ -121,8 +123,12 @@ export async function filesFor(s, local) {
     const loaded = loadedBosch(s);
     if (!loaded) return null;
     const files = { numeric: loaded.numeric.file };
-    if (loaded.date) files.date = loaded.date.file;
-    return { files, changeRow: null };
+    const entries = { numeric: loaded.numeric.entry };
+    if (loaded.date) {
+      files.date = loaded.date.file;
+      entries.date = loaded.date.entry;
+    }
+    return { files, entries, changeRow: null };
   }
   if (!local.chosen.numeric) return null;
   const files = { numeric: local.chosen.numeric };
