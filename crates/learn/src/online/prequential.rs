@@ -516,13 +516,13 @@ impl Prequential {
         self.labelled_out.get_or_insert_with(Vec::new);
     }
 
-    /// The parts labelled since the last call, in stream order (none unless
-    /// [`Prequential::keep_labelled`] was called).
-    pub fn take_labelled(&mut self) -> Vec<Labelled> {
-        self.labelled_out
-            .as_mut()
-            .map(std::mem::take)
-            .unwrap_or_default()
+    /// Moves the parts labelled since the last call, in stream order, to the end of `into`
+    /// (none unless [`Prequential::keep_labelled`] was called). A caller that reuses `into`
+    /// allocates nothing per part.
+    pub fn take_labelled(&mut self, into: &mut Vec<Labelled>) {
+        if let Some(out) = &mut self.labelled_out {
+            into.append(out);
+        }
     }
 
     /// The model over the whole stream so far (what [`Prequential::report`] says, without
@@ -779,7 +779,8 @@ mod tests {
         );
         assert_eq!(alerts[0].measurements[0].name, "b");
         // Parts 0 to 3 are labelled by the time part 5 arrives, with their risk at arrival.
-        let labelled = s.take_labelled();
+        let mut labelled = Vec::new();
+        s.take_labelled(&mut labelled);
         assert_eq!(
             labelled
                 .iter()
@@ -793,7 +794,9 @@ mod tests {
             ]
         );
         let report = s.finish();
-        assert_eq!(s.take_labelled().len(), 2);
+        labelled.clear();
+        s.take_labelled(&mut labelled);
+        assert_eq!(labelled.len(), 2);
         // Each kept alert knows its outcome once labelled: a true, a false, a true alert.
         let outcomes: Vec<Option<bool>> = report.latest_alerts.iter().map(|a| a.failed).collect();
         assert_eq!(outcomes, [Some(true), Some(false), Some(true)]);

@@ -71,6 +71,8 @@ struct Scoring {
     alerts_out: Option<Vec<u8>>,
     scores_out: Option<Vec<u8>>,
     top: usize,
+    /// The parts labelled by the last part's arrival (kept to reuse its room).
+    labelled: Vec<Labelled>,
 }
 
 impl Scoring {
@@ -87,10 +89,11 @@ impl Scoring {
 
     /// Scores `part` (its measurements named `names`) and writes out the labels now learned.
     fn process(&mut self, names: &[String], part: Part) -> Result<(), UseCaseError> {
+        let mut labelled = std::mem::take(&mut self.labelled);
         let stream = self.stream_for(names)?;
         let row = stream.parts();
         let scored = stream.process(part);
-        let labelled = stream.take_labelled();
+        stream.take_labelled(&mut labelled);
         if self.recent.len() == RECENT_PARTS {
             self.recent.pop_front();
         }
@@ -104,9 +107,10 @@ impl Scoring {
             self.pending_alerts
                 .push_back((row, alert_line(alert, self.top)));
         }
-        for l in labelled {
+        for l in labelled.drain(..) {
             self.write_labelled(&l);
         }
+        self.labelled = labelled;
         Ok(())
     }
 
@@ -114,8 +118,10 @@ impl Scoring {
     fn finish(&mut self) {
         if let Some(stream) = &mut self.stream {
             stream.finish();
-            for l in stream.take_labelled() {
-                self.write_labelled(&l);
+            let mut labelled = Vec::new();
+            stream.take_labelled(&mut labelled);
+            for l in &labelled {
+                self.write_labelled(l);
             }
         }
     }
@@ -131,8 +137,11 @@ impl Scoring {
             }
         }
         if let Some(out) = &mut self.scores_out {
-            let line = format!(
-                "{},{},{},{},{},{}\n",
+            use std::io::Write;
+            // Writing to a Vec cannot fail.
+            let _ = writeln!(
+                out,
+                "{},{},{},{},{},{}",
                 l.id,
                 l.time,
                 l.index,
@@ -140,7 +149,6 @@ impl Scoring {
                 u8::from(l.alerted),
                 u8::from(l.failed)
             );
-            out.extend_from_slice(line.as_bytes());
         }
         if l.alerted {
             while let Some((row, line)) = self.pending_alerts.pop_front() {
@@ -247,6 +255,7 @@ impl ConformitySession {
             alerts_out: wants("alerts").then(|| alerts_header(top).into_bytes()),
             scores_out: wants("scores").then(|| b"Id,time,row,risk,alert,label\n".to_vec()),
             top,
+            labelled: Vec::new(),
         };
         let mut session = ConformitySession {
             state: if date.is_some() {
