@@ -22,3 +22,20 @@ export function numberField({ id, label, params, key, min, max, step, onChange }
   });
   return h("label", { class: "field", for: id }, h("span", { class: "field-label" }, label), input);
 }
+
+/** A labelled checkbox bound to the boolean `params[key]`. */
+export function checkField({ id, label, params, key }) {
+  return h(
+    "label",
+    { class: "choice" },
+    h("input", {
+      type: "checkbox",
+      id,
+      checked: params[key],
+      onChange: (event) => {
+        params[key] = event.target.checked;
+      },
+    }),
+    h("span", {}, label),
+  );
+}

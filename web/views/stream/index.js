@@ -11,7 +11,7 @@ import { h, replace } from "../../dom.js";
 import * as fmt from "../../format.js";
 import { state, update } from "../../store.js";
 import { t } from "../../strings.js";
-import { numberField } from "../fields.js";
+import { checkField, numberField } from "../fields.js";
 import { panel } from "../panel.js";
 import { chartHolders, dropCharts, fillCharts } from "./charts.js";
 import { defaultSource, filesFor, sourcePanel } from "./source.js";
@@ -89,19 +89,7 @@ function settings(busy, running) {
       }),
       select("st-detector", t("stream.detectorField"), "detector", ["page-hinkley", "adwin", "none"]),
     ),
-    h(
-      "label",
-      { class: "choice" },
-      h("input", {
-        type: "checkbox",
-        id: "st-retrainOnDrift",
-        checked: params.retrainOnDrift,
-        onChange: (event) => {
-          params.retrainOnDrift = event.target.checked;
-        },
-      }),
-      h("span", {}, t("stream.retrainOnDrift")),
-    ),
+    checkField({ id: "st-retrainOnDrift", label: t("stream.retrainOnDrift"), params, key: "retrainOnDrift" }),
     h(
       "div",
       { class: "train-row" },

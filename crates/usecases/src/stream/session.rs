@@ -347,6 +347,20 @@ impl ConformitySession {
     }
 
     /// Reads a numeric row: checks it has a measurement.
+    /// Scores a row of the numeric file read in file order (its position is its time), once
+    /// it is known to hold a measurement.
+    fn score(file: &str, scoring: &mut Scoring, r: &SparseRow) -> Result<(), UseCaseError> {
+        Self::measured(file, r)?;
+        let part = Part {
+            id: r.id,
+            time: r.index as f64,
+            features: r.features,
+            values: r.values,
+            failed: r.target,
+        };
+        scoring.process(r.names, part)
+    }
+
     fn measured(file: &str, row: &SparseRow) -> Result<(), CsvError> {
         if !row.features.is_empty() {
             return Ok(());
@@ -384,17 +398,7 @@ impl ConformitySession {
             if failure.is_some() {
                 return;
             }
-            let part = Part {
-                id: r.id,
-                time: r.index as f64,
-                features: r.features,
-                values: r.values,
-                failed: r.target,
-            };
-            failure = Self::measured(&numeric.name, r)
-                .map_err(UseCaseError::from)
-                .and_then(|()| scoring.process(r.names, part))
-                .err();
+            failure = Self::score(&numeric.name, scoring, r).err();
         })?;
         match failure {
             Some(UseCaseError::Csv(e)) => Err(self.placed(e).into()),
@@ -471,17 +475,7 @@ impl ConformitySession {
             let mut failure: Option<UseCaseError> = None;
             let summary = reader.finish(&mut |r| {
                 if failure.is_none() {
-                    let part = Part {
-                        id: r.id,
-                        time: r.index as f64,
-                        features: r.features,
-                        values: r.values,
-                        failed: r.target,
-                    };
-                    failure = Self::measured(&numeric.name, r)
-                        .map_err(UseCaseError::from)
-                        .and_then(|()| scoring.process(r.names, part))
-                        .err();
+                    failure = Self::score(&numeric.name, scoring, r).err();
                 }
             })?;
             if let Some(e) = failure {
