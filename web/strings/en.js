@@ -477,6 +477,8 @@ export const en = {
   "stream.detector.adwin": "ADWIN",
   "stream.detector.none": "None",
   "stream.retrainOnDrift": "Retrain the model when a drift is detected",
+  "stream.idColumn": "Part id column (empty: the row number)",
+  "stream.targetColumn": "0/1 target column (1: the part failed)",
   "stream.run": "Start the stream",
   "stream.cancelHint": "The job bar's Cancel stops it; Pause holds it between two parts.",
   "stream.chooseFirst": "Choose the measurements file first.",

@@ -483,6 +483,8 @@ export const fr = {
   "stream.detector.adwin": "ADWIN",
   "stream.detector.none": "Aucun",
   "stream.retrainOnDrift": "Réentraîner le modèle quand une dérive est détectée",
+  "stream.idColumn": "Colonne de l'identifiant (vide : le numéro de ligne)",
+  "stream.targetColumn": "Colonne cible 0/1 (1 : la pièce a échoué)",
   "stream.run": "Lancer le flux",
   "stream.cancelHint": "Le bouton Annuler de la barre de tâche l'arrête ; Pause le retient entre deux pièces.",
   "stream.chooseFirst": "Choisissez d'abord le fichier des mesures.",

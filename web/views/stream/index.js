@@ -70,6 +70,19 @@ function optionalNumber(id, label, key, { min, max, step }) {
   return h("label", { class: "field", for: id }, h("span", { class: "field-label" }, label), input);
 }
 
+/** A column name typed in (any numeric CSV with a 0/1 target streams, not only Bosch's). */
+function textParam(id, label, key) {
+  const input = h("input", {
+    type: "text",
+    id,
+    value: params[key],
+    onChange: () => {
+      params[key] = input.value.trim();
+    },
+  });
+  return h("label", { class: "field", for: id }, h("span", { class: "field-label" }, label), input);
+}
+
 function settings(busy, running) {
   return panel(
     { title: t("stream.settings"), hint: t("stream.settingsHint"), className: "stream-form" },
@@ -88,6 +101,8 @@ function settings(busy, running) {
         step: 0.05,
       }),
       select("st-detector", t("stream.detectorField"), "detector", ["page-hinkley", "adwin", "none"]),
+      textParam("st-idColumn", t("stream.idColumn"), "idColumn"),
+      textParam("st-targetColumn", t("stream.targetColumn"), "targetColumn"),
     ),
     checkField({ id: "st-retrainOnDrift", label: t("stream.retrainOnDrift"), params, key: "retrainOnDrift" }),
     h(
