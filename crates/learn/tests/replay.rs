@@ -87,9 +87,10 @@ fn every_part_once_in_time_order_in_bounded_passes() {
     ids.sort_unstable();
     ids.dedup();
     assert_eq!(ids.len(), n);
-    let mut sorted_starts: Vec<f64> = starts.iter().map(|&s| f64::from(s)).collect();
-    sorted_starts.sort_by(f64::total_cmp);
-    let replayed_times: Vec<f64> = replayed.iter().map(|p| p.0).collect();
+    // Times are the stamps as written (82.24, not the f32's 82.23999786): back as f32, the stamps.
+    let mut sorted_starts = starts.clone();
+    sorted_starts.sort_by(f32::total_cmp);
+    let replayed_times: Vec<f32> = replayed.iter().map(|p| p.0 as f32).collect();
     assert_eq!(replayed_times, sorted_starts);
     // The same cells as a plain read of the numeric file.
     let mut all = 0usize;
