@@ -223,10 +223,14 @@ test("any numeric CSV with a 0/1 target streams, its id and target columns named
   await page.locator("#st-targetColumn").fill("failed");
   // The online logistic learns from the first parts (the boosted model's first window is longer).
   await page.locator("#st-model").selectOption("logistic");
+  // A fixed threshold typed in is the one in force; emptied, the engine chooses it again.
+  await page.locator("#st-threshold").fill("0.3");
   await runToEnd();
   const f = await figures();
   assert.equal(f.rows, 600);
   assert.ok(f.auc > 0.8, `AUC ${f.auc}`);
+  assert.equal(f.threshold, 0.3);
+  await page.locator("#st-threshold").fill("");
   await page.locator("#st-model").selectOption("window-gbdt");
   await page.locator("#st-idColumn").fill("Id");
   await page.locator("#st-targetColumn").fill("Response");

@@ -52,24 +52,6 @@ function select(id, label, key, options) {
   return h("label", { class: "field", for: id }, h("span", { class: "field-label" }, label), el);
 }
 
-/** A number that may be left empty (null: chosen by the engine). */
-function optionalNumber(id, label, key, { min, max, step }) {
-  const input = h("input", {
-    type: "number",
-    id,
-    min,
-    max,
-    step,
-    placeholder: t("stream.auto"),
-    value: params[key] === null ? "" : String(params[key]),
-    onChange: () => {
-      const text = input.value.trim();
-      params[key] = text === "" || !Number.isFinite(Number(text)) ? null : Number(text);
-    },
-  });
-  return h("label", { class: "field", for: id }, h("span", { class: "field-label" }, label), input);
-}
-
 /** A column name typed in (any numeric CSV with a 0/1 target streams, not only Bosch's). */
 function textParam(id, label, key) {
   const input = h("input", {
@@ -94,11 +76,25 @@ function settings(busy, running) {
       numberField({ id: "st-retrainEvery", label: t("stream.retrainEvery"), params, key: "retrainEvery", min: 1 }),
       select("st-unit", t("stream.unitField"), "unit", ["parts", "time"]),
       numberField({ id: "st-labelDelay", label: t("stream.labelDelay"), params, key: "labelDelay", min: 0 }),
-      optionalNumber("st-threshold", t("stream.threshold"), "threshold", { min: 0, max: 1, step: 0.01 }),
-      optionalNumber("st-targetPrecision", t("stream.targetPrecision"), "targetPrecision", {
+      numberField({
+        id: "st-threshold",
+        label: t("stream.threshold"),
+        params,
+        key: "threshold",
+        min: 0,
+        max: 1,
+        step: 0.01,
+        emptyAs: t("stream.auto"),
+      }),
+      numberField({
+        id: "st-targetPrecision",
+        label: t("stream.targetPrecision"),
+        params,
+        key: "targetPrecision",
         min: 0.01,
         max: 1,
         step: 0.05,
+        emptyAs: t("stream.auto"),
       }),
       select("st-detector", t("stream.detectorField"), "detector", ["page-hinkley", "adwin", "none"]),
       textParam("st-idColumn", t("stream.idColumn"), "idColumn"),
