@@ -175,6 +175,14 @@ export async function ensureProfile(name) {
   }
 }
 
+/**
+ * The file a loaded table was read from ({file, entry, columns}), for a use case that reads it
+ * again as a stream; undefined when the page no longer holds it.
+ */
+export function loadedFile(name) {
+  return heldSource(name);
+}
+
 /** Forgets a loaded file. */
 export async function removeTable(name) {
   applySummary(await removeFile(name));
@@ -223,32 +231,79 @@ export function updateResult(name, patch) {
   update((s) => (s.results[name] ? { results: { ...s.results, [name]: { ...s.results[name], ...patch } } } : {}));
 }
 
+/** Sends the running stream its pause and pace; null when no stream runs. */
+let controlCurrent = null;
+
 /**
- * Runs use case `name` with `params` under the progress bar, its result emptied meanwhile, and
- * keeps `{report, downloads, params}` in `results[name]`. Returns the entry, or null after an
- * error or a cancel (said with the view's strings: `KEY.running`, `error.KEYTitle`,
- * `KEY.cancelled`, KEY being the view's strings prefix).
+ * Runs the job `start(onProgress)` of use case `name` under the progress bar, its result emptied
+ * meanwhile, and keeps `{report, downloads, params, ...extra}` in `results[name]`. Returns the
+ * entry, or null after an error or a cancel (said with the view's strings: `KEY.running`,
+ * `error.KEYTitle`, `KEY.cancelled`, KEY being the view's strings prefix).
  */
-export async function runUseCase(name, key, params) {
+async function runJob(name, key, params, start, extra = {}) {
   stopQueue = false;
   update((s) => ({ results: { ...s.results, [name]: undefined } }));
-  // A run of independent fits (one forest per product) goes to a pool of workers.
-  const pooled = state().catalogue.find((u) => u.name === name)?.pooled;
-  const result = await withProgress(
-    t(`${key}.running`),
-    (onProgress) =>
-      pooled
-        ? startPooledRun(name, params, { onProgress })
-        : startJob("run", { useCase: name, params }, { onProgress }),
-    `error.${key}Title`,
-  );
+  const result = await withProgress(t(`${key}.running`), start, `error.${key}Title`);
   if (!result) {
     if (state().notice === t("job.cancelled")) update({ notice: t(`${key}.cancelled`) });
     return null;
   }
-  const entry = { ...result, params };
+  const entry = { ...result, params, ...extra };
   update((s) => ({ results: { ...s.results, [name]: entry } }));
   return entry;
+}
+
+/**
+ * Runs use case `name` with `params` on the loaded tables (see runJob); a run of independent fits
+ * (one forest per product) goes to a pool of workers.
+ */
+export function runUseCase(name, key, params) {
+  const pooled = state().catalogue.find((u) => u.name === name)?.pooled;
+  return runJob(name, key, params, (onProgress) =>
+    pooled ? startPooledRun(name, params, { onProgress }) : startJob("run", { useCase: name, params }, { onProgress }),
+  );
+}
+
+/**
+ * Runs streamed use case `name` with `params` on `files` ({role: File}; `entries`: {role: the CSV
+ * file to read in an archive}, the first one otherwise): the worker reads them
+ * chunk by chunk, posting progress with a live report (`job.progress.live`); `controlStream`
+ * pauses it or sets its pace meanwhile. `extra` is kept with the result (what the view needs to
+ * draw it, such as a sample's planted change). See runJob.
+ */
+export async function runStream(name, key, params, files, extra = {}, entries = {}) {
+  try {
+    return await runJob(
+      name,
+      key,
+      params,
+      (onProgress) => {
+        const job = startJob("stream", { useCase: name, params, files, entries }, { onProgress });
+        controlCurrent = job.control;
+        return job;
+      },
+      extra,
+    );
+  } finally {
+    controlCurrent = null;
+  }
+}
+
+/** Pauses, resumes or paces the running stream: {paused, speed (parts per second, 0: full)}. */
+export function controlStream(settings) {
+  controlCurrent?.(settings);
+}
+
+/**
+ * Generates use case 2.2's stream sample in the worker: {files: {numeric: File}, parts,
+ * changeRow}, or null after an error or a cancel.
+ */
+export function makeStreamSample({ parts, seed, change }) {
+  return withProgress(
+    t("stream.generating"),
+    (onProgress) => startJob("streamSample", { parts, seed, change }, { onProgress }),
+    "error.streamTitle",
+  );
 }
 
 /**
@@ -293,5 +348,6 @@ export async function downloadResult(name, download) {
     "error.downloadTitle",
   );
   if (!result) return;
-  save(result.bytes, download.file_name, download.media_type);
+  // A streamed download comes as the Blob the worker kept, the others as bytes.
+  save(result.blob ?? result.bytes, download.file_name, download.media_type);
 }

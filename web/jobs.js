@@ -190,20 +190,27 @@ export async function refreshEngineRequests() {
 }
 
 /**
- * Runs a job. Returns {id, promise, cancel}: the promise resolves with the result or rejects with
- * a JobError; `cancel()` asks the worker to stop, and replaces it if it does not within
- * CANCEL_GRACE_MS (a job busy in one long wasm call cannot read messages). `callbacks.transfer`
- * lists buffers of `args` handed to the worker rather than copied.
+ * Runs a job. Returns {id, promise, cancel, control}: the promise resolves with the result or
+ * rejects with a JobError; `cancel()` asks the worker to stop, and replaces it if it does not
+ * within CANCEL_GRACE_MS (a job busy in one long wasm call cannot read messages);
+ * `control(settings)` sends a running stream its pause and pace ({paused, speed}).
+ * `callbacks.transfer` lists buffers of `args` handed to the worker rather than copied.
  */
 export function startJob(kind, args = {}, callbacks = {}) {
   let handle = null;
   const cancelRequested = { value: false };
+  let controlled = null;
   const promise = restoring.then(() => {
     if (!worker) throw new JobError({ kind: "crash", message: "the engine is not running" });
     handle = send(kind, args, callbacks);
+    if (controlled) control(controlled);
     if (cancelRequested.value) cancel();
     return handle.promise;
   });
+  function control(settings) {
+    controlled = { ...controlled, ...settings };
+    if (handle && running.has(handle.id)) worker.postMessage({ type: "control", id: handle.id, control: controlled });
+  }
   function cancel() {
     cancelRequested.value = true;
     if (!handle) return;
@@ -213,7 +220,7 @@ export function startJob(kind, args = {}, callbacks = {}) {
     worker.postMessage({ type: "cancel", id: handle.id });
     job.cancelTimer = setTimeout(() => crashed(handle.id, "cancelled"), CANCEL_GRACE_MS);
   }
-  return { promise, cancel };
+  return { promise, cancel, control };
 }
 
 /** The most text a whole table may hold in the engine (its MAX_FILE_BYTES). */

@@ -19,6 +19,7 @@ import { profileView } from "./views/profile.js";
 import { propensityView } from "./views/santander/propensity.js";
 import { recommendView } from "./views/santander/recommend.js";
 import { startView } from "./views/start.js";
+import { streamView } from "./views/stream/index.js";
 
 registerView(startView);
 registerView(profileView);
@@ -27,6 +28,7 @@ registerView(clustersView);
 registerView(imputeView);
 registerView(propensityView);
 registerView(recommendView);
+registerView(streamView);
 
 const LANG_KEY = "vitrine.lang";
 

@@ -51,6 +51,13 @@ function warmUp() {
   }
 }
 const cancelled = new Set();
+/**
+ * Pause and pace of each running stream, by job id: {paused, speed (parts per second; 0: as
+ * fast as it goes), wake (resolves a paused wait at once)}. Set by "control" messages.
+ */
+const controls = new Map();
+/** Downloads each streamed use case wrote out as its last run went: {useCase: {key: Blob}}. */
+const streamedDownloads = new Map();
 
 /** Requests the Content-Security-Policy blocked here: the browser makes no timing entry for them. */
 const violations = [];
@@ -235,6 +242,171 @@ async function finishUseCase(id, useCase, results) {
   return { ...result, memory: engine.memory_bytes() };
 }
 
+/** A stream's control settings (running at full speed until told otherwise). */
+function controlOf(id) {
+  if (!controls.has(id)) controls.set(id, { paused: false, speed: 0, wake: null });
+  return controls.get(id);
+}
+
+/** Waits `ms`, or less if the page sends a control message (resume, another speed). */
+function rest(id, ms) {
+  const control = controlOf(id);
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    control.wake = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+  });
+}
+
+/** Bytes fed at a time to a stream held to a pace: a few Bosch parts. */
+const PACED_PIECE = 4096;
+
+/** `chunk` cut into pieces small enough to keep to the pace (whole when running at full speed). */
+function* pieces(chunk, speed) {
+  if (speed <= 0 || chunk.length <= PACED_PIECE) {
+    yield chunk;
+    return;
+  }
+  for (let at = 0; at < chunk.length; at += PACED_PIECE) yield chunk.subarray(at, at + PACED_PIECE);
+}
+
+/**
+ * Runs streamed use case `useCase` (`stream`) on `files` ({role: File}; `entries`: {role: the
+ * CSV file to read in an archive}; a .gz or .zip is unpacked by the engine) through the engine's
+ * generic StreamSession: reads each file the session asks for with file.stream(), chunk by
+ * chunk, and does the work it asks for in steps. Between two calls it posts progress with the
+ * live report (at least every PROGRESS_MS), keeps the streamed downloads it writes out (as
+ * Blobs, outside wasm memory), honours a cancel, a pause and a pace in parts per second (the
+ * "control" messages). Returns {report, downloads}; the engine keeps the fitted result.
+ */
+async function streamUseCase(id, { useCase, params, files, entries = {} }) {
+  const entry = engine.catalogue().find((u) => u.name === useCase);
+  const outputs = (entry?.streamed_outputs ?? []).map((d) => d.key);
+  const inputs = Object.entries(files).map(([role, file]) => ({
+    role,
+    name: file.name,
+    bytes: file.size,
+    entry: entries[role] ?? null,
+  }));
+  streamedDownloads.delete(useCase);
+  const session = new engine.StreamSession(
+    useCase,
+    JSON.stringify(params ?? {}),
+    JSON.stringify(inputs),
+    JSON.stringify(outputs),
+  );
+  const written = Object.fromEntries(outputs.map((key) => [key, []]));
+  const drain = () => {
+    for (const key of outputs) {
+      const bytes = session.take_output(key);
+      if (bytes.length > 0) written[key].push(new Blob([bytes]));
+    }
+  };
+  const control = controlOf(id);
+  let lastPost = -Infinity;
+  // The pace is kept from the moment it was set: parts scored since then over the time.
+  let pace = { speed: control.speed, at: performance.now(), parts: 0 };
+  const report = (paused) => {
+    lastPost = performance.now();
+    drain();
+    const progress = session.progress();
+    post({
+      type: "progress",
+      id,
+      progress: { ...progress, phase: "usecase", useCase, paused, live: session.live() },
+    });
+  };
+  /** After each call: progress, pause, pace and cancel. */
+  const tick = async (force = false) => {
+    if (force || performance.now() - lastPost >= PROGRESS_MS) {
+      report(false);
+      await checkpoint(id);
+    }
+    while (control.paused) {
+      report(true);
+      await rest(id, 250);
+      await checkpoint(id);
+      pace = { speed: control.speed, at: performance.now(), parts: session.progress().done };
+    }
+    if (control.speed !== pace.speed) {
+      pace = { speed: control.speed, at: performance.now(), parts: session.progress().done };
+    }
+    if (control.speed > 0) {
+      const ahead = (session.progress().done - pace.parts) / control.speed - (performance.now() - pace.at) / 1000;
+      if (ahead > 0) {
+        await rest(id, Math.min(ahead * 1000, PROGRESS_MS));
+        await checkpoint(id);
+      }
+    }
+  };
+  try {
+    report(false);
+    for (;;) {
+      const next = session.next();
+      if (next.kind === "done") break;
+      if (next.kind === "work") {
+        session.step(control.speed > 0 ? Math.max(1, control.speed / 20) : 2000);
+        await tick();
+        continue;
+      }
+      const reader = files[next.role].stream().getReader();
+      try {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          for (const piece of pieces(value, control.speed)) {
+            session.push(piece);
+            await tick();
+          }
+        }
+      } finally {
+        reader.cancel().catch(() => {});
+      }
+      session.end_pass();
+      await tick(true);
+    }
+    drain();
+    const result = session.finish();
+    streamedDownloads.set(
+      useCase,
+      Object.fromEntries(outputs.map((key) => [key, new Blob(written[key], { type: "text/csv" })])),
+    );
+    return result;
+  } finally {
+    controls.delete(id);
+    try {
+      session.free();
+    } catch {
+      // After a trap the instance is discarded anyway.
+    }
+  }
+}
+
+/**
+ * Writes the stream sample of use case 2.2 (`parts` Bosch parts in time order, the defect rule
+ * changing at `change` of the stream) as a File the page holds, in chunks: neither the engine
+ * nor this worker keeps it in wasm memory. Returns {files: {numeric}, parts, changeRow}.
+ */
+async function streamSample(id, { parts, seed, change }) {
+  await checkpoint(id);
+  const name = "train_numeric.csv";
+  const chunks = [];
+  let bytes = 0;
+  const info = engine.generate_stream_sample(name, parts, BigInt(seed), change, (chunk) => {
+    chunks.push(chunk);
+    bytes += chunk.length;
+    post({
+      type: "progress",
+      id,
+      progress: { phase: "generate", file: name, bytes, total: 0, rows: 0, rowsPerSec: 0 },
+    });
+  });
+  const numeric = new File(chunks, name, { type: "text/csv" });
+  return { files: { numeric }, parts: info.parts, changeRow: info.changeRow };
+}
+
 const jobs = {
   async ingest(id, { file, columns, only, textLimit }) {
     const profiles = await ingest(id, file, { columns, only, textLimit });
@@ -293,7 +465,16 @@ const jobs = {
   ask(_id, { useCase, question, args }) {
     return engine.usecase_ask(useCase, question, JSON.stringify(args ?? {}));
   },
+  stream(id, args) {
+    return streamUseCase(id, args);
+  },
+  streamSample(id, args) {
+    return streamSample(id, args);
+  },
   download(_id, { useCase, key }) {
+    // A streamed download was kept here as the stream ran; the others are the engine's.
+    const blob = streamedDownloads.get(useCase)?.[key];
+    if (blob) return { blob };
     return { bytes: engine.usecase_download(useCase, key) };
   },
   requests() {
@@ -373,8 +554,14 @@ if (IN_POOL) {
 } else {
   self.onmessage = (event) => {
     const message = event.data;
-    if (message.type === "cancel") cancelled.add(message.id);
-    else if (message.type === "job") run(message);
+    if (message.type === "cancel") {
+      cancelled.add(message.id);
+      controls.get(message.id)?.wake?.();
+    } else if (message.type === "control") {
+      const control = controlOf(message.id);
+      Object.assign(control, message.control);
+      control.wake?.();
+    } else if (message.type === "job") run(message);
   };
   ready.then(
     () => post({ type: "ready", requests: requests() }),

@@ -11,6 +11,7 @@ mod profile;
 mod propensity;
 mod recommend;
 mod sample;
+mod stream;
 mod threads;
 
 use std::process::ExitCode;
@@ -43,6 +44,11 @@ const COMMANDS: &[Command] = &[
         name: "impute",
         usage: "impute --input FILE [--m M] [--columns REGEX] [--out DIR] [--long]   fill holes by bootstrap EM (M imputed datasets)",
         run: impute::run,
+    },
+    Command {
+        name: "stream",
+        usage: "stream --numeric FILE [--date FILE] [--model M] [--window W] [--retrain-every N] [--threshold T] [--label-delay D]   score parts as a stream, alert on likely failures (use case 2.2)",
+        run: stream::run,
     },
     Command {
         name: "cluster",

@@ -1,5 +1,8 @@
-//! `vitrine sample DATASET --out DIR [--scale F] [--seed N]`: writes every file of a synthetic
-//! dataset into DIR and prints `{"dataset","scale","seed","files":[{"path","bytes","rows"}]}`.
+//! `vitrine sample DATASET --out DIR [--scale F | --parts N] [--seed N] [--stream] [--change C]`:
+//! writes every file of a synthetic dataset into DIR and prints `{"dataset","scale","seed",
+//! "files":[{"path","bytes","rows"}]}`. For Bosch, `--stream` writes use case 2.2's stream
+//! (parts in time order: Id order is time order) and `--change C` changes its defect rule for
+//! the parts from C (a share of the stream) on, as the page's stream sample does.
 
 use samples::Dataset;
 use serde::Serialize;
@@ -7,7 +10,7 @@ use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
 
-const USAGE: &str = "usage: vitrine sample DATASET --out DIR [--scale F] [--seed N]\n  DATASET: rossmann, bosch, santander or instacart\n  --scale: share of the public dataset's size (default 0.1)\n  --seed: random seed (default 42)";
+const USAGE: &str = "usage: vitrine sample DATASET --out DIR [--scale F | --parts N] [--seed N] [--stream] [--change C]\n  DATASET: rossmann, bosch, santander or instacart\n  --scale: share of the public dataset's size (default 0.1)\n  --parts: Bosch only, this many parts (the scale that gives them)\n  --seed: random seed (default 42)\n  --stream: Bosch only, parts in time order (use case 2.2's stream)\n  --change: Bosch only, the defect rule changes for the parts from this share of the stream on";
 
 #[derive(Serialize)]
 struct Report {
@@ -51,8 +54,20 @@ pub fn run(mut parser: lexopt::Parser) -> Result<(), String> {
     let mut out: Option<PathBuf> = None;
     let mut scale = 0.1;
     let mut seed = 42u64;
+    let mut stream = samples::bosch::StreamOptions::default();
+    let number = |parser: &mut lexopt::Parser, name: &str| -> Result<f64, String> {
+        parser
+            .value()
+            .and_then(|v| v.parse())
+            .map_err(|e| format!("--{name}: {e}"))
+    };
     while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
         match arg {
+            Long("parts") => {
+                scale = number(&mut parser, "parts")? / samples::bosch::FULL_PARTS as f64
+            }
+            Long("stream") => stream.time_ordered = true,
+            Long("change") => stream.rule_change = Some(number(&mut parser, "change")?),
             Long("out") | Short('o') => {
                 out = Some(parser.value().map_err(|e| e.to_string())?.into())
             }
@@ -80,6 +95,9 @@ pub fn run(mut parser: lexopt::Parser) -> Result<(), String> {
         }
     }
     let dataset = dataset.ok_or_else(|| format!("missing DATASET\n{USAGE}"))?;
+    if stream != samples::bosch::StreamOptions::default() && dataset != Dataset::Bosch {
+        return Err(format!("--stream and --change are Bosch's\n{USAGE}"));
+    }
     let out = out.ok_or_else(|| format!("missing --out DIR\n{USAGE}"))?;
     if !(scale > 0.0 && scale <= 10.0) {
         return Err(format!("--scale must be in (0, 10], found {scale}"));
@@ -96,7 +114,12 @@ pub fn run(mut parser: lexopt::Parser) -> Result<(), String> {
             bytes: 0,
             lines: 0,
         };
-        samples::write_file(dataset, name, scale, seed, &mut counting)
+        let written = if dataset == Dataset::Bosch {
+            samples::bosch::write_stream(name, scale, seed, &stream, &mut counting)
+        } else {
+            samples::write_file(dataset, name, scale, seed, &mut counting)
+        };
+        written
             .and_then(|_| counting.flush())
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         files.push(FileReport {

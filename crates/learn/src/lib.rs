@@ -8,4 +8,5 @@ pub mod gbdt;
 pub mod impute;
 pub mod metrics;
 pub mod neighbours;
+pub mod online;
 pub mod stats;

@@ -21,6 +21,16 @@
 //! * `Response` = 1 when `(z_a - z_b) / sqrt(2 - 2 rho_ab) > 2.55` for two features of station
 //!   `L3_S29` (standardised values, `rho_ab = lambda_a lambda_b`), kept with probability 0.9, plus
 //!   1 part in 1,000 failing at random: about 0.58 % ones, as in the public file.
+//!
+//! A stream with a rule change (use case 2.2), written by [`write_stream`] and off by default so
+//! that the files above are unchanged for every seed and scale ([`StreamOptions`]):
+//! * `time_ordered`: parts start in Id order, evenly over the time span (each part's stamps are
+//!   shifted so that its first one is `row * TIME_SPAN / parts`), so `train_numeric.csv` is a
+//!   time-ordered stream and a part's time is its row's;
+//! * `rule_change: Some(c)`: parts whose first stamp is at or after `c * TIME_SPAN` fail by
+//!   another rule ([`changed_rule`]): `(z_c + z_d) / sqrt(2 + 2 rho_cd) > 2.55` for two other
+//!   features of `L3_S29`, both high, with the same keep and noise rates, so the failure rate is
+//!   unchanged and only what causes failures moves.
 
 use crate::util::{scaled, EntityRng, Sink};
 use std::io::{self, Write};
@@ -33,6 +43,10 @@ const STREAM_STATION: u64 = 0xB004;
 
 /// Parts at scale 1.0.
 pub const FULL_PARTS: u64 = 1_183_747;
+
+/// Time stamps of first stations lie in `0..TIME_SPAN` (units of 0.01 h, written with two
+/// decimals: 0.00 to 1710.00).
+pub const TIME_SPAN: i64 = 171_000;
 
 /// Threshold of the standardised defect score.
 pub const DEFECT_THRESHOLD: f64 = 2.55;
@@ -182,27 +196,86 @@ pub struct DefectRule {
 
 const RULE_A: usize = 0;
 const RULE_B: usize = 5;
+const CHANGED_C: usize = 2;
+const CHANGED_D: usize = 9;
+
+/// Options of a stream file ([`write_stream`]); the default writes the files of [`crate::write_file`].
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct StreamOptions {
+    /// Parts start in Id order, evenly over the time span.
+    pub time_ordered: bool,
+    /// Share of the time span in (0, 1) from which parts fail by [`changed_rule`].
+    pub rule_change: Option<f64>,
+}
+
+impl StreamOptions {
+    /// The time stamp (0.01 h) from which the changed rule holds, if any.
+    pub fn change_time(&self) -> Option<i64> {
+        self.rule_change
+            .map(|c| (c * TIME_SPAN as f64).round() as i64)
+    }
+}
+
+/// The rule that holds after a change ([`StreamOptions::rule_change`]): parts fail when both
+/// features are high, `(z_a + z_b) / sqrt(2 + 2 rho) > DEFECT_THRESHOLD`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChangedRule {
+    /// One feature whose high values cause failures.
+    pub feature_a: &'static str,
+    /// The other feature whose high values cause failures.
+    pub feature_b: &'static str,
+    /// Truth of `feature_a`.
+    pub truth_a: FeatureTruth,
+    /// Truth of `feature_b`.
+    pub truth_b: FeatureTruth,
+    /// Correlation of the two features.
+    pub rho: f64,
+}
+
+/// The rule after a change under `seed`.
+pub fn changed_rule(seed: u64) -> ChangedRule {
+    let ((feature_a, truth_a), (feature_b, truth_b)) = s29_pair(seed, CHANGED_C, CHANGED_D);
+    ChangedRule {
+        feature_a,
+        feature_b,
+        truth_a,
+        truth_b,
+        rho: truth_a.loading * truth_b.loading,
+    }
+}
 
 /// The planted failure rule under `seed`: see the module documentation.
 pub fn defect_rule(seed: u64) -> DefectRule {
+    let ((feature_a, truth_a), (feature_b, truth_b)) = s29_pair(seed, RULE_A, RULE_B);
+    DefectRule {
+        feature_a,
+        feature_b,
+        truth_a,
+        truth_b,
+        rho: truth_a.loading * truth_b.loading,
+    }
+}
+
+/// Features `i` and `j` of station `L3_S29` with their truths under `seed`.
+fn s29_pair(
+    seed: u64,
+    i: usize,
+    j: usize,
+) -> ((&'static str, FeatureTruth), (&'static str, FeatureTruth)) {
     let names = feature_names();
     let s29: Vec<usize> = (0..names.len())
-        .filter(|&i| station_of(names[i]) == 29)
+        .filter(|&k| station_of(names[k]) == 29)
         .collect();
-    let (a, b) = (s29[RULE_A], s29[RULE_B]);
-    let (ta, tb) = (feature_truth(seed, a), feature_truth(seed, b));
-    DefectRule {
-        feature_a: names[a],
-        feature_b: names[b],
-        truth_a: ta,
-        truth_b: tb,
-        rho: ta.loading * tb.loading,
-    }
+    let (a, b) = (s29[i], s29[j]);
+    (
+        (names[a], feature_truth(seed, a)),
+        (names[b], feature_truth(seed, b)),
+    )
 }
 
 /// The route (index into `ROUTES`) of the part on data row `row` (0-based) under `seed`.
 pub fn part_route(row: u64, seed: u64) -> usize {
-    Part::new(row, seed, &Layout::new(seed)).route
+    Part::new(row, seed, &Layout::new(seed), None).route
 }
 
 /// Stations in file order with their feature column ranges and truths.
@@ -211,6 +284,7 @@ struct Layout {
     stations: Vec<(u32, usize, usize)>,
     truths: Vec<FeatureTruth>,
     rule: (usize, usize),
+    changed: (usize, usize),
 }
 
 impl Layout {
@@ -231,6 +305,7 @@ impl Layout {
             stations,
             truths,
             rule: (s29 + RULE_A, s29 + RULE_B),
+            changed: (s29 + CHANGED_C, s29 + CHANGED_D),
         }
     }
 }
@@ -243,13 +318,15 @@ struct Part {
 }
 
 impl Part {
-    fn new(row: u64, seed: u64, layout: &Layout) -> Part {
+    /// `ordered: Some(parts)` moves the part's stamps so that its first one takes its row's place
+    /// in an even, time-ordered spread of `parts` parts (the draws are the same either way).
+    fn new(row: u64, seed: u64, layout: &Layout, ordered: Option<u64>) -> Part {
         let mut r = EntityRng::new(seed, STREAM_ROW, row);
         let shares: Vec<f64> = ROUTES.iter().map(|x| x.share).collect();
         let route = r.weighted(&shares);
         let rt = &ROUTES[route];
         let mut t = r.range(0, 171_000);
-        let stamps = layout
+        let mut stamps: Vec<Option<i64>> = layout
             .stations
             .iter()
             .map(|&(s, _, _)| {
@@ -261,7 +338,20 @@ impl Part {
                 })
             })
             .collect();
+        if let Some(parts) = ordered {
+            if let Some(first) = stamps.iter().flatten().next().copied() {
+                let shift = (row as i128 * TIME_SPAN as i128 / parts.max(1) as i128) as i64 - first;
+                for stamp in stamps.iter_mut().flatten() {
+                    *stamp += shift;
+                }
+            }
+        }
         Part { route, stamps }
+    }
+
+    /// The part's time: its first stamp (every route visits at least one station).
+    fn start(&self) -> i64 {
+        self.stamps.iter().flatten().next().copied().unwrap_or(0)
     }
 }
 
@@ -271,11 +361,40 @@ pub(crate) fn write(
     seed: u64,
     out: &mut dyn Write,
 ) -> Option<io::Result<()>> {
+    let options = StreamOptions::default();
     Some(match file {
-        "train_numeric.csv" => write_numeric(scale, seed, out),
-        "train_date.csv" => write_date(scale, seed, out),
+        "train_numeric.csv" => write_numeric(scale, seed, &options, out),
+        "train_date.csv" => write_date(scale, seed, &options, out),
         _ => return None,
     })
+}
+
+/// Writes `train_numeric.csv` or `train_date.csv` as [`crate::write_file`] does, with the stream
+/// options (time order, rule change) of use case 2.2. The default options write the same bytes
+/// as [`crate::write_file`].
+pub fn write_stream(
+    file: &str,
+    scale: f64,
+    seed: u64,
+    options: &StreamOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let invalid = |m: String| Err(io::Error::new(io::ErrorKind::InvalidInput, m));
+    if !(scale.is_finite() && scale > 0.0 && scale <= 10.0) {
+        return invalid(format!("scale must be a number in (0, 10], found {scale}"));
+    }
+    if let Some(c) = options.rule_change {
+        if !(c > 0.0 && c < 1.0) {
+            return invalid(format!("rule_change must be a share in (0, 1), found {c}"));
+        }
+    }
+    match file {
+        "train_numeric.csv" => write_numeric(scale, seed, options, out),
+        "train_date.csv" => write_date(scale, seed, options, out),
+        _ => invalid(format!(
+            "bosch has no stream file \"{file}\": expected train_numeric.csv or train_date.csv"
+        )),
+    }
 }
 
 /// The sequence of part ids, shared by both files.
@@ -300,8 +419,19 @@ impl Ids {
     }
 }
 
-fn write_numeric(scale: f64, seed: u64, out: &mut dyn Write) -> io::Result<()> {
+fn write_numeric(
+    scale: f64,
+    seed: u64,
+    options: &StreamOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let layout = Layout::new(seed);
+    let parts = part_count(scale);
+    let ordered = options.time_ordered.then_some(parts);
+    let change = options.change_time();
+    let (changed_c, changed_d) = layout.changed;
+    let rho_cd = layout.truths[changed_c].loading * layout.truths[changed_d].loading;
+    let norm_cd = (2.0 + 2.0 * rho_cd).sqrt();
     let mut ids = Ids::new(seed);
     let mut sink = Sink::new(out);
     sink.str(HEADER.trim_end());
@@ -309,11 +439,11 @@ fn write_numeric(scale: f64, seed: u64, out: &mut dyn Write) -> io::Result<()> {
     let (rule_a, rule_b) = layout.rule;
     let rho = layout.truths[rule_a].loading * layout.truths[rule_b].loading;
     let norm = (2.0 - 2.0 * rho).sqrt();
-    for row in 0..part_count(scale) {
-        let part = Part::new(row, seed, &layout);
+    for row in 0..parts {
+        let part = Part::new(row, seed, &layout, ordered);
         let mut r = EntityRng::new(seed, STREAM_VALUES, row);
         sink.uint(ids.next_id());
-        let (mut za, mut zb) = (0.0, 0.0);
+        let (mut za, mut zb, mut zc, mut zd) = (0.0, 0.0, 0.0, 0.0);
         for (k, &(_, from, to)) in layout.stations.iter().enumerate() {
             if part.stamps[k].is_none() {
                 for _ in from..to {
@@ -329,6 +459,10 @@ fn write_numeric(scale: f64, seed: u64, out: &mut dyn Write) -> io::Result<()> {
                     za = z;
                 } else if j == rule_b {
                     zb = z;
+                } else if j == changed_c {
+                    zc = z;
+                } else if j == changed_d {
+                    zd = z;
                 }
                 sink.comma();
                 if !r.chance(CELL_MISSING) {
@@ -336,7 +470,10 @@ fn write_numeric(scale: f64, seed: u64, out: &mut dyn Write) -> io::Result<()> {
                 }
             }
         }
-        let score = (za - zb) / norm;
+        let score = match change {
+            Some(at) if part.start() >= at => (zc + zd) / norm_cd,
+            _ => (za - zb) / norm,
+        };
         let fails = if score > DEFECT_THRESHOLD {
             r.chance(DEFECT_KEEP)
         } else {
@@ -348,8 +485,15 @@ fn write_numeric(scale: f64, seed: u64, out: &mut dyn Write) -> io::Result<()> {
     sink.finish()
 }
 
-fn write_date(scale: f64, seed: u64, out: &mut dyn Write) -> io::Result<()> {
+fn write_date(
+    scale: f64,
+    seed: u64,
+    options: &StreamOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let layout = Layout::new(seed);
+    let parts = part_count(scale);
+    let ordered = options.time_ordered.then_some(parts);
     let mut ids = Ids::new(seed);
     let mut sink = Sink::new(out);
     sink.str("Id");
@@ -358,8 +502,8 @@ fn write_date(scale: f64, seed: u64, out: &mut dyn Write) -> io::Result<()> {
         sink.str(&date_name(name));
     }
     sink.end_line()?;
-    for row in 0..part_count(scale) {
-        let part = Part::new(row, seed, &layout);
+    for row in 0..parts {
+        let part = Part::new(row, seed, &layout, ordered);
         sink.uint(ids.next_id());
         for (k, &(_, from, to)) in layout.stations.iter().enumerate() {
             for _ in from..to {

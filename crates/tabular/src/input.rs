@@ -71,7 +71,7 @@ const CSV_EXTENSIONS: [&str; 4] = [".csv", ".tsv", ".txt", ".tab"];
 
 /// Whether an archive's entry `path` is a CSV file to read (not a directory, nor the
 /// `__MACOSX` resource forks or hidden files some tools add).
-fn is_csv_entry(path: &str) -> bool {
+pub(crate) fn is_csv_entry(path: &str) -> bool {
     let base = base_name(path);
     let lower = base.to_ascii_lowercase();
     !path.starts_with("__MACOSX/")

@@ -5,7 +5,7 @@
 use serde::Serialize;
 use tabular::KnownFile;
 
-use crate::contract::Runner;
+use crate::contract::{Download, Mode, Runner};
 use crate::params::ParamDoc;
 
 /// One use case.
@@ -60,7 +60,7 @@ pub static CATALOGUE: [UseCaseInfo; 8] = {
             name: "stream",
             required: &[BoschNumeric],
             optional: &[BoschDate],
-            runner: None,
+            runner: Some(Runner::streamed::<crate::stream::ConformityStream>()),
         },
         UseCaseInfo {
             id: "3.1",
@@ -156,6 +156,10 @@ pub struct UseCaseEntry {
     pub runnable: bool,
     /// Its run's independent fits may go to a pool of workers (`usecase_plan`).
     pub pooled: bool,
+    /// It reads its files as a stream (a session fed chunks) rather than from loaded tables.
+    pub streamed: bool,
+    /// The downloads a streamed use case writes out as it runs (the caller keeps them).
+    pub streamed_outputs: Vec<Download>,
     /// Its parameters (empty when it does not run).
     pub params: Vec<ParamDoc>,
 }
@@ -171,6 +175,11 @@ pub fn entries() -> Vec<UseCaseEntry> {
             optional: u.optional,
             runnable: u.runnable(),
             pooled: u.runner.is_some_and(|r| r.plan.is_some()),
+            streamed: u.runner.is_some_and(|r| r.is_streamed()),
+            streamed_outputs: match u.runner.map(|r| r.mode) {
+                Some(Mode::Stream { outputs, .. }) => outputs(),
+                _ => Vec::new(),
+            },
             params: u.runner.map_or_else(Vec::new, |r| (r.params)()),
         })
         .collect()

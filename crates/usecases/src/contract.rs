@@ -9,6 +9,11 @@
 //! - a [`Fitted`] result that serialises the report the view draws first (snake_case fields,
 //!   the same JSON the command line prints), answers the view's follow-up questions without
 //!   running again, and writes its downloads.
+//!
+//! A use case whose inputs are too large to load (a 2 GB file read as a stream) has the same
+//! parameters and fitted result, and a session its caller feeds chunks instead of a run on
+//! tables: [`crate::streaming`]. The catalogue holds both kinds as a [`Runner`] with its
+//! [`Mode`].
 
 use std::io::Write;
 
@@ -19,6 +24,7 @@ use tabular::{KnownFile, Table};
 use crate::params::{self, Documented, ParamDoc, Params};
 use crate::pool::{plan_erased, PlanFn, Pooled};
 use crate::progress::{OnProgress, Progress};
+use crate::streaming::{StartFn, StreamInput, StreamingUseCase};
 use crate::UseCaseError;
 
 /// The tables a run may take its inputs from: the page's registry of loaded files, or the files
@@ -131,6 +137,10 @@ pub struct Download {
     pub file_name: String,
     /// Its media type (`text/csv`, `application/json`).
     pub media_type: &'static str,
+    /// Written as a stream ran and handed to its caller as it went
+    /// ([`StreamSession::take_output`](crate::streaming::StreamSession::take_output)), too long
+    /// to hold: the caller keeps it, [`Fitted::download`] does not have it.
+    pub streamed: bool,
 }
 
 impl Download {
@@ -140,6 +150,7 @@ impl Download {
             key: key.to_string(),
             file_name: file_name.to_string(),
             media_type: "text/csv",
+            streamed: false,
         }
     }
 
@@ -149,6 +160,15 @@ impl Download {
             key: key.to_string(),
             file_name: file_name.to_string(),
             media_type: "application/json",
+            streamed: false,
+        }
+    }
+
+    /// This download, streamed out as the run goes (see [`Download::streamed`]).
+    pub fn streamed(self) -> Download {
+        Download {
+            streamed: true,
+            ..self
         }
     }
 }
@@ -230,16 +250,39 @@ pub trait UseCase {
 /// Reads JSON parameters, takes the inputs from the tables and runs, reporting progress.
 pub type RunFn = fn(&dyn Tables, &Value, OnProgress<'_>) -> Result<Box<dyn Fitted>, UseCaseError>;
 
+/// Answers a question before a run, from the loaded tables.
+pub type PreviewFn = fn(&dyn Tables, &str, &Value) -> Result<Value, UseCaseError>;
+
+/// How a use case takes its inputs.
+#[derive(Clone, Copy)]
+pub enum Mode {
+    /// From loaded tables, in one call ([`UseCase`]).
+    Tables {
+        /// Reads JSON parameters, takes the inputs and runs.
+        run: RunFn,
+        /// Answers a question before a run.
+        preview: PreviewFn,
+    },
+    /// From files read as a stream by a session its caller drives
+    /// ([`StreamingUseCase`](crate::streaming::StreamingUseCase)).
+    Stream {
+        /// The inputs it reads.
+        inputs: fn() -> &'static [StreamInput],
+        /// The downloads it streams out.
+        outputs: fn() -> Vec<Download>,
+        /// Reads JSON parameters and starts a session.
+        start: StartFn,
+    },
+}
+
 /// A use case with its types erased, as the catalogue holds it: what the facade and the
 /// command line call by name.
 #[derive(Clone, Copy)]
 pub struct Runner {
     /// The parameters with their help and defaults.
     pub params: fn() -> Vec<ParamDoc>,
-    /// Reads JSON parameters, takes the inputs and runs.
-    pub run: RunFn,
-    /// Answers a question before a run.
-    pub preview: fn(&dyn Tables, &str, &Value) -> Result<Value, UseCaseError>,
+    /// How it runs.
+    pub mode: Mode,
     /// Plans the run's independent fits, for a caller that runs them on a pool of workers
     /// (`None`: the run is one call).
     pub plan: Option<PlanFn>,
@@ -250,8 +293,10 @@ impl Runner {
     pub const fn of<U: UseCase>() -> Runner {
         Runner {
             params: <U::Params as Documented>::docs,
-            run: run_erased::<U>,
-            preview: U::preview,
+            mode: Mode::Tables {
+                run: run_erased::<U>,
+                preview: U::preview,
+            },
             plan: None,
         }
     }
@@ -261,6 +306,44 @@ impl Runner {
         Runner {
             plan: Some(plan_erased::<U>),
             ..Runner::of::<U>()
+        }
+    }
+
+    /// The runner of the streamed use case `S`.
+    pub const fn streamed<S: StreamingUseCase>() -> Runner {
+        Runner {
+            params: <S::Params as Documented>::docs,
+            mode: Mode::Stream {
+                inputs: S::inputs,
+                outputs: S::outputs,
+                start: crate::streaming::start_erased::<S>,
+            },
+            plan: None,
+        }
+    }
+
+    /// Whether it reads its inputs as a stream.
+    pub fn is_streamed(&self) -> bool {
+        matches!(self.mode, Mode::Stream { .. })
+    }
+
+    /// Its run on loaded tables, or the error saying that it reads its files as a stream.
+    pub fn tables(&self, name: &str) -> Result<(RunFn, PreviewFn), UseCaseError> {
+        match self.mode {
+            Mode::Tables { run, preview } => Ok((run, preview)),
+            Mode::Stream { .. } => Err(UseCaseError::Unavailable(format!(
+                "{name} reads its files as a stream, not from loaded tables: start a stream session"
+            ))),
+        }
+    }
+
+    /// Its session's start, or the error saying that it runs on loaded tables.
+    pub fn stream(&self, name: &str) -> Result<StartFn, UseCaseError> {
+        match self.mode {
+            Mode::Stream { start, .. } => Ok(start),
+            Mode::Tables { .. } => Err(UseCaseError::Unavailable(format!(
+                "{name} runs on loaded tables, not as a stream"
+            ))),
         }
     }
 }

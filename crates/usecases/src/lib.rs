@@ -6,7 +6,9 @@
 //! page's form, the facade's JSON and the command line's flags read the same names and
 //! defaults), typed inputs from the loaded tables, one `run(inputs, &params, on_progress)`
 //! reporting one [`Progress`] type, and a fitted result that serialises its report and answers
-//! the view's follow-up questions. The [`catalogue`] lists them all.
+//! the view's follow-up questions. The [`catalogue`] lists them all. A use case whose files are
+//! read as a stream rather than loaded ([`stream`], use case 2.2) has a session its caller feeds
+//! chunks ([`streaming`]).
 
 pub mod calendar;
 pub mod catalogue;
@@ -22,7 +24,10 @@ pub mod propensity;
 pub mod recommend;
 pub mod rossmann;
 pub mod santander;
+pub mod stream;
+pub mod streaming;
 
 pub use contract::{Download, Fitted, TableSet, Tables, UseCase};
 pub use error::UseCaseError;
 pub use progress::{Clock, OnProgress, Progress};
+pub use streaming::{StreamSession, StreamingUseCase};

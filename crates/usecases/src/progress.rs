@@ -69,3 +69,37 @@ impl Clock {
         self.started.elapsed().as_secs_f64()
     }
 }
+
+/// The most memory the process has held so far, in bytes, when the platform says: natively on
+/// Linux the resident set's high-water mark (`VmHWM` of `/proc/self/status`); in wasm the
+/// instance's linear memory, which only grows, so its size is its peak (the tables loaded
+/// beside a run included). `None` elsewhere.
+pub fn peak_memory_bytes() -> Option<u64> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        Some(core::arch::wasm32::memory_size(0) as u64 * 65_536)
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let status = std::fs::read_to_string("/proc/self/status").ok()?;
+        let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+        let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+        Some(kib * 1024)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn peak_memory_grows_with_what_is_held() {
+        let Some(before) = peak_memory_bytes() else {
+            return; // Not Linux: nothing to measure.
+        };
+        let held = vec![1u8; 64 << 20];
+        let after = peak_memory_bytes().unwrap();
+        assert!(after >= before.max(held.len() as u64), "{before} {after}");
+        assert_eq!(held.iter().map(|&b| u64::from(b)).sum::<u64>(), 64 << 20);
+    }
+}

@@ -5,7 +5,9 @@
 //! their errors into structured values `{file, line, column, columnName, param, kind, message}`,
 //! keeps the parsed tables in a registry so that a file crosses the worker boundary once, and
 //! runs any use case of the catalogue by name with JSON parameters (`usecase`), keeping each
-//! one's last result for the view's follow-up questions and downloads.
+//! one's last result for the view's follow-up questions and downloads. A use case whose files
+//! are read as a stream runs through one generic session type ([`StreamSession`]) that the
+//! worker feeds the chunks of `file.stream()`.
 //!
 //! A panic aborts the wasm instance (`RuntimeError: unreachable` in JS, with no message), so
 //! [`init`] installs a hook that keeps the message: the worker reads it with [`take_panic`]
@@ -14,12 +16,14 @@
 mod error;
 mod ingest;
 mod samples;
+mod stream;
 mod tables;
 mod usecase;
 
 pub use error::JsError;
 pub use ingest::{Ingest, MAX_FILE_BYTES};
-pub use samples::{generate_sample, sample_datasets, sample_files};
+pub use samples::{generate_sample, generate_stream_sample, sample_datasets, sample_files};
+pub use stream::StreamSession;
 pub use tables::{
     export_csv, load_document, remove_document, remove_table, summary, table_columns,
     table_profile, table_rows, MAX_DOCUMENT_BYTES,

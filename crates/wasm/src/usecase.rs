@@ -37,7 +37,7 @@ pub fn catalogue() -> Result<JsValue, JsValue> {
     to_js(&catalogue::entries())
 }
 
-fn runnable(name: &str) -> Result<(&'static UseCaseInfo, Runner), JsValue> {
+pub(crate) fn runnable(name: &str) -> Result<(&'static UseCaseInfo, Runner), JsValue> {
     let info = catalogue::find(name).ok_or_else(|| {
         JsError::other("unknownUseCase", format!("no use case named {name}")).to_js()
     })?;
@@ -54,7 +54,7 @@ fn runnable(name: &str) -> Result<(&'static UseCaseInfo, Runner), JsValue> {
     Ok((info, runner))
 }
 
-fn parse_json(what: &str, json: &str) -> Result<Value, JsValue> {
+pub(crate) fn parse_json(what: &str, json: &str) -> Result<Value, JsValue> {
     if json.trim().is_empty() {
         return Ok(Value::Null);
     }
@@ -69,6 +69,22 @@ struct RunResult<'a> {
     downloads: &'a [Download],
 }
 
+/// Keeps `fitted` as use case `name`'s last result and returns `{report, downloads}` for the
+/// page.
+pub(crate) fn keep_result(name: &'static str, fitted: Box<dyn Fitted>) -> Result<JsValue, JsValue> {
+    let js = to_js(&RunResult {
+        report: fitted.report(),
+        downloads: &fitted.downloads(),
+    })?;
+    RESULTS.with(|r| r.borrow_mut().insert(name, fitted));
+    Ok(js)
+}
+
+/// Forgets use case `name`'s last result (a new run starts).
+pub(crate) fn drop_result(name: &'static str) {
+    RESULTS.with(|r| r.borrow_mut().remove(name));
+}
+
 /// Runs use case `name` (`forecast`, `cluster`, `impute`, …) on the loaded tables with
 /// `params_json` (camelCase names; absent ones take their defaults). `on_progress({stage, done,
 /// total, fraction, value})` is called as it advances; returning `false` cancels. Returns
@@ -81,18 +97,13 @@ pub fn usecase_run(
     on_progress: &js_sys::Function,
 ) -> Result<JsValue, JsValue> {
     let (info, runner) = runnable(name)?;
+    let (run, _) = runner.tables(info.name).map_err(use_case_error)?;
     let params = parse_json("the parameters", params_json)?;
-    RESULTS.with(|r| r.borrow_mut().remove(info.name));
+    drop_result(info.name);
     let fitted = with_tables(|tables| {
-        (runner.run)(tables, &params, &mut |p| send_progress(on_progress, p))
-            .map_err(use_case_error)
+        run(tables, &params, &mut |p| send_progress(on_progress, p)).map_err(use_case_error)
     })?;
-    let js = to_js(&RunResult {
-        report: fitted.report(),
-        downloads: &fitted.downloads(),
-    })?;
-    RESULTS.with(|r| r.borrow_mut().insert(info.name, fitted));
-    Ok(js)
+    keep_result(info.name, fitted)
 }
 
 /// The fits a planned run hands out: the bytes every fit shares and one job per fit.
@@ -223,10 +234,10 @@ pub fn fit_unload() {
 /// `summary` and `plan`). `args_json` is the question's arguments.
 #[wasm_bindgen]
 pub fn usecase_preview(name: &str, question: &str, args_json: &str) -> Result<JsValue, JsValue> {
-    let (_, runner) = runnable(name)?;
+    let (info, runner) = runnable(name)?;
+    let (_, preview) = runner.tables(info.name).map_err(use_case_error)?;
     let args = parse_json("the question's arguments", args_json)?;
-    let answer =
-        with_tables(|tables| (runner.preview)(tables, question, &args).map_err(use_case_error))?;
+    let answer = with_tables(|tables| preview(tables, question, &args).map_err(use_case_error))?;
     to_js(&answer)
 }
 
@@ -297,9 +308,10 @@ pub fn warm_up() -> Result<(), JsValue> {
             .map_err(|e| JsError::from(&e).to_js())?;
         tables.add(table);
     }
-    let (_, runner) = runnable("forecast")?;
+    let (info, runner) = runnable("forecast")?;
+    let (run, _) = runner.tables(info.name).map_err(use_case_error)?;
     let params = serde_json::json!({"trees": 5, "compareSeed": false});
-    (runner.run)(&tables, &params, &mut usecases::progress::ignore).map_err(use_case_error)?;
+    run(&tables, &params, &mut usecases::progress::ignore).map_err(use_case_error)?;
     Ok(())
 }
 

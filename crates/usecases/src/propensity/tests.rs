@@ -212,10 +212,15 @@ fn the_use_case_runs_on_the_loaded_sample_with_its_downloads() {
     tables.add(
         tabular::read_bytes("train_ver2.csv", &bytes, tabular::ReadOptions::default()).unwrap(),
     );
-    let runner = crate::catalogue::find("3.1").unwrap().runner.unwrap();
+    let (run, _) = crate::catalogue::find("3.1")
+        .unwrap()
+        .runner
+        .unwrap()
+        .tables("3.1")
+        .unwrap();
     let mut stages = Vec::new();
     let params = serde_json::json!({"trees": 10, "minTakeUps": 5, "permutationRows": 0});
-    let fitted = (runner.run)(&tables, &params, &mut |p| {
+    let fitted = run(&tables, &params, &mut |p| {
         stages.push(p.stage);
         true
     })
@@ -229,6 +234,6 @@ fn the_use_case_runs_on_the_loaded_sample_with_its_downloads() {
         fitted.download(&d.key, &mut out).unwrap();
         assert!(!out.is_empty(), "{}", d.key);
     }
-    let cancelled = (runner.run)(&tables, &params, &mut |p| p.stage != "fit");
+    let cancelled = run(&tables, &params, &mut |p| p.stage != "fit");
     assert!(matches!(cancelled, Err(UseCaseError::Cancelled)));
 }
