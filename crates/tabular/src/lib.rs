@@ -15,6 +15,7 @@ pub mod column;
 pub mod dataset;
 pub mod error;
 pub mod profile;
+pub mod relational;
 pub mod table;
 pub mod write;
 
