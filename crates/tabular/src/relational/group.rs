@@ -309,7 +309,7 @@ mod tests {
         assert_eq!(g.max(&[f32::NAN, 2.0, 0.0, 0.0, 0.0])[0], 2.0);
     }
 
-    fn naive<A>(keys: &[u32], mut f: impl FnMut(&mut Vec<usize>) -> A) -> Vec<A> {
+    fn naive<A>(keys: &[u32], f: impl FnMut(&mut Vec<usize>) -> A) -> Vec<A> {
         let mut by: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
         for (r, &k) in keys.iter().enumerate() {
             by.entry(k).or_default().push(r);
