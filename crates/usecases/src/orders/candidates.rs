@@ -1,0 +1,290 @@
+//! Use case 4.2's candidates: every (user, product) the user bought in a prior order, for users
+//! whose last order is a train or test order; the label is whether the product is in that order.
+//!
+//! Features (a pair's "orders" are its user's prior orders; n = their number):
+//!
+//! | feature | definition |
+//! |---|---|
+//! | `up_orders` | prior orders holding the product |
+//! | `up_order_share` | `up_orders` / n |
+//! | `up_orders_since_last` | n - rank of the last prior order holding it (0 = in the last) |
+//! | `up_share_since_first` | `up_orders` / (n - rank of the first order holding it + 1) |
+//! | `up_in_last3` | how many of the last three prior orders hold it |
+//! | `up_mean_cart_position` | mean `add_to_cart_order` |
+//! | `up_days_since_last` | days from the last order holding it to the last prior order |
+//! | `p_lines` | prior lines of the product, all users |
+//! | `p_reorder_rate` | share of those lines with `reordered` = 1 |
+//! | `p_users` | users who bought it |
+//! | `p_repeat_share` | share of those users who bought it in two orders or more |
+//! | `p_mean_cart_position` | mean `add_to_cart_order` over its lines |
+//! | `aisle`, `department` (categorical) | from products.csv, when given |
+//! | `u_orders`, `u_basket_mean`, `u_distinct_products`, `u_reorder_ratio` | the user's |
+//! | `u_gap_mean`, `u_gap_last` | mean and last `days_since_prior_order` of the prior orders |
+//! | `o_days_since_prior`, `o_dow`, `o_hour` | of the order being predicted: `orders.csv` lists them for train and test orders alike, as a shop knows when a basket is being filled |
+
+use tabular::relational::{count_by_dense_key, sum_by_dense_key, Groups};
+
+use super::history::{History, NONE};
+use super::input::Instacart;
+use super::table::FeatureTable;
+
+/// The candidate pairs, grouped by user slot (ascending) then product (ascending).
+#[derive(Debug, Clone)]
+pub struct Candidates {
+    /// User slot of each pair.
+    pub user: Vec<u32>,
+    /// Product id of each pair.
+    pub product: Vec<u32>,
+    /// 1 when the product is in the user's train order (0 for test users: unknown).
+    pub label: Vec<u8>,
+    /// 1 when the product is in the user's last prior order.
+    pub in_last_order: Vec<u8>,
+    /// 1 when it is in the last prior order with `reordered` = 1 (the baseline's pick).
+    pub reordered_in_last_order: Vec<u8>,
+    /// Slot `u`'s pairs are `pair_start[u]..pair_start[u + 1]` (empty for users with no
+    /// train or test order).
+    pub pair_start: Vec<u32>,
+    /// The features, one row per pair.
+    pub table: FeatureTable,
+}
+
+impl Candidates {
+    /// Number of pairs.
+    pub fn len(&self) -> usize {
+        self.user.len()
+    }
+
+    /// True when there is no pair.
+    pub fn is_empty(&self) -> bool {
+        self.user.is_empty()
+    }
+
+    /// The pairs of user slot `u`.
+    pub fn pairs_of(&self, u: usize) -> std::ops::Range<usize> {
+        self.pair_start[u] as usize..self.pair_start[u + 1] as usize
+    }
+}
+
+/// Per pair while walking the lines.
+const PAIR_FEATURES: [&str; 7] = [
+    "up_orders",
+    "up_order_share",
+    "up_orders_since_last",
+    "up_share_since_first",
+    "up_in_last3",
+    "up_mean_cart_position",
+    "up_days_since_last",
+];
+
+/// Builds the candidates of every user with a train or test order, labelled from the train
+/// lines when given; `progress(done, total)` is called every few thousand users.
+pub fn build(
+    data: &Instacart,
+    history: &History,
+    progress: &mut dyn FnMut(u64, u64) -> bool,
+) -> Option<Candidates> {
+    let orders = &data.orders;
+    let lines = &data.prior;
+    let n_users = history.n_users();
+    let product_slots = data.product_slots();
+
+    // Product statistics over every prior line.
+    let p_lines = count_by_dense_key(&lines.product, product_slots);
+    let p_reordered = sum_by_dense_key(&lines.product, &lines.reordered, product_slots);
+    let p_cart = sum_by_dense_key(&lines.product, &lines.cart_position, product_slots);
+    let mut p_users = vec![0u32; product_slots];
+    let mut p_repeat = vec![0u32; product_slots];
+
+    // User statistics.
+    let basket = count_by_dense_key(&lines.order_row, orders.len());
+    let order_reordered = sum_by_dense_key(&lines.order_row, &lines.reordered, orders.len());
+
+    let user_of_line = history.user_of_lines(lines);
+    let pairs = Groups::by_keys(&user_of_line, &lines.product);
+    drop(user_of_line);
+
+    let mut c = Candidates {
+        user: Vec::new(),
+        product: Vec::new(),
+        label: Vec::new(),
+        in_last_order: Vec::new(),
+        reordered_in_last_order: Vec::new(),
+        pair_start: Vec::with_capacity(n_users + 1),
+        table: FeatureTable::default(),
+    };
+    let mut pair_cols: Vec<Vec<f32>> = vec![Vec::new(); PAIR_FEATURES.len()];
+    let mut u_distinct = vec![0u32; n_users];
+    let mut next_user = 0usize;
+    for g in 0..pairs.len() {
+        let rows = pairs.rows(g);
+        let first = rows[0] as usize;
+        let product = lines.product[first];
+        let u = history.user_of_order[lines.order_row[first] as usize] as usize;
+        p_users[product as usize] += 1;
+        if rows.len() > 1 {
+            p_repeat[product as usize] += 1;
+        }
+        u_distinct[u] += 1;
+        while next_user <= u {
+            c.pair_start.push(c.user.len() as u32);
+            next_user += 1;
+            if next_user % 4096 == 0 && !progress(next_user as u64, n_users as u64) {
+                return None;
+            }
+        }
+        if history.target[u] == NONE {
+            continue;
+        }
+        let n = history.n_prior[u];
+        let last_prior = history.last_prior(u);
+        let (mut first_rank, mut last_rank, mut in_last3, mut cart) = (u32::MAX, 0u32, 0u32, 0u32);
+        let mut last_row = first;
+        for &r in rows {
+            let r = r as usize;
+            let rank = history.rank[lines.order_row[r] as usize];
+            first_rank = first_rank.min(rank);
+            if rank >= last_rank {
+                last_rank = rank;
+                last_row = r;
+            }
+            in_last3 += u32::from(rank + 3 > n);
+            cart += u32::from(lines.cart_position[r]);
+        }
+        let count = rows.len() as f32;
+        let last_order = lines.order_row[last_row] as usize;
+        let values = [
+            count,
+            count / n as f32,
+            (n - last_rank) as f32,
+            count / (n - first_rank + 1) as f32,
+            in_last3 as f32,
+            cart as f32 / count,
+            history.day[last_prior] - history.day[last_order],
+        ];
+        for (col, v) in pair_cols.iter_mut().zip(values) {
+            col.push(v);
+        }
+        c.user.push(u as u32);
+        c.product.push(product);
+        c.label.push(0);
+        let in_last = last_rank == n;
+        c.in_last_order.push(u8::from(in_last));
+        c.reordered_in_last_order
+            .push(u8::from(in_last && lines.reordered[last_row] == 1));
+    }
+    while next_user <= n_users {
+        c.pair_start.push(c.user.len() as u32);
+        next_user += 1;
+    }
+    drop(pairs);
+
+    if let Some(train) = &data.train {
+        for (&o, &p) in train.order_row.iter().zip(&train.product) {
+            let u = history.user_of_order[o as usize] as usize;
+            let range = c.pairs_of(u);
+            if let Ok(i) = c.product[range.clone()].binary_search(&p) {
+                c.label[range.start + i] = 1;
+            }
+        }
+    }
+
+    for (name, values) in PAIR_FEATURES.iter().zip(pair_cols) {
+        c.table.push(name, values);
+    }
+    let per_product = |f: &dyn Fn(usize) -> f32| -> Vec<f32> {
+        c.product.iter().map(|&p| f(p as usize)).collect()
+    };
+    let ratio = |a: f64, b: f64| if b > 0.0 { (a / b) as f32 } else { f32::NAN };
+    let product_cols = [
+        ("p_lines", per_product(&|p| p_lines[p] as f32)),
+        (
+            "p_reorder_rate",
+            per_product(&|p| ratio(p_reordered[p], f64::from(p_lines[p]))),
+        ),
+        ("p_users", per_product(&|p| p_users[p] as f32)),
+        (
+            "p_repeat_share",
+            per_product(&|p| ratio(f64::from(p_repeat[p]), f64::from(p_users[p]))),
+        ),
+        (
+            "p_mean_cart_position",
+            per_product(&|p| ratio(p_cart[p], f64::from(p_lines[p]))),
+        ),
+    ];
+    for (name, values) in product_cols {
+        c.table.push(name, values);
+    }
+    if let Some(products) = &data.products {
+        let aisles = u32::from(products.aisle.iter().copied().max().unwrap_or(0)) + 1;
+        let departments = u32::from(products.department.iter().copied().max().unwrap_or(0)) + 1;
+        let aisle = per_product(&|p| f32::from(products.aisle[p]));
+        let department = per_product(&|p| f32::from(products.department[p]));
+        c.table.push_categorical("aisle", aisle, aisles);
+        c.table
+            .push_categorical("department", department, departments);
+    }
+
+    // User and target-order columns, computed once per user then spread over its pairs.
+    let mut gaps = Vec::new();
+    let user_values: Vec<[f32; 9]> = (0..n_users)
+        .map(|u| {
+            let prior = &history.orders_of(u)[..history.n_prior[u] as usize];
+            let lines_n: u32 = prior.iter().map(|&r| basket[r as usize]).sum();
+            let later: u32 = prior.iter().skip(1).map(|&r| basket[r as usize]).sum();
+            let later_re: f64 = prior
+                .iter()
+                .skip(1)
+                .map(|&r| order_reordered[r as usize])
+                .sum();
+            super::user_features::gaps_of(data, history, u, &mut gaps);
+            let gap_mean = if gaps.is_empty() {
+                f32::NAN
+            } else {
+                gaps.iter().sum::<f32>() / gaps.len() as f32
+            };
+            let last = history.last_prior(u);
+            let t = history.target[u];
+            let (o_days, o_dow, o_hour) = if t == NONE {
+                (f32::NAN, f32::NAN, f32::NAN)
+            } else {
+                let t = t as usize;
+                (
+                    orders.days_since_prior[t],
+                    f32::from(orders.dow[t].min(6)),
+                    f32::from(orders.hour[t]),
+                )
+            };
+            [
+                prior.len() as f32,
+                ratio(f64::from(lines_n), prior.len() as f64),
+                u_distinct[u] as f32,
+                ratio(later_re, f64::from(later)),
+                gap_mean,
+                orders.days_since_prior[last],
+                o_days,
+                o_dow,
+                o_hour,
+            ]
+        })
+        .collect();
+    let user_names = [
+        "u_orders",
+        "u_basket_mean",
+        "u_distinct_products",
+        "u_reorder_ratio",
+        "u_gap_mean",
+        "u_gap_last",
+        "o_days_since_prior",
+        "o_dow",
+        "o_hour",
+    ];
+    for (i, name) in user_names.iter().enumerate() {
+        let values = c.user.iter().map(|&u| user_values[u as usize][i]).collect();
+        if *name == "o_dow" {
+            c.table.push_categorical(name, values, 7);
+        } else {
+            c.table.push(name, values);
+        }
+    }
+    Some(c)
+}
