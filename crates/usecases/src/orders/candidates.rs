@@ -17,7 +17,8 @@
 //! | `p_users` | users who bought it |
 //! | `p_repeat_share` | share of those users who bought it in two orders or more |
 //! | `p_mean_cart_position` | mean `add_to_cart_order` over its lines |
-//! | `aisle`, `department` (categorical) | from products.csv, when given |
+//! | `aisle_reorder_rate`, `department_reorder_rate` | share of reordered lines in the product's aisle, department (products.csv) |
+//! | `department` (categorical) | from products.csv, when given |
 //! | `u_orders`, `u_basket_mean`, `u_distinct_products`, `u_reorder_ratio` | the user's |
 //! | `u_gap_mean`, `u_gap_last` | mean and last `days_since_prior_order` of the prior orders |
 //! | `o_days_since_prior`, `o_dow`, `o_hour` | of the order being predicted: `orders.csv` lists them for train and test orders alike, as a shop knows when a basket is being filled |
@@ -128,7 +129,7 @@ pub fn build(
         while next_user <= u {
             c.pair_start.push(c.user.len() as u32);
             next_user += 1;
-            if next_user % 4096 == 0 && !progress(next_user as u64, n_users as u64) {
+            if next_user & 4095 == 0 && !progress(next_user as u64, n_users as u64) {
                 return None;
             }
         }
@@ -215,13 +216,39 @@ pub fn build(
         c.table.push(name, values);
     }
     if let Some(products) = &data.products {
-        let aisles = u32::from(products.aisle.iter().copied().max().unwrap_or(0)) + 1;
-        let departments = u32::from(products.department.iter().copied().max().unwrap_or(0)) + 1;
-        let aisle = per_product(&|p| f32::from(products.aisle[p]));
-        let department = per_product(&|p| f32::from(products.department[p]));
-        c.table.push_categorical("aisle", aisle, aisles);
-        c.table
-            .push_categorical("department", department, departments);
+        // An aisle's or department's reorder rate, rather than its code: 134 aisle codes as a
+        // categorical split overfit the training users.
+        let rate_by = |group_of: &dyn Fn(usize) -> usize, groups: usize| -> Vec<f32> {
+            let (mut lines, mut reordered) = (vec![0f64; groups], vec![0f64; groups]);
+            for p in 0..product_slots.min(products.listed.len()) {
+                lines[group_of(p)] += f64::from(p_lines[p]);
+                reordered[group_of(p)] += p_reordered[p];
+            }
+            lines
+                .iter()
+                .zip(&reordered)
+                .map(|(&n, &r)| ratio(r, n))
+                .collect()
+        };
+        let aisles = usize::from(products.aisle.iter().copied().max().unwrap_or(0)) + 1;
+        let departments = usize::from(products.department.iter().copied().max().unwrap_or(0)) + 1;
+        let aisle_rate = rate_by(&|p| usize::from(products.aisle[p]), aisles);
+        let department_rate = rate_by(&|p| usize::from(products.department[p]), departments);
+        let aisle_of = |p: usize| products.aisle.get(p).map_or(0, |&a| usize::from(a));
+        let department_of = |p: usize| products.department.get(p).map_or(0, |&d| usize::from(d));
+        c.table.push(
+            "aisle_reorder_rate",
+            per_product(&|p| aisle_rate[aisle_of(p)]),
+        );
+        c.table.push(
+            "department_reorder_rate",
+            per_product(&|p| department_rate[department_of(p)]),
+        );
+        c.table.push_categorical(
+            "department",
+            per_product(&|p| department_of(p) as f32),
+            departments as u32,
+        );
     }
 
     // User and target-order columns, computed once per user then spread over its pairs.

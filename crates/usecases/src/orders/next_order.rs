@@ -17,7 +17,7 @@ use super::input::{Instacart, EVAL_SETS, PRIOR};
 use super::metrics::{RegressionScores, CENSORED_AT};
 use super::split::{split_users, Side};
 use super::training::{importance, train, Importance};
-use super::user_features::{gaps_of, median, user_features};
+use super::user_features::{gaps_of, geometric_mean, median, user_features};
 use super::{OrdersError, ProgressFn};
 
 /// What the user can choose for 4.1.
@@ -30,6 +30,14 @@ pub struct NextOrderParams {
     pub seed: u64,
     /// Also train squared-error and Poisson models and report their scores.
     pub compare_objectives: bool,
+    /// Learn the correction to the user's typical gap (geometric mean) rather than the gap itself (absolute and
+    /// squared error; Poisson, whose target must be a count, always learns the gap): the trees
+    /// then spend their splits on when to trust it, not on re-learning it.
+    pub residual: bool,
+    /// Round predictions to whole days: the target is a whole number of days, and the value
+    /// that minimises the expected absolute error of a whole-number target (its median) is a
+    /// whole number.
+    pub whole_days: bool,
     /// The boosting parameters (objective: absolute error).
     pub gbdt: GbdtParams,
 }
@@ -40,12 +48,16 @@ impl Default for NextOrderParams {
             valid_share: 0.2,
             seed: 42,
             compare_objectives: false,
+            residual: true,
+            whole_days: true,
             gbdt: GbdtParams {
                 objective: Objective::AbsoluteError,
-                n_trees: 200,
-                max_depth: 6,
-                learning_rate: 0.1,
-                min_child_weight: 20.0,
+                // Measured on the sample (examples/orders_tune.rs): shallow, slow trees over
+                // many users; deeper ones fit the noise of the gaps.
+                n_trees: 300,
+                max_depth: 3,
+                learning_rate: 0.05,
+                min_child_weight: 100.0,
                 ..GbdtParams::default()
             },
         }
@@ -116,6 +128,8 @@ pub struct NextOrderReport {
     pub censored_share: f64,
     /// The objective of the model.
     pub objective: Objective,
+    /// Whether the model learns the correction to the median gap.
+    pub residual: bool,
     /// Every objective trained, on the same users (the model's first).
     pub objectives: Vec<ObjectiveScore>,
     /// Feature names.
@@ -190,6 +204,9 @@ pub struct Prepared {
     pub target: Vec<f32>,
     /// Median gap of each user (the global median of gaps where a user has none).
     pub baseline: Vec<f64>,
+    /// Geometric mean of each user's gaps (the baseline where a user has none): what a
+    /// residual model corrects.
+    pub typical: Vec<f64>,
 }
 
 /// Builds the features, the split and the baseline.
@@ -219,15 +236,27 @@ pub fn prepare(data: &Instacart, params: &NextOrderParams) -> Prepared {
         .map(|(&g, _)| g)
         .collect();
     let fallback = median(&mut all);
-    let baseline = medians
+    let baseline: Vec<f64> = medians
         .iter_mut()
         .map(|m| f64::from(if m.is_nan() { fallback } else { *m }))
+        .collect();
+    let typical = (0..history.n_users())
+        .map(|u| {
+            gaps_of(data, history, u, &mut gaps);
+            let g = geometric_mean(&gaps);
+            if g.is_nan() {
+                baseline[u]
+            } else {
+                f64::from(g)
+            }
+        })
         .collect();
     Prepared {
         table,
         sides,
         target,
         baseline,
+        typical,
     }
 }
 
@@ -262,13 +291,29 @@ pub fn run_next_order(
     let seconds_features = clock.elapsed().as_secs_f64();
     let target_of =
         |rows: &[u32]| -> Vec<f32> { rows.iter().map(|&u| prepared.target[u as usize]).collect() };
-    let fit = Dataset::new(
-        prepared.table.gather(&fit_rows, false),
-        target_of(&fit_rows),
-    )?;
+    let fit_features = prepared.table.gather(&fit_rows, false);
     let valid_features = prepared.table.gather(&valid_rows, false);
     let valid_truth = target_of(&valid_rows);
-    let clip = |p: f64| p.clamp(0.0, f64::from(CENSORED_AT));
+    let clip = |p: f64| {
+        let p = p.clamp(0.0, f64::from(CENSORED_AT));
+        if params.whole_days {
+            p.round()
+        } else {
+            p
+        }
+    };
+    let residual_for = |o: Objective| params.residual && o != Objective::Poisson;
+    let offsets = |rows: &[u32], o: Objective| -> Vec<f64> {
+        rows.iter()
+            .map(|&u| {
+                if residual_for(o) {
+                    prepared.typical[u as usize]
+                } else {
+                    0.0
+                }
+            })
+            .collect()
+    };
 
     let mut objectives = vec![params.gbdt.objective];
     if params.compare_objectives {
@@ -291,11 +336,19 @@ pub fn run_next_order(
             ..params.gbdt.clone()
         };
         let stage = format!("train_{}", objective_name(objective));
+        let fit_offset = offsets(&fit_rows, objective);
+        let fit_target = target_of(&fit_rows)
+            .iter()
+            .zip(&fit_offset)
+            .map(|(&y, &o)| (f64::from(y) - o) as f32)
+            .collect();
+        let fit = Dataset::new(fit_features.clone(), fit_target)?;
         let model = train(&gbdt, &fit, &stage, progress)?;
         let predicted: Vec<f64> = model
             .predict(&valid_features)?
             .into_iter()
-            .map(clip)
+            .zip(offsets(&valid_rows, objective))
+            .map(|(p, o)| clip(p + o))
             .collect();
         scores.push(ObjectiveScore {
             objective,
@@ -312,7 +365,8 @@ pub fn run_next_order(
     let predicted: Vec<f64> = model
         .predict(&prepared.table.gather(&all_rows, false))?
         .into_iter()
-        .map(clip)
+        .zip(offsets(&all_rows, params.gbdt.objective))
+        .map(|(p, o)| clip(p + o))
         .collect();
     let valid_baseline: Vec<f64> = valid_rows
         .iter()
@@ -349,6 +403,7 @@ pub fn run_next_order(
         users_test: predictions.iter().filter(|p| p.eval_set == "test").count(),
         censored_share: censored as f64 / valid_truth.len() as f64,
         objective: params.gbdt.objective,
+        residual: residual_for(params.gbdt.objective),
         objectives: scores,
         features: prepared.table.names(),
         importance: importance(&model),

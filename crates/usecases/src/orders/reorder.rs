@@ -524,11 +524,11 @@ pub fn run_reorder(
     let slots = data.product_slots();
     let mut expected = vec![0f64; slots];
     let mut predicted_in = vec![0u32; slots];
-    for i in 0..c.len() {
+    for (i, &q) in probability.iter().enumerate() {
         if side_of_pair(i) != Side::Fit {
             let p = c.product[i] as usize;
-            expected[p] += f64::from(probability[i]);
-            predicted_in[p] += u32::from(f64::from(probability[i]) >= metrics.threshold);
+            expected[p] += f64::from(q);
+            predicted_in[p] += u32::from(f64::from(q) >= metrics.threshold);
         }
     }
     let mut top: Vec<u32> = (0..slots as u32)
