@@ -93,17 +93,18 @@ fn whole_numbers<T>(
     };
     let empty = |row: usize| place.error_at(row, format!("{expected}, found an empty cell"));
     match &column.data {
-        ColumnData::Int(values) => values
-            .iter()
-            .enumerate()
-            .map(|(row, &v)| {
-                if v == INT_MISSING {
-                    Err(empty(row))
-                } else {
-                    convert(row, f64::from(v))
-                }
-            })
-            .collect(),
+        // The common case, 33 M cells of Instacart's line file: check in one tight pass, then
+        // cast in another, instead of a fallible conversion per cell.
+        ColumnData::Int(values) => {
+            let bad = |v: i32| v < 0 || (overflow == Overflow::Error && v as u32 > max);
+            if let Some(row) = values.iter().position(|&v| bad(v)) {
+                return Err(match values[row] {
+                    INT_MISSING => empty(row),
+                    v => convert(row, f64::from(v)).err().expect("a bad cell"),
+                });
+            }
+            Ok(values.iter().map(|&v| cast((v as u32).min(max))).collect())
+        }
         ColumnData::Float(values) => values
             .iter()
             .enumerate()

@@ -1,53 +1,60 @@
 //! Group-bys over `u32` keys. [`Groups`] puts the rows of each key (or pair of keys) together by
-//! stable radix passes, 16 bits of key per pass, and aggregates over those runs; the
+//! stable radix passes, 11 bits of key per pass, and aggregates over those runs; the
 //! `*_by_dense_key` functions scatter straight into one slot per key when the keys are small
 //! dense ids (product, department). No hashing, no allocation per row.
 
-const DIGIT_BITS: u32 = 16;
+const DIGIT_BITS: u32 = 11;
 const DIGITS: usize = 1 << DIGIT_BITS;
 
-/// One stable counting pass: `rows` reordered into `out` by digit `shift` of their key.
-fn radix_pass(rows: &[u32], out: &mut [u32], keys: &[u32], shift: u32, counts: &mut [u32]) {
-    counts.fill(0);
-    for &r in rows {
-        counts[((keys[r as usize] >> shift) as usize) & (DIGITS - 1)] += 1;
-    }
-    let mut next = 0u32;
-    for c in counts.iter_mut() {
-        let n = *c;
-        *c = next;
-        next += n;
-    }
-    for &r in rows {
-        let slot = &mut counts[((keys[r as usize] >> shift) as usize) & (DIGITS - 1)];
-        out[*slot as usize] = r;
-        *slot += 1;
-    }
-}
-
-/// Reorders `rows` stably by `keys[row]`, ascending; `scratch` is reused between passes, and
-/// passes over digits that every key has at 0 are skipped.
-fn radix_sort(rows: &mut Vec<u32>, keys: &[u32], scratch: &mut Vec<u32>) {
-    let max = rows.iter().map(|&r| keys[r as usize]).max().unwrap_or(0);
-    scratch.resize(rows.len(), 0);
+/// Sorts `items` stably by their high 32 bits (the key; the low 32 bits carry the row), one
+/// counting pass per 11 bits of key up to the largest key: the key travels with its row, so every
+/// pass reads sequentially, and 2,048 buckets keep the scatter within cache.
+fn radix_sort(items: &mut Vec<u64>, scratch: &mut Vec<u64>) {
+    let max = items.iter().map(|&x| (x >> 32) as u32).max().unwrap_or(0);
+    scratch.resize(items.len(), 0);
     let mut counts = vec![0u32; DIGITS];
-    let mut shift = 0;
+    let mut shift = 32;
     loop {
-        radix_pass(rows, scratch, keys, shift, &mut counts);
-        std::mem::swap(rows, scratch);
+        counts.fill(0);
+        for &x in items.iter() {
+            counts[((x >> shift) as usize) & (DIGITS - 1)] += 1;
+        }
+        // A digit every key shares moves nothing.
+        if counts.iter().all(|&c| c as usize != items.len()) {
+            let mut next = 0u32;
+            for c in counts.iter_mut() {
+                let n = *c;
+                *c = next;
+                next += n;
+            }
+            for &x in items.iter() {
+                let slot = &mut counts[((x >> shift) as usize) & (DIGITS - 1)];
+                scratch[*slot as usize] = x;
+                *slot += 1;
+            }
+            std::mem::swap(items, scratch);
+        }
         shift += DIGIT_BITS;
-        if shift >= 32 || (max >> shift) == 0 {
+        if shift >= 64 || (u64::from(max) << 32) >> shift == 0 {
             break;
         }
     }
 }
 
+/// `(keys[row], row)` packed for [`radix_sort`], in row order.
+fn keyed_rows(keys: &[u32]) -> Vec<u64> {
+    assert!(keys.len() <= u32::MAX as usize, "at most 2^32 rows");
+    keys.iter()
+        .enumerate()
+        .map(|(row, &k)| (u64::from(k) << 32) | row as u64)
+        .collect()
+}
+
 /// Rows `0..keys.len()` ordered by key, ascending; rows of equal keys stay in row order.
 pub(crate) fn sort_rows_by(keys: &[u32]) -> Vec<u32> {
-    assert!(keys.len() <= u32::MAX as usize, "at most 2^32 rows");
-    let mut rows: Vec<u32> = (0..keys.len() as u32).collect();
-    radix_sort(&mut rows, keys, &mut Vec::new());
-    rows
+    let mut items = keyed_rows(keys);
+    radix_sort(&mut items, &mut Vec::new());
+    items.into_iter().map(|x| x as u32).collect()
 }
 
 /// The rows of a table put together by key: group `g` holds `rows(g)`, in row order within the
@@ -70,8 +77,16 @@ impl Groups {
     /// `secondary`: a user's products, a store's months.
     pub fn by_keys(primary: &[u32], secondary: &[u32]) -> Groups {
         assert_eq!(primary.len(), secondary.len(), "one pair of keys per row");
-        let mut rows = sort_rows_by(secondary);
-        radix_sort(&mut rows, primary, &mut Vec::new());
+        let mut items = keyed_rows(secondary);
+        let mut scratch = Vec::new();
+        radix_sort(&mut items, &mut scratch);
+        for x in items.iter_mut() {
+            let row = *x as u32;
+            *x = (u64::from(primary[row as usize]) << 32) | u64::from(row);
+        }
+        radix_sort(&mut items, &mut scratch);
+        drop(scratch);
+        let rows = items.into_iter().map(|x| x as u32).collect();
         Groups::from_order(rows, |a, b| {
             primary[a] == primary[b] && secondary[a] == secondary[b]
         })
