@@ -47,9 +47,13 @@ fn main() -> Result<(), String> {
     })
     .map_err(|e| e.to_string())?;
     let quiet = &mut |_: &str, _: u64, _: u64| true;
-    let mut a = orders::run_next_order(&data, &next, quiet).map_err(|e| e.to_string())?.report;
+    let mut a = orders::run_next_order(&data, &next, quiet)
+        .map_err(|e| e.to_string())?
+        .report;
     a.importance.truncate(10);
-    let mut b = orders::run_reorder(&data, &reorder, quiet).map_err(|e| e.to_string())?.report;
+    let mut b = orders::run_reorder(&data, &reorder, quiet)
+        .map_err(|e| e.to_string())?
+        .report;
     b.importance.truncate(10);
     b.top_products.truncate(10);
     println!(

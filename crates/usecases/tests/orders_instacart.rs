@@ -196,6 +196,11 @@ fn reorder_beats_the_last_order_and_ranks_planted_favourites_first() {
             }
         }
     }
+    let mut csv = Vec::new();
+    run.write_csv(&data, &mut csv).unwrap();
+    let text = String::from_utf8(csv).unwrap();
+    assert_eq!(text.lines().count(), r.pairs + 1);
+    assert!(text.starts_with("user_id,product_id,probability,predicted,actual,validation\n"));
     let auc = learn::metrics::auc(&labels, &scores);
     let rho = spearman(&planted, &predicted);
     eprintln!("favourites vs chance AUC {auc:.4}; Spearman(planted q, probability) over favourites {rho:.4}");
@@ -352,68 +357,40 @@ fn consistent_files_read_into_users_and_ranked_orders() {
 
 #[test]
 fn bad_input_is_named_by_file_line_and_column() {
-    // An order line whose order is not in orders.csv.
-    let prior = format!("{PRIOR}99,5,1,0\n");
-    assert_eq!(
-        message(read_texts(ORDERS, &prior, TRAIN_LINES, PRODUCTS)),
-        "order_products__prior.csv, line 6, column 1 (order_id): order 99 is not in orders.csv"
+    let o = ORDERS.to_string();
+    let (p, t, pr) = (
+        PRIOR.to_string(),
+        TRAIN_LINES.to_string(),
+        PRODUCTS.to_string(),
     );
-    // A prior line of a train order.
-    let prior = format!("{PRIOR}12,5,1,0\n");
-    assert_eq!(
-        message(read_texts(ORDERS, &prior, TRAIN_LINES, PRODUCTS)),
-        "order_products__prior.csv, line 6, column 1 (order_id): order 12 is a train order in orders.csv, and this file lists the products of prior orders"
-    );
-    // A user with a single order.
-    let orders = format!("{ORDERS}30,3,prior,1,1,09,\n");
-    assert_eq!(
-        message(read_texts(&orders, PRIOR, TRAIN_LINES, PRODUCTS)),
-        "orders.csv, line 7, column 2 (user_id): user 3 has a single order: a customer needs earlier orders to learn from"
-    );
-    // No eval_set column.
-    let orders = ORDERS.replace("eval_set", "set");
-    assert!(message(read_texts(&orders, PRIOR, TRAIN_LINES, PRODUCTS))
-        .starts_with("orders.csv: no column named \"eval_set\""));
-    // A stray eval_set value.
-    let orders = ORDERS.replace("21,2,test", "21,2,valid");
-    assert_eq!(
-        message(read_texts(&orders, PRIOR, TRAIN_LINES, PRODUCTS)),
-        "orders.csv, line 6, column 3 (eval_set): expected one of prior, train, test, found \"valid\""
-    );
-    // A missing eval_set cell.
-    let orders = ORDERS.replace("21,2,test", "21,2,");
-    assert!(
-        message(read_texts(&orders, PRIOR, TRAIN_LINES, PRODUCTS)).starts_with(
-            "orders.csv, line 6, column 3 (eval_set): expected one of prior, train, test"
-        )
-    );
-    // products.csv without a product the lines name.
-    let products = PRODUCTS.replace("8,Jam,3,2\n", "");
-    assert_eq!(
-        message(read_texts(ORDERS, PRIOR, TRAIN_LINES, &products)),
-        "order_products__train.csv, line 3, column 2 (product_id): product 8 is not in products.csv"
-    );
-    // A train order before the user's last order.
-    let orders = ORDERS
-        .replace("12,1,train,3", "12,1,train,1")
-        .replace("10,1,prior,1", "10,1,prior,3");
-    assert!(
-        message(read_texts(&orders, PRIOR, TRAIN_LINES, PRODUCTS)).starts_with(
-            "orders.csv, line 4, column 3 (eval_set): user 1's train order is not its last one"
-        )
-    );
-    // An order listed twice.
-    let orders = format!("{ORDERS}11,2,prior,3,1,09,4.0\n");
-    assert_eq!(
-        message(read_texts(&orders, PRIOR, TRAIN_LINES, PRODUCTS)),
-        "orders.csv, line 7, column 1 (order_id): order 11 is already on line 3: each order is listed once"
-    );
-    // A fractional day count.
-    let orders = ORDERS.replace("21,2,test,2,4,10,30.0", "21,2,test,2,4,10,soon");
-    assert_eq!(
-        message(read_texts(&orders, PRIOR, TRAIN_LINES, PRODUCTS)),
-        "orders.csv, line 6, column 7 (days_since_prior_order): expected a number, found \"soon\""
-    );
+    // (what is wrong, orders.csv, prior lines, train lines, products.csv, start of the message)
+    let cases: [(&str, String, String, String, String, &str); 10] = [
+        ("an order line whose order is not in orders.csv", o.clone(), format!("{PRIOR}99,5,1,0\n"), t.clone(), pr.clone(),
+         "order_products__prior.csv, line 6, column 1 (order_id): order 99 is not in orders.csv"),
+        ("a prior line of a train order", o.clone(), format!("{PRIOR}12,5,1,0\n"), t.clone(), pr.clone(),
+         "order_products__prior.csv, line 6, column 1 (order_id): order 12 is a train order in orders.csv, and this file lists the products of prior orders"),
+        ("a user with a single order", format!("{ORDERS}30,3,prior,1,1,09,\n"), p.clone(), t.clone(), pr.clone(),
+         "orders.csv, line 7, column 2 (user_id): user 3 has a single order: a customer needs earlier orders to learn from"),
+        ("no eval_set column", ORDERS.replace("eval_set", "set"), p.clone(), t.clone(), pr.clone(),
+         "orders.csv: no column named \"eval_set\""),
+        ("a stray eval_set value", ORDERS.replace("21,2,test", "21,2,valid"), p.clone(), t.clone(), pr.clone(),
+         "orders.csv, line 6, column 3 (eval_set): expected one of prior, train, test, found \"valid\""),
+        ("an empty eval_set cell", ORDERS.replace("21,2,test", "21,2,"), p.clone(), t.clone(), pr.clone(),
+         "orders.csv, line 6, column 3 (eval_set): expected one of prior, train, test, found an empty cell"),
+        ("products.csv without a product the lines name", o.clone(), p.clone(), t.clone(), PRODUCTS.replace("8,Jam,3,2\n", ""),
+         "order_products__train.csv, line 3, column 2 (product_id): product 8 is not in products.csv"),
+        ("a train order before the user's last order",
+         ORDERS.replace("12,1,train,3", "12,1,train,1").replace("10,1,prior,1", "10,1,prior,3"), p.clone(), t.clone(), pr.clone(),
+         "orders.csv, line 4, column 3 (eval_set): user 1's train order is not its last one"),
+        ("an order listed twice", format!("{ORDERS}11,2,prior,3,1,09,4.0\n"), p.clone(), t.clone(), pr.clone(),
+         "orders.csv, line 7, column 1 (order_id): order 11 is already on line 3: each order is listed once"),
+        ("a day count that is not a number", ORDERS.replace("10,30.0", "10,soon"), p.clone(), t.clone(), pr.clone(),
+         "orders.csv, line 6, column 7 (days_since_prior_order): expected a number, found \"soon\""),
+    ];
+    for (what, orders, prior, train, products, expected) in cases {
+        let got = message(read_texts(&orders, &prior, &train, &products));
+        assert!(got.starts_with(expected), "{what}: {got}");
+    }
 }
 
 /// The real head extracts: orders.csv's first 1,000 rows read with their quirks (zero-padded

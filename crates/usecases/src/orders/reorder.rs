@@ -251,6 +251,39 @@ pub struct Reorder {
 }
 
 impl Reorder {
+    /// Every candidate pair of the users with a train or test order as CSV, for download:
+    /// `user_id,product_id,probability,predicted,actual,validation` (`actual` empty for test
+    /// users).
+    pub fn write_csv(&self, data: &Instacart, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        writeln!(
+            out,
+            "user_id,product_id,probability,predicted,actual,validation"
+        )?;
+        let history = &data.history;
+        for u in 0..history.n_users() {
+            let t = history.target[u];
+            if t == NONE {
+                continue;
+            }
+            let is_test = data.orders.eval_set[t as usize] == TEST;
+            for i in self.pair_start[u] as usize..self.pair_start[u + 1] as usize {
+                let q = self.probability[i];
+                write!(
+                    out,
+                    "{},{},{q:.4},{},",
+                    history.user_id[u],
+                    self.pairs[i].1,
+                    u8::from(f64::from(q) >= self.report.threshold)
+                )?;
+                if !is_test {
+                    write!(out, "{}", self.label[i])?;
+                }
+                writeln!(out, ",{}", u8::from(self.sides[u] == Side::Valid))?;
+            }
+        }
+        Ok(())
+    }
+
     /// The basket of `user_id` (whose next order is train or test), read against the `data`
     /// this run was made from.
     pub fn basket(&self, data: &Instacart, user_id: u32) -> Option<Basket> {
