@@ -341,17 +341,10 @@ fn consistent_files_read_into_users_and_ranked_orders() {
     // User 1 bought 5 and 6 before its train order, which holds 5 (and the new product 8).
     assert_eq!(c.product, vec![5, 6, 7]);
     assert_eq!(c.label, vec![1, 0, 0]);
-    let col = |name: &str| {
-        &c.table
-            .columns
-            .iter()
-            .find(|x| x.name == name)
-            .unwrap()
-            .values
-    };
-    assert_eq!(col("up_orders"), &vec![2.0, 1.0, 1.0]);
-    assert_eq!(col("up_days_since_last"), &vec![0.0, 0.0, 0.0]);
-    assert_eq!(col("o_days_since_prior"), &vec![21.0, 21.0, 30.0]);
+    let col = |name: &str| c.table.column(name).unwrap();
+    assert_eq!(col("up_orders"), vec![2.0, 1.0, 1.0]);
+    assert_eq!(col("up_days_since_last"), vec![0.0, 0.0, 0.0]);
+    assert_eq!(col("o_days_since_prior"), vec![21.0, 21.0, 30.0]);
     assert_eq!(col("p_reorder_rate")[0], 0.5);
 }
 

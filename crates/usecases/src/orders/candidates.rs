@@ -192,9 +192,11 @@ pub fn build(
     for (name, values) in PAIR_FEATURES.iter().zip(pair_cols) {
         c.table.push(name, values);
     }
-    let per_product = |f: &dyn Fn(usize) -> f32| -> Vec<f32> {
-        c.product.iter().map(|&p| f(p as usize)).collect()
-    };
+    // Product columns are stored once per product id, user columns once per user slot.
+    let by_product = c.table.add_key(c.product.clone());
+    let by_user = c.table.add_key(c.user.clone());
+    let per_product =
+        |f: &dyn Fn(usize) -> f32| -> Vec<f32> { (0..product_slots).map(f).collect() };
     let ratio = |a: f64, b: f64| if b > 0.0 { (a / b) as f32 } else { f32::NAN };
     let product_cols = [
         ("p_lines", per_product(&|p| p_lines[p] as f32)),
@@ -213,7 +215,7 @@ pub fn build(
         ),
     ];
     for (name, values) in product_cols {
-        c.table.push(name, values);
+        c.table.push_keyed(name, values, by_product, None);
     }
     if let Some(products) = &data.products {
         // An aisle's or department's reorder rate, rather than its code: 134 aisle codes as a
@@ -236,19 +238,26 @@ pub fn build(
         let department_rate = rate_by(&|p| usize::from(products.department[p]), departments);
         let aisle_of = |p: usize| products.aisle.get(p).map_or(0, |&a| usize::from(a));
         let department_of = |p: usize| products.department.get(p).map_or(0, |&d| usize::from(d));
-        c.table.push(
-            "aisle_reorder_rate",
-            per_product(&|p| aisle_rate[aisle_of(p)]),
-        );
-        c.table.push(
-            "department_reorder_rate",
-            per_product(&|p| department_rate[department_of(p)]),
-        );
-        c.table.push_categorical(
-            "department",
-            per_product(&|p| department_of(p) as f32),
-            departments as u32,
-        );
+        let columns = [
+            (
+                "aisle_reorder_rate",
+                per_product(&|p| aisle_rate[aisle_of(p)]),
+                None,
+            ),
+            (
+                "department_reorder_rate",
+                per_product(&|p| department_rate[department_of(p)]),
+                None,
+            ),
+            (
+                "department",
+                per_product(&|p| department_of(p) as f32),
+                Some(departments as u32),
+            ),
+        ];
+        for (name, values, categories) in columns {
+            c.table.push_keyed(name, values, by_product, categories);
+        }
     }
 
     // User and target-order columns, computed once per user then spread over its pairs.
@@ -306,12 +315,9 @@ pub fn build(
         "o_hour",
     ];
     for (i, name) in user_names.iter().enumerate() {
-        let values = c.user.iter().map(|&u| user_values[u as usize][i]).collect();
-        if *name == "o_dow" {
-            c.table.push_categorical(name, values, 7);
-        } else {
-            c.table.push(name, values);
-        }
+        let values = user_values.iter().map(|v| v[i]).collect();
+        let categories = (*name == "o_dow").then_some(7);
+        c.table.push_keyed(name, values, by_user, categories);
     }
     Some(c)
 }

@@ -28,8 +28,8 @@ pub fn write_feature_csv(
         for (_, k) in keys {
             let _ = write!(line, "{},", k[r]);
         }
-        for c in &table.columns {
-            let v = c.values[r];
+        for i in 0..table.columns.len() {
+            let v = table.value(i, r);
             if !v.is_nan() {
                 let _ = write!(line, "{v}");
             }
