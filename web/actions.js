@@ -72,6 +72,15 @@ export async function refresh() {
   }
 }
 
+/** Asks the engine for its catalogue of use cases (with their parameters and defaults). */
+export async function loadCatalogue() {
+  try {
+    update({ catalogue: await startJob("catalogue").promise });
+  } catch (error) {
+    update({ error: error instanceof JobError ? error.details : { kind: "internal", message: String(error) } });
+  }
+}
+
 /** Reads dropped or chosen files one after the other; shows the profile of the last one read. */
 export async function loadFiles(files) {
   stopQueue = false;
@@ -149,129 +158,85 @@ export async function downloadCsv(name) {
   save(result.bytes, name, "text/csv");
 }
 
-/**
- * Trains the forecast (use case 1.1) with `params` and keeps the report in the store. A cancel
- * replaces the worker (training is one long call) and the loaded files are sent again.
- */
-export async function trainForecast(params) {
-  const report = await runUseCase("forecast", "forecast", params);
-  if (report) update({ forecast: { report, params } });
+/** The parameters of use case `name` (`forecast`) with their defaults, as the engine declares them. */
+export function useCaseParams(name) {
+  return state().catalogue.find((u) => u.name === name)?.params ?? [];
+}
+
+/** `{param: default}` for use case `name`: the forms start from the engine's defaults. */
+export function defaultParams(name) {
+  return Object.fromEntries(useCaseParams(name).map((p) => [p.name, p.default]));
+}
+
+/** Keeps `patch` in use case `name`'s result (a view's follow-up answer, such as the cut shown). */
+export function updateResult(name, patch) {
+  update((s) => (s.results[name] ? { results: { ...s.results, [name]: { ...s.results[name], ...patch } } } : {}));
 }
 
 /**
- * Runs the use case job `kind` with `params` under the progress bar, its store entry `key`
- * emptied meanwhile; returns the result, or null after an error or a cancel (said in a notice
- * with the use case's own strings: `KEY.running`, `error.KEYTitle`, `KEY.cancelled`).
+ * Runs use case `name` with `params` under the progress bar, its result emptied meanwhile, and
+ * keeps `{report, downloads, params}` in `results[name]`. Returns the entry, or null after an
+ * error or a cancel (said with the view's strings: `KEY.running`, `error.KEYTitle`,
+ * `KEY.cancelled`, KEY being the view's strings prefix).
  */
-async function runUseCase(key, kind, params) {
+export async function runUseCase(name, key, params) {
   stopQueue = false;
-  update({ [key]: null });
+  update((s) => ({ results: { ...s.results, [name]: undefined } }));
   const result = await withProgress(
     t(`${key}.running`),
-    (onProgress) => startJob(kind, { params }, { onProgress }),
+    (onProgress) => startJob("run", { useCase: name, params }, { onProgress }),
     `error.${key}Title`,
   );
-  if (!result && state().notice === t("job.cancelled")) update({ notice: t(`${key}.cancelled`) });
-  return result;
-}
-
-/** One store's actual, predicted and baseline sales around the validation period. */
-export function forecastSeries(store, historyDays) {
-  return startJob("forecastSeries", { store, historyDays }).promise;
-}
-
-/** Saves a forecast output: "predictions", "test" or "model". */
-export async function downloadForecast(kind) {
-  const result = await withProgress(
-    t("forecast.preparing"),
-    () => startJob("forecastDownload", { kind }),
-    "error.downloadTitle",
-  );
-  if (!result) return;
-  save(result.bytes, result.name, kind === "model" ? "application/json" : "text/csv");
-}
-
-/**
- * Clusters the loaded stores, or a loaded table's rows (use case 1.2), with `params`
- * ({source, table, id, linkage, k}) and keeps the result in the store. The cut shown is
- * `clusters.cut`; `recutClusters` replaces it.
- */
-export async function runClusters(params) {
-  const result = await runUseCase("clusters", "cluster", params);
-  if (result) {
-    const { k, labels, clusters, anomalies } = result;
-    update({ clusters: { result, params, cut: { k, labels, clusters, anomalies } } });
+  if (!result) {
+    if (state().notice === t("job.cancelled")) update({ notice: t(`${key}.cancelled`) });
+    return null;
   }
+  const entry = { ...result, params };
+  update((s) => ({ results: { ...s.results, [name]: entry } }));
+  return entry;
 }
 
-let recutWanted = null;
-let recutRunning = false;
-
 /**
- * Cuts the kept tree at `k` (the slider): no new distance or tree, a few milliseconds. While a
- * cut is computed, later requests collapse into the last one, so dragging stays smooth.
+ * Asks use case `name`'s last result `question` (another store's series, another cut). When the
+ * engine no longer holds the result (it restarted), the result is dropped with a notice, and
+ * the promise resolves to null.
  */
-export async function recutClusters(k) {
-  recutWanted = k;
-  if (recutRunning) return;
-  recutRunning = true;
+export async function askResult(name, question, args) {
   try {
-    while (recutWanted !== null) {
-      const wanted = recutWanted;
-      recutWanted = null;
-      try {
-        const cut = await startJob("clusterRecut", { k: wanted }).promise;
-        update((s) => (s.clusters ? { clusters: { ...s.clusters, cut } } : {}));
-      } catch (error) {
-        // A restarted engine no longer holds the tree: ask for a new run.
-        const details = error instanceof JobError ? error.details : { kind: "internal", message: String(error) };
-        update({ clusters: null, error: { ...details, title: "error.clustersTitle" } });
-        recutWanted = null;
-      }
+    return await startJob("ask", { useCase: name, question, args }).promise;
+  } catch (error) {
+    const details = error instanceof JobError ? error.details : { kind: "internal", message: String(error) };
+    if (details.kind === "noResult") {
+      update((s) => ({ results: { ...s.results, [name]: undefined }, notice: t("usecase.lost") }));
+    } else {
+      update({ error: details });
     }
-  } finally {
-    recutRunning = false;
+    return null;
   }
 }
 
-/** Saves entity -> cluster (with the distance to the cluster's typical entity) as CSV. */
-export async function downloadClusters() {
-  const result = await withProgress(t("clusters.preparing"), () => startJob("clusterDownload"), "error.downloadTitle");
-  if (!result) return;
-  save(result.bytes, result.name, "text/csv");
+/** Asks use case `name` `question` before a run; rejects with a JobError saying why it cannot. */
+export function preview(name, question, args) {
+  return startJob("preview", { useCase: name, question, args }).promise;
 }
 
 /**
- * The missingness summary of loaded file `name` (use case 2.1), kept in the store. Reading a
- * large file's holes takes a moment: it runs with the job bar (and its cancel).
+ * As `preview`, under the progress bar (a large file's summary takes a moment); the answer is
+ * kept in `previews["NAME.QUESTION"]`.
  */
-export async function loadImputeSummary(name) {
-  const summary = await withProgress(
-    t("impute.summarising", { file: name }),
-    () => startJob("imputeSummary", { name }),
-    "error.imputeTitle",
-  );
-  if (summary) update({ imputeSummary: { name, summary } });
+export async function previewWithProgress(name, question, args, label, errorTitle) {
+  const answer = await withProgress(label, () => startJob("preview", { useCase: name, question, args }), errorTitle);
+  if (answer) update((s) => ({ previews: { ...s.previews, [`${name}.${question}`]: { args, answer } } }));
+  return answer;
 }
 
-/** What a run with `params` would impute, or a JobError saying why it cannot (memory, columns). */
-export function imputePlan(params) {
-  return startJob("imputePlan", { params }).promise;
-}
-
-/** Imputes with `params` (use case 2.1) and keeps the report in the store. */
-export async function runImpute(params) {
-  const report = await runUseCase("impute", "impute", params);
-  if (report) update({ impute: { report, params } });
-}
-
-/** Saves imputed dataset `k` (1-based), or the long CSV of all M when `k` is 0. */
-export async function downloadImputed(k) {
+/** Saves `download` ({key, file_name, media_type}) of use case `name`'s last result. */
+export async function downloadResult(name, download) {
   const result = await withProgress(
-    t("impute.preparing"),
-    () => startJob("imputeDownload", { k }),
+    t("job.preparing"),
+    () => startJob("download", { useCase: name, key: download.key }),
     "error.downloadTitle",
   );
   if (!result) return;
-  save(result.bytes, result.name, "text/csv");
+  save(result.bytes, download.file_name, download.media_type);
 }

@@ -37,3 +37,8 @@ export function bytes(n) {
   const digits = unit === 0 ? 0 : 1;
   return `${new Intl.NumberFormat(locale(), { maximumFractionDigits: digits, minimumFractionDigits: digits }).format(value)} ${units[unit]}`;
 }
+
+/** A duration in seconds with two decimals ("0.41"), for times read to the hundredth. */
+export function seconds(s) {
+  return new Intl.NumberFormat(locale(), { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(s);
+}

@@ -20,6 +20,12 @@ let restoring = Promise.resolve();
 let onRestore = () => {};
 /** Called when the engine cannot be started at all. */
 let onFatal = () => {};
+/** Called with what every engine worker started so far reported of its requests (privacy.js). */
+let onRequests = () => {};
+/** The running worker's report of its requests ({timeOrigin, entries, violations}), once heard. */
+let requestReport = null;
+/** Reports of the workers replaced since: their timelines died with them. */
+const pastRequestReports = [];
 
 /** An error the page can show; `kind` is the engine's (ragged, tooLarge, …) or cancelled/crash. */
 export class JobError extends Error {
@@ -30,6 +36,8 @@ export class JobError extends Error {
 }
 
 function spawn() {
+  if (requestReport) pastRequestReports.push(requestReport);
+  requestReport = null;
   document.documentElement.dataset.engine = "starting";
   worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module", name: "vitrine-engine" });
   worker.onmessage = (event) => receive(event.data);
@@ -66,6 +74,7 @@ function receive(message) {
     case "ready":
       // Observable state: the engine has started and warmed up (tests and benches wait on it).
       document.documentElement.dataset.engine = "ready";
+      heardRequests(message.requests);
       break;
     default:
       break;
@@ -134,14 +143,28 @@ function send(kind, args, { onProgress, onFile } = {}) {
   return { id, promise };
 }
 
+function heardRequests(report) {
+  if (!report) return;
+  requestReport = report;
+  onRequests([...pastRequestReports, requestReport]);
+}
+
 /**
  * Starts the worker. `restoreListener(busy)` hears when held files are being reloaded,
- * `fatalListener(message)` when the engine keeps failing to start.
+ * `fatalListener(message)` when the engine keeps failing to start, `requestsListener(reports)`
+ * what each engine worker started since the page opened says of its requests (a list of
+ * `{timeOrigin, entries, violations}`), on start and after `refreshEngineRequests`.
  */
-export function startEngine(restoreListener = () => {}, fatalListener = () => {}) {
+export function startEngine(restoreListener = () => {}, fatalListener = () => {}, requestsListener = () => {}) {
   onRestore = restoreListener;
   onFatal = fatalListener;
+  onRequests = requestsListener;
   if (!worker) spawn();
+}
+
+/** Asks the running engine worker for its requests now (the "requests" job); the listener hears them. */
+export async function refreshEngineRequests() {
+  heardRequests(await startJob("requests").promise);
 }
 
 /**

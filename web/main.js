@@ -1,17 +1,20 @@
 // The page's entry point on the main thread: builds the shell (header, tab bar, job bar, error
-// banner), registers the views and re-renders on every state change. It only renders: all
-// data work happens in the worker (jobs.js).
+// banner, update notice, footer with the request count), registers the views and re-renders on
+// every state change. It only renders: all data work happens in the worker (jobs.js).
 
-import { cancelJob, refresh } from "./actions.js";
+import { cancelJob, loadCatalogue, refresh } from "./actions.js";
 import { h, replace } from "./dom.js";
 import * as fmt from "./format.js";
-import { startEngine, startJob } from "./jobs.js";
+import { refreshEngineRequests, startEngine, startJob } from "./jobs.js";
+import { applyUpdate, startOffline } from "./offline.js";
+import { recordEngineRequests, recordServiceWorkerRequest, startPrivacy } from "./privacy.js";
 import { allViews, go, registerView, viewById } from "./router.js";
 import { state, subscribe, update } from "./store.js";
 import { LANGUAGES, setLanguage, t } from "./strings.js";
-import { clustersView } from "./views/clusters.js";
-import { forecastView } from "./views/forecast.js";
-import { imputeView } from "./views/impute.js";
+import { clustersView } from "./views/clusters/index.js";
+import { forecastView } from "./views/forecast/index.js";
+import { imputeView } from "./views/impute/index.js";
+import { countLine, openPrivacy, privacyDialog, renderPrivacy } from "./views/privacy.js";
 import { profileView } from "./views/profile.js";
 import { startView } from "./views/start.js";
 
@@ -30,6 +33,21 @@ const banner = h("div", { class: "banner", role: "alert", hidden: true });
 const notice = h("p", { class: "notice", role: "status", hidden: true });
 const viewRoot = h("main", { id: "view", tabindex: "-1" });
 const tagline = h("p", { class: "tagline" });
+const privacyButton = h("button", {
+  type: "button",
+  class: "button secondary privacy-open",
+  id: "privacy-open",
+  "aria-haspopup": "dialog",
+  onClick: showPrivacy,
+});
+const updateBar = h("section", { class: "update", role: "status", hidden: true });
+const footer = h("footer", { class: "foot" });
+
+function showPrivacy() {
+  // The engine worker's own requests (its wasm) are asked for afresh; the panel redraws when
+  // they come (a job that holds the engine makes that wait, not the panel).
+  openPrivacy(state, () => refreshEngineRequests().catch(() => {}));
+}
 
 function renderHeader(s) {
   tagline.textContent = t("app.tagline");
@@ -51,6 +69,7 @@ function renderHeader(s) {
       ),
     ),
   );
+  privacyButton.textContent = t("privacy.open");
   langSwitch.setAttribute("aria-label", t("lang.label"));
   replace(
     langSwitch,
@@ -75,21 +94,11 @@ function jobLabel(job) {
   if (!p) return job.label;
   if (p.phase === "generate") return t("job.generating", { file: p.file });
   if (p.phase === "profile") return t("job.profiling", { file: p.file });
-  if (p.phase === "cluster") return t(`clusters.stage.${p.stage}`);
-  if (p.phase === "impute") return imputeLabel(p);
-  if (p.phase === "train") return t(p.model === "comparison" ? "forecast.trainingSeed" : "forecast.trainingMain");
+  // A use case's stage, in its own words: `stage.NAME.STAGE` with {done} of {total}.
+  if (p.phase === "usecase") {
+    return t(`stage.${p.useCase}.${p.stage}`, { done: fmt.int(p.done), total: fmt.int(p.total) });
+  }
   return t("job.reading", { file: p.file });
-}
-
-/** What an imputation run is doing: the EM on the data, bootstrap k of M, or the diagnostics. */
-function imputeLabel(p) {
-  if (p.stage === "em") return t("impute.stage.em", { iteration: fmt.int(p.iteration) });
-  if (p.stage === "diagnostics") return t("impute.stage.diagnostics");
-  return t(p.stage === "draw" ? "impute.stage.draw" : "impute.stage.bootstrap", {
-    run: fmt.int(p.run),
-    runs: fmt.int(p.runs),
-    iteration: fmt.int(p.iteration),
-  });
 }
 
 function renderJob(s) {
@@ -101,16 +110,15 @@ function renderJob(s) {
   }
   const p = job.progress;
   let share = p?.total > 0 && p.phase === "read" ? p.bytes / p.total : null;
-  if (p?.phase === "train" && p.nTrees > 0) share = p.trees / p.nTrees;
-  if (p?.phase === "cluster") share = (p.step - 1 + (p.share ?? 0)) / p.stages;
-  if (p?.phase === "impute") share = p.fraction;
+  if (p?.phase === "usecase") share = p.fraction;
   const bar = h("progress", { max: "1", class: "bar", "aria-label": jobLabel(job) });
   if (share !== null) bar.value = share;
   const figures = [];
-  if (p?.phase === "cluster") figures.push(t("clusters.step", { step: p.step, stages: p.stages }));
-  if (p?.phase === "train") figures.push(t("forecast.trees", { done: fmt.int(p.trees), total: fmt.int(p.nTrees) }));
-  if (p?.phase === "impute" && p.stage !== "diagnostics" && p.stage !== "draw") {
-    figures.push(t("impute.moving", { changed: fmt.int(p.changed), change: fmt.num(p.maxChange, 3) }));
+  if (p?.phase === "usecase") {
+    figures.push(fmt.percent(p.fraction));
+    if (p.value !== null && p.value !== undefined) {
+      figures.push(t(`stage.${p.useCase}.value`, { value: fmt.num(p.value, 4) }));
+    }
   }
   if (p?.rows > 0) figures.push(t("job.rows", { rows: fmt.int(p.rows) }));
   if (p?.rowsPerSec > 0 && p.phase === "read") figures.push(t("job.rate", { rate: fmt.int(p.rowsPerSec) }));
@@ -151,6 +159,67 @@ function renderBanner(s) {
   );
 }
 
+let updateShown = null;
+
+/** A newer build waits: say so, and reload on request, never while a job runs. */
+function renderUpdate(s) {
+  updateBar.hidden = !s.offline.updateReady;
+  // Redrawn only when it changes: a live region re-announces what is put in it.
+  const key = JSON.stringify([s.lang, s.offline.updateReady, Boolean(s.job)]);
+  if (!s.offline.updateReady || key === updateShown) return;
+  updateShown = key;
+  replace(
+    updateBar,
+    h("span", { class: "update-text" }, t("offline.update")),
+    s.job ? h("span", { class: "muted small" }, t("offline.waitJob")) : null,
+    h(
+      "button",
+      {
+        type: "button",
+        class: "button primary",
+        id: "update-reload",
+        disabled: Boolean(s.job),
+        onClick: () => {
+          if (!state().job) applyUpdate();
+        },
+      },
+      t("offline.reload"),
+    ),
+  );
+}
+
+let footerShown = null;
+
+/** The footer: the same request count as the privacy panel, and whether the page works offline. */
+function renderFooter(s) {
+  const key = JSON.stringify([s.lang, s.requests, s.offline.status]);
+  if (key === footerShown) return;
+  footerShown = key;
+  const [requests, outside] = countLine(s.requests);
+  replace(
+    footer,
+    h(
+      "p",
+      {
+        class: "foot-requests",
+        id: "request-count",
+        "data-total": s.requests.total,
+        "data-outside": s.requests.outside,
+      },
+      h("span", {}, requests),
+      " · ",
+      h("strong", {}, outside),
+      " · ",
+      h(
+        "button",
+        { type: "button", class: "link-button", id: "privacy-list", onClick: showPrivacy },
+        t("privacy.seeList"),
+      ),
+    ),
+    h("p", { class: "foot-offline", "data-status": s.offline.status }, t(`offline.short.${s.offline.status}`)),
+  );
+}
+
 let shownLang = null;
 let shownView = null;
 
@@ -166,6 +235,9 @@ function render(s) {
   renderHeader(s);
   renderJob(s);
   renderBanner(s);
+  renderUpdate(s);
+  renderFooter(s);
+  renderPrivacy(s);
   notice.hidden = !s.notice;
   notice.textContent = s.notice ?? "";
   const view = viewById(s.view);
@@ -195,12 +267,16 @@ function boot() {
         tagline,
       ),
       nav,
+      privacyButton,
       langSwitch,
     ),
+    updateBar,
     jobBar,
     banner,
     notice,
     viewRoot,
+    footer,
+    privacyDialog(),
   );
   let lang = "en";
   try {
@@ -209,13 +285,21 @@ function boot() {
     lang = navigator.language?.startsWith("fr") ? "fr" : "en";
   }
   subscribe(render);
+  startPrivacy((requests) => update({ requests }));
+  startOffline(recordServiceWorkerRequest);
   startEngine(
-    (busy) => update({ job: busy ? { label: t("job.restoring"), progress: null } : null }),
+    (busy) => {
+      // A fresh engine holds none of the results the old one kept for follow-up questions.
+      if (busy) update({ results: {} });
+      update({ job: busy ? { label: t("job.restoring"), progress: null } : null });
+    },
     (message) => update({ error: { kind: "crash", message: t("error.engine", { message }) } }),
+    recordEngineRequests,
   );
   update({ lang: lang in LANGUAGES ? lang : "en" });
-  // The use cases' "needs train.csv" badges come from the engine.
+  // The use cases' "needs train.csv" badges, and their parameters, come from the engine.
   refresh();
+  loadCatalogue();
   // For the end-to-end tests (a panic has no button): the same jobs the page runs, nothing more.
   if (new URLSearchParams(location.search).has("debug")) globalThis.vitrine = { state, startJob };
 }

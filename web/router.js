@@ -1,6 +1,8 @@
 // The views and the tab bar that switches between them. A view registers itself once:
-//   registerView({ id, label: "view.forecast", order: 30, available: (state) => bool,
-//                  render: (container, state) => void })
+//   registerView({ id, label: "view.forecast", order: 30, useCase: "1.1",
+//                  available: (state) => bool, render: (container, state) => void })
+// `useCase` (optional) is the catalogue id of the use case the view runs: the start screen's
+// entry for it opens the view, and only such a use case can read "Ready".
 // `render` is called on every state change while the view is shown; a view keeps its own
 // DOM between calls when it can (the profile grid does, to keep its scroll position).
 
@@ -22,6 +24,11 @@ export function allViews() {
 /** The view with this id, or the first one. */
 export function viewById(id) {
   return views.find((v) => v.id === id) ?? views[0];
+}
+
+/** The view that runs use case `id` ("1.1"), if the page has one. */
+export function viewForUseCase(id) {
+  return views.find((v) => v.useCase === id) ?? null;
 }
 
 /** Shows a view. */

@@ -10,8 +10,10 @@ const initial = {
   tables: [],
   /** Profiles by file name (tabular::profile::TableProfile). */
   profiles: {},
-  /** Use-case statuses from the worker (tabular::dataset::use_cases). */
+  /** Use-case statuses from the worker (usecases::catalogue::statuses). */
   useCases: [],
+  /** Every use case with its files and parameters (with defaults), from the engine at start. */
+  catalogue: [],
   /** Bytes of wasm memory the engine holds for all loaded files (from the worker's summary). */
   engineMemory: 0,
   /** File whose profile is shown. */
@@ -20,16 +22,25 @@ const initial = {
   job: null,
   /** The last error to show: {message, file, line, column, columnName, kind} or null. */
   error: null,
-  /** The last trained forecast (use case 1.1): {report, params} or null. */
-  forecast: null,
-  /** The last clustering (use case 1.2): {result, params, cut} (cut: the k shown) or null. */
-  clusters: null,
-  /** The missingness summary of the file to impute (use case 2.1): {name, summary} or null. */
-  imputeSummary: null,
-  /** The last imputation run (use case 2.1): {report, params} or null. */
-  impute: null,
+  /**
+   * The last result of each use case, by name (`forecast`, `cluster`, `impute`, …):
+   * {report, downloads, params} plus what its view asked since (the clustering's `cut`). The
+   * engine keeps the fitted model for follow-up questions; a restarted engine has lost them all,
+   * and this is emptied.
+   */
+  results: {},
+  /** Answers to questions asked before a run, by use case name and question (`impute.summary`). */
+  previews: {},
   /** A short status line ("Cancelled…"), or null. */
   notice: null,
+  /**
+   * The copy kept for use offline (offline.js): `status` "unsupported" | "installing" | "ready" |
+   * "failed"; once ready, the service worker's `version`, `files` and `bytes`; `updateReady`
+   * when a newer build waits for the user's reload.
+   */
+  offline: { status: "installing", updateReady: false },
+  /** Requests since the page opened (privacy.js): {total, outside, blocked}. */
+  requests: { total: 0, outside: 0, blocked: 0 },
 };
 
 let current = { ...initial };

@@ -24,7 +24,7 @@ import {
   writeSection,
 } from "./lib.mjs";
 import { measurePageCluster } from "./page.mjs";
-import { ingestFile, nodeEngine } from "./wasm.mjs";
+import { ingestFile, nodeEngine, runUseCase } from "./wasm.mjs";
 
 const K = 4;
 const REAL_STORE = path.resolve(root, "../shared/data/real/rossmann_store.csv");
@@ -144,8 +144,9 @@ async function wasmInNode(csv, runs) {
   const times = [];
   for (let i = 0; i < runs; i++) {
     const opened = {};
-    engine.cluster_run({ source: "table", table: path.basename(csv), id: "Store", linkage: "ward", k: K }, (p) => {
-      if (p.share === 0) opened[p.stage] = performance.now();
+    const params = { source: "table", table: path.basename(csv), id: "Store", linkage: "ward", k: K };
+    runUseCase(engine, "cluster", params, (p) => {
+      if (p.total === 0) opened[p.stage] = performance.now();
       return true;
     });
     const stages = Object.entries(opened).sort((a, b) => a[1] - b[1]);

@@ -19,7 +19,7 @@ import {
   writeSection,
 } from "./lib.mjs";
 import { measurePageForecast } from "./page.mjs";
-import { ingestFile, nodeEngine } from "./wasm.mjs";
+import { ingestFile, nodeEngine, runUseCase } from "./wasm.mjs";
 
 const TREES = 200;
 const DEPTH = 8;
@@ -31,10 +31,12 @@ async function wasmInNode(train, store) {
   await ingestFile(engine, train);
   await ingestFile(engine, store);
   const started = performance.now();
-  const report = engine.forecast_run(
-    { trees: TREES, depth: DEPTH, learningRate: LEARNING_RATE, compareSeed: false },
-    () => true,
-  );
+  const report = runUseCase(engine, "forecast", {
+    trees: TREES,
+    depth: DEPTH,
+    learningRate: LEARNING_RATE,
+    compareSeed: false,
+  });
   const seconds = (performance.now() - started) / 1000;
   engine.remove_table(path.basename(train));
   engine.remove_table(path.basename(store));

@@ -14,7 +14,7 @@ export async function nodeEngine() {
     engine = await import(path.join(pkg, "vitrine_wasm.js"));
     engine.initSync({ module: readFileSync(path.join(pkg, "vitrine_wasm_bg.wasm")) });
     engine.init();
-    engine.forecast_warm_up();
+    engine.warm_up();
   }
   return engine;
 }
@@ -33,4 +33,9 @@ export async function ingestFile(engine, file) {
     ingest.free();
   }
   return (performance.now() - started) / 1000;
+}
+
+/** Runs use case `name` with `params` in the engine, as the worker does; returns its report. */
+export function runUseCase(engine, name, params, onProgress = () => true) {
+  return engine.usecase_run(name, JSON.stringify(params), onProgress).report;
 }

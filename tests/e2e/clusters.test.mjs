@@ -69,7 +69,7 @@ async function slideTo(page, k) {
 async function downloadAssignments(page, name) {
   const [download] = await Promise.all([
     page.waitForEvent("download"),
-    page.locator("button[data-download='clusters']").click(),
+    page.locator("button[data-download='assignments']").click(),
   ]);
   const path = join(ARTIFACTS, name);
   await download.saveAs(path);

@@ -7,10 +7,19 @@ import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { ARTIFACTS, FIXTURES, idle, launch, loadedNames, loadSample, upload } from "./harness.mjs";
-
-/** Training the sample (main model and the comparison) on a busy 2-core machine. */
-const TRAIN_TIMEOUT = 120_000;
+import {
+  ARTIFACTS,
+  FIXTURES,
+  forecastMetric,
+  idle,
+  launch,
+  loadedNames,
+  loadSample,
+  TRAIN_TIMEOUT,
+  trainForecast,
+  upload,
+  vitrine,
+} from "./harness.mjs";
 
 let env;
 before(async () => {
@@ -20,30 +29,24 @@ after(async () => {
   await env?.close();
 });
 
-async function train(page) {
-  await page.locator("button.tab[data-view='forecast']").click();
-  await page.locator("#train").click();
-  await page.locator("[data-metric='mae']").waitFor({ timeout: TRAIN_TIMEOUT });
-  await idle(page);
-}
-
-/** The model's and the baseline's figure of a metric card, as numbers read from the page. */
-async function metric(page, key) {
-  return page.locator(`[data-metric='${key}']`).evaluate((card) => {
-    const read = (sel) => {
-      const el = card.querySelector(`${sel} .metric-value`);
-      return { text: el.textContent, value: Number(el.dataset.value) };
-    };
-    return { model: read(".metric-model"), baseline: read(".metric-baseline") };
-  });
-}
-
 test("the Rossmann sample trains a forecast that beats the baseline", async () => {
   const page = await env.newPage();
   await loadSample(page, "rossmann");
-  await train(page);
+  await trainForecast(page);
 
-  const mae = await metric(page, "mae");
+  const mae = await forecastMetric(page, "mae");
+  // With their defaults, the page and the command line train the same model on the same files
+  // (the page's sample is the generator's at scale 0.1, seed 42).
+  const dir = join(ARTIFACTS, "rossmann-sample");
+  vitrine(["sample", "rossmann", "--out", dir, "--scale", "0.1", "--seed", "42"]);
+  const cli = vitrine(["forecast", "--train", join(dir, "train.csv"), "--store", join(dir, "store.csv")]);
+  const trees = Number(await page.locator("#forecast-facts").getAttribute("data-trees"));
+  assert.equal(trees, cli.trees, "trees");
+  assert.ok(
+    Math.abs(cli.metrics.mae - mae.model.value) < 1e-6 * cli.metrics.mae,
+    `${cli.metrics.mae} vs ${mae.model.value}`,
+  );
+  assert.ok(Math.abs(cli.baseline.mae - mae.baseline.value) < 1e-9 * cli.baseline.mae);
   // The figures shown are the figures kept: "1,234" on the page is 1234 ± 0.5.
   assert.ok(Math.abs(Number(mae.model.text.replace(/[^0-9.]/g, "")) - mae.model.value) <= 0.5, mae.model.text);
   assert.ok(mae.model.value > 0, JSON.stringify(mae));
@@ -131,10 +134,10 @@ test("an uploaded train.csv with the public file's quirks trains too", async () 
   await upload(page, [path, join(FIXTURES, "rossmann_store.csv")]);
   await page.locator("main[data-view='profile'] .facts").waitFor();
   await idle(page);
-  await train(page);
+  await trainForecast(page);
   // Sales here are a store level times weekday and promo effects, which the baseline models
   // exactly: the model need not beat it, but its error must stay small beside sales of ~5,600.
-  const mae = await metric(page, "mae");
+  const mae = await forecastMetric(page, "mae");
   assert.ok(mae.model.value > 0 && mae.model.value < 560, JSON.stringify(mae));
   assert.equal(await page.locator("table.store-errors tbody tr").count(), 20);
   assert.deepEqual(page.errors, []);
@@ -168,7 +171,7 @@ test("training reports each tree and can be cancelled, keeping the loaded files"
   await page.locator("button.tab[data-view='forecast']").click();
   await page.locator("#fc-trees").fill("20");
   await page.locator("#fc-trees").dispatchEvent("change");
-  await train(page);
+  await trainForecast(page);
   assert.deepEqual(page.errors, []);
 });
 
@@ -196,7 +199,7 @@ test("a training error says what failed, keeps the files, and the next run works
   await page.locator("button.tab[data-view='forecast']").click();
   await page.locator("#fc-holdoutDays").fill("42");
   await page.locator("#fc-holdoutDays").dispatchEvent("change");
-  await train(page);
+  await trainForecast(page);
   assert.equal(await banner.isVisible(), false);
   assert.deepEqual(page.errors, []);
 });

@@ -23,6 +23,9 @@ async function shownRows(name) {
   return count((await facts(page)).rows);
 }
 
+/** The use cases this page runs (each has a view); the others read "Coming". */
+const RUNNING = ["1.1", "1.2", "2.1"];
+
 for (const dataset of ["rossmann", "bosch", "santander", "instacart"]) {
   test(`the ${dataset} sample loads and each file's profile shows its row count`, async () => {
     const expected = await sampleRows(dataset);
@@ -35,15 +38,19 @@ for (const dataset of ["rossmann", "bosch", "santander", "instacart"]) {
     for (const [name, rows] of Object.entries(expected)) {
       assert.equal(await shownRows(name), rows, `${name} rows`);
     }
-    // The use cases of this dataset are now ready.
+    // The badges tell the truth: a use case the page runs is ready and opens its view; one it
+    // does not run yet says so, whatever files are loaded.
     const statuses = await page
       .locator(".enabled li.usecase")
-      .evaluateAll((els) => els.map((e) => [e.dataset.usecase, e.querySelector(".badge")?.className]));
+      .evaluateAll((els) =>
+        els.map((e) => [e.dataset.usecase, e.querySelector(".badge")?.className, e.classList.contains("open")]),
+      );
     assert.ok(statuses.length >= 2);
-    assert.ok(
-      statuses.every(([, badge]) => badge?.includes("ready")),
-      JSON.stringify(statuses),
-    );
+    for (const [id, badge, opens] of statuses) {
+      const runs = RUNNING.includes(id);
+      assert.ok(badge?.includes(runs ? "ready" : "coming"), `${id}: ${badge}`);
+      assert.equal(opens, runs, `${id} opens its view`);
+    }
     assert.deepEqual(page.errors, []);
   });
 }
@@ -67,4 +74,19 @@ test("the preview grid renders a window of rows, not the whole table", async () 
     JSON.stringify(cells),
   );
   await page.screenshot({ path: join(ARTIFACTS, "preview-scrolled.png") });
+});
+
+test("a ready use case's entry on the start screen opens its view, by click or by Enter", async () => {
+  await page.locator("button.tab[data-view='start']").click();
+  await page.locator(".datasets li.usecase.open[data-usecase='1.1']").click();
+  await page.locator("main[data-view='forecast'] h1").waitFor();
+  await page.locator("button.tab[data-view='start']").click();
+  await page.locator(".datasets li.usecase.open[data-usecase='1.2']").focus();
+  await page.keyboard.press("Enter");
+  await page.locator("main[data-view='clusters'] h1").waitFor();
+  // A use case the page does not run is not a link.
+  await page.locator("button.tab[data-view='start']").click();
+  assert.equal(await page.locator(".datasets li.usecase.open[data-usecase='3.2']").count(), 0);
+  assert.ok(await page.locator(".datasets li.usecase[data-usecase='3.2'] .badge.coming").isVisible());
+  assert.deepEqual(page.errors, []);
 });

@@ -84,3 +84,19 @@ test("the style sheet's blocks all close, and each section starts outside any bl
   assert.deepEqual(problems, []);
   assert.equal(depth, 0, "unclosed block at the end");
 });
+
+test("no module of the page is longer than 700 lines (a longer view becomes a folder)", () => {
+  const long = files(join(ROOT, "web"))
+    .filter((f) => f.endsWith(".js"))
+    .map((f) => [relative(ROOT, f), readFileSync(f, "utf8").split("\n").length])
+    .filter(([, lines]) => lines > 700);
+  assert.deepEqual(long, []);
+});
+
+test("the facade reaches the algorithms only through the use cases (no learn dependency)", () => {
+  const manifest = readFileSync(join(ROOT, "crates", "wasm", "Cargo.toml"), "utf8");
+  const dependencies = manifest.split(/^\[dev-dependencies\]/m)[0];
+  assert.ok(!/^learn\b/m.test(dependencies), "crates/wasm depends on learn");
+  const tabular = readFileSync(join(ROOT, "crates", "tabular", "src", "dataset.rs"), "utf8");
+  assert.ok(!/"1\.1"|"4\.2"/.test(tabular), "tabular lists use cases");
+});

@@ -3,6 +3,7 @@
 // carrying the same id (protocol in web/jobs.js). Parsed tables stay here, in the facade's
 // registry; the main thread gets profiles, row windows and exports.
 
+import { violationFields } from "../privacy.js";
 import init, * as engine from "./pkg/vitrine_wasm.js";
 
 /** Longest quiet spell between two progress messages of a running job. */
@@ -11,14 +12,14 @@ const PROGRESS_MS = 150;
 const ready = init()
   .then(() => engine.init())
   .then(warmUp)
-  .then(() => engine.forecast_warm_up());
+  .then(() => engine.warm_up());
 
 /**
  * Parses and profiles a small generated file once at start-up. The browser first runs wasm
  * through its baseline compiler and optimises a function only after it has run for a while; the
  * profile of a file runs once per file, so without this the first real file is profiled by
  * unoptimised code (about a third slower end to end on a 1 M-row file). Costs ~40 ms. The
- * engine's forecast_warm_up does the same for the forecast (features, binning, boosting; ~0.15 s,
+ * engine's warm_up does the same for the forecast (features, binning, boosting; ~0.15 s,
  * and the first 50 trees on the 1 M-row file train about 15% faster).
  */
 function warmUp() {
@@ -42,6 +43,24 @@ function warmUp() {
 }
 const cancelled = new Set();
 
+/** Requests the Content-Security-Policy blocked here: the browser makes no timing entry for them. */
+const violations = [];
+self.addEventListener("securitypolicyviolation", (event) => {
+  violations.push(violationFields(event, performance.now()));
+});
+
+/**
+ * This worker's requests for the privacy panel: its resource timing (the wasm and its glue are
+ * fetched here, so they are not in the page's) and the policy's blocks, with its clock's origin.
+ */
+function requests() {
+  return {
+    timeOrigin: performance.timeOrigin,
+    entries: performance.getEntriesByType("resource").map((entry) => entry.toJSON()),
+    violations: [...violations],
+  };
+}
+
 /** Thrown inside a job when the page asked to cancel it. */
 class Cancelled extends Error {}
 
@@ -63,11 +82,10 @@ async function ingest(id, file) {
   const total = file.size;
   const ingest = new engine.Ingest(file.name, total);
   const reader = file.stream().getReader();
-  const started = performance.now();
   let last = 0;
   const progress = (phase) => {
     const rows = ingest.rows();
-    const seconds = (performance.now() - started) / 1000;
+    const seconds = ingest.seconds();
     post({
       type: "progress",
       id,
@@ -111,7 +129,7 @@ async function ingest(id, file) {
       });
     });
     // What the user waited for, from the first byte read to the profile: shown beside the file.
-    profile.read_seconds = (performance.now() - started) / 1000;
+    profile.read_seconds = ingest.seconds();
     return profile;
   } finally {
     reader.cancel().catch(() => {});
@@ -153,98 +171,26 @@ function summary() {
 }
 
 /**
- * Trains the forecast (use case 1.1) on the loaded Rossmann files. The training is one
- * synchronous wasm call, so a cancel message cannot be read until it returns: the page
- * replaces this worker instead (jobs.js, after its grace period) and reloads the files.
- * Progress is posted from the per-tree callback, at most every PROGRESS_MS.
+ * Runs use case `useCase` (`forecast`, `cluster`, `impute`, …) with `params` on the loaded
+ * tables and returns `{report, downloads}`. A run is one synchronous wasm call, so a cancel
+ * message cannot be read until it returns: a cancel is honoured at the checkpoint before it,
+ * and during it the page replaces this worker (jobs.js, after its grace period) and reloads the
+ * files. Progress is posted from the engine's callback, at most every PROGRESS_MS and at the end
+ * of each stage. The engine times its own stages (its reports carry `seconds`).
  */
-async function forecast(id, params) {
+async function runUseCase(id, useCase, params) {
   await checkpoint(id);
-  const started = performance.now();
   let last = -Infinity;
-  const report = engine.forecast_run(params, (p) => {
+  let stage = null;
+  return engine.usecase_run(useCase, JSON.stringify(params ?? {}), (p) => {
     const now = performance.now();
-    if (now - last >= PROGRESS_MS || p.trees === p.nTrees) {
+    if (now - last >= PROGRESS_MS || p.stage !== stage || p.done === p.total) {
       last = now;
-      post({ type: "progress", id, progress: { ...p, phase: "train", model: p.phase } });
+      stage = p.stage;
+      post({ type: "progress", id, progress: { ...p, phase: "usecase", useCase } });
     }
     return true;
   });
-  // The wasm build has no clock: the stages are timed here, as the user waited for them.
-  report.elapsed_seconds = (performance.now() - started) / 1000;
-  return report;
-}
-
-/** A forecast download as bytes: the validation predictions, the test.csv forecast or the model. */
-function forecastDownload(kind) {
-  if (kind === "predictions") return { bytes: engine.forecast_predictions_csv(), name: "forecast_validation.csv" };
-  if (kind === "test") {
-    const bytes = engine.forecast_test_csv();
-    if (!bytes) throw { kind: "noTest", message: "test.csv was not loaded (or the model uses Customers)" };
-    return { bytes, name: "forecast_test.csv" };
-  }
-  if (kind === "model") {
-    return { bytes: new TextEncoder().encode(engine.forecast_model_json()), name: "forecast_model.json" };
-  }
-  throw { kind: "internal", message: `unknown download ${kind}` };
-}
-
-/**
- * Clusters the loaded stores or a table's rows (use case 1.2). Like the forecast, the run is one
- * synchronous wasm call: a cancel is honoured at the checkpoint before it, and during it the page
- * replaces this worker. Each stage is posted as it starts, the distance matrix as it fills (at
- * most every PROGRESS_MS), and each stage is timed here, since the wasm build has no clock: `seconds` is the
- * whole run, `stageSeconds` each stage, `distance + tree` being Gower + the hierarchy.
- */
-async function cluster(id, params) {
-  await checkpoint(id);
-  const started = performance.now();
-  const marks = [];
-  let last = -Infinity;
-  const result = engine.cluster_run(params, (p) => {
-    const now = performance.now();
-    // share 0 opens a stage; the distance stage then reports as its matrix fills.
-    if (p.share === 0) marks.push([p.stage, now]);
-    if (p.share === 0 || now - last >= PROGRESS_MS) {
-      last = now;
-      post({ type: "progress", id, progress: { ...p, phase: "cluster" } });
-    }
-    return true;
-  });
-  const finished = performance.now();
-  result.seconds = (finished - started) / 1000;
-  result.stageSeconds = Object.fromEntries(
-    marks.map(([stage, at], i) => [stage, ((marks[i + 1]?.[1] ?? finished) - at) / 1000]),
-  );
-  return result;
-}
-
-/**
- * Imputes (use case 2.1) with `params`. Like the forecast, one synchronous wasm call: a cancel
- * replaces this worker (jobs.js) and the loaded files are read again. Progress comes from the
- * per-EM-iteration callback, at most every PROGRESS_MS, and at every drawn dataset.
- */
-async function impute(id, params) {
-  await checkpoint(id);
-  const started = performance.now();
-  let last = -Infinity;
-  const report = engine.impute_run(params, (p) => {
-    const now = performance.now();
-    if (now - last >= PROGRESS_MS || p.stage === "draw") {
-      last = now;
-      post({ type: "progress", id, progress: { ...p, phase: "impute" } });
-    }
-    return true;
-  });
-  // The wasm build has no clock: the run is timed here, as the user waited for it.
-  report.seconds = (performance.now() - started) / 1000;
-  return report;
-}
-
-/** One imputed dataset `k` (1-based) as CSV bytes, or all of them as one long CSV when k is 0. */
-function imputeDownload(k) {
-  if (k > 0) return { bytes: engine.impute_dataset_csv(k), name: `imputed_${k}.csv` };
-  return { bytes: engine.impute_long_csv(), name: "imputed_long.csv" };
 }
 
 const jobs = {
@@ -273,35 +219,23 @@ const jobs = {
     const bytes = engine.export_csv(name);
     return { bytes };
   },
-  forecast(id, { params }) {
-    return forecast(id, params);
+  catalogue() {
+    return engine.catalogue();
   },
-  forecastSeries(_id, { store, historyDays }) {
-    return engine.forecast_store_series(store, historyDays);
+  run(id, { useCase, params }) {
+    return runUseCase(id, useCase, params);
   },
-  forecastDownload(_id, { kind }) {
-    return forecastDownload(kind);
+  preview(_id, { useCase, question, args }) {
+    return engine.usecase_preview(useCase, question, JSON.stringify(args ?? {}));
   },
-  cluster(id, { params }) {
-    return cluster(id, params);
+  ask(_id, { useCase, question, args }) {
+    return engine.usecase_ask(useCase, question, JSON.stringify(args ?? {}));
   },
-  clusterRecut(_id, { k }) {
-    return engine.cluster_recut(k);
+  download(_id, { useCase, key }) {
+    return { bytes: engine.usecase_download(useCase, key) };
   },
-  clusterDownload() {
-    return { bytes: engine.cluster_assignments_csv(), name: "clusters.csv" };
-  },
-  imputeSummary(_id, { name }) {
-    return engine.impute_summary(name);
-  },
-  imputePlan(_id, { params }) {
-    return engine.impute_plan(params);
-  },
-  impute(id, { params }) {
-    return impute(id, params);
-  },
-  imputeDownload(_id, { k }) {
-    return imputeDownload(k);
+  requests() {
+    return requests();
   },
   /** Proves in tests that a Rust panic becomes an error and a fresh worker. */
   panic(_id, { message }) {
@@ -353,6 +287,6 @@ self.onmessage = (event) => {
 };
 
 ready.then(
-  () => post({ type: "ready" }),
+  () => post({ type: "ready", requests: requests() }),
   (error) => post({ type: "crashed", id: null, message: `the engine did not start: ${error}` }),
 );

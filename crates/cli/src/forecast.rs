@@ -8,15 +8,51 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 use tabular::ReadOptions;
-use usecases::forecast::features::FeatureSet;
 use usecases::forecast::{run as run_forecast, ForecastInputs, ForecastParams, ForecastReport};
 
+use crate::args::{self, Alias, Own};
 use crate::input::read_table;
 
-const USAGE: &str = "usage: vitrine forecast --train FILE [--store FILE] [--predict TEST_FILE]
-       [--features seed|full] [--holdout-days N] [--trees N] [--depth D] [--learning-rate X]
-       [--bins B] [--threads T] [--seed S] [--no-compare]
-       [--out PREDICTIONS.csv] [--model-out MODEL.json] [--features-out FEATURES.csv]";
+const OWN: &[Own] = &[
+    Own {
+        name: "train",
+        value: true,
+        help: "FILE  Rossmann's train.csv (required)",
+    },
+    Own {
+        name: "store",
+        value: true,
+        help: "FILE  store.csv, joined on Store",
+    },
+    Own {
+        name: "predict",
+        value: true,
+        help: "FILE  test.csv: the days to forecast",
+    },
+    Own {
+        name: "out",
+        value: true,
+        help: "FILE  validation predictions (Store,Date,Sales,Predicted,Baseline); \
+               the test.csv forecast goes beside it as FILE_test.csv",
+    },
+    Own {
+        name: "model-out",
+        value: true,
+        help: "FILE  the trained model as JSON",
+    },
+    Own {
+        name: "features-out",
+        value: true,
+        help: "FILE  the model's training and validation rows as a numeric feature CSV",
+    },
+];
+
+const ALIASES: &[Alias] = &[Alias {
+    flag: "no-compare",
+    param: "compare-seed",
+    value: false,
+    value_of: |_| Ok("false".into()),
+}];
 
 #[derive(Serialize)]
 struct Output {
@@ -27,63 +63,23 @@ struct Output {
 }
 
 /// Parses the arguments, runs the forecast, prints the JSON report.
-pub fn run(mut parser: lexopt::Parser) -> Result<(), String> {
-    use lexopt::prelude::*;
-    let mut train: Option<PathBuf> = None;
-    let mut store: Option<PathBuf> = None;
-    let mut test: Option<PathBuf> = None;
-    let mut out: Option<PathBuf> = None;
-    let mut model_out: Option<PathBuf> = None;
-    let mut features_out: Option<PathBuf> = None;
-    let mut threads: Option<usize> = None;
-    let mut params = ForecastParams::default();
-    let text = |parser: &mut lexopt::Parser| -> Result<String, String> {
-        parser
-            .value()
-            .map_err(|e| e.to_string())?
-            .into_string()
-            .map_err(|v| format!("not UTF-8: {v:?}"))
+pub fn run(parser: lexopt::Parser) -> Result<(), String> {
+    let Some(args) = args::parse::<ForecastParams>(parser, "forecast", OWN, ALIASES)? else {
+        return Ok(());
     };
-    let number = |parser: &mut lexopt::Parser, name: &str| -> Result<f64, String> {
-        let value = text(parser)?;
-        value
-            .parse::<f64>()
-            .map_err(|_| format!("--{name} takes a number, not \"{value}\""))
-    };
-    while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
-        match arg {
-            Long("train") => train = Some(text(&mut parser)?.into()),
-            Long("store") => store = Some(text(&mut parser)?.into()),
-            Long("predict") => test = Some(text(&mut parser)?.into()),
-            Long("out") => out = Some(text(&mut parser)?.into()),
-            Long("model-out") => model_out = Some(text(&mut parser)?.into()),
-            Long("features-out") => features_out = Some(text(&mut parser)?.into()),
-            Long("features") => {
-                let value = text(&mut parser)?;
-                params.features = FeatureSet::parse(&value)
-                    .ok_or(format!("--features takes seed or full, not \"{value}\""))?;
-            }
-            Long("holdout-days") => {
-                params.holdout_days = number(&mut parser, "holdout-days")? as u32
-            }
-            Long("trees") => params.gbdt.n_trees = number(&mut parser, "trees")? as usize,
-            Long("depth") => params.gbdt.max_depth = number(&mut parser, "depth")? as u32,
-            Long("learning-rate") => {
-                params.gbdt.learning_rate = number(&mut parser, "learning-rate")?
-            }
-            Long("bins") => params.gbdt.n_bins = number(&mut parser, "bins")? as u32,
-            Long("seed") => params.gbdt.seed = number(&mut parser, "seed")? as u64,
-            Long("threads") => threads = Some(number(&mut parser, "threads")? as usize),
-            Long("no-compare") => params.compare_seed = false,
-            Short('h') | Long("help") => {
-                println!("{USAGE}");
-                return Ok(());
-            }
-            other => return Err(format!("{}\n{USAGE}", other.unexpected())),
-        }
-    }
-    crate::threads::configure(threads)?;
-    let train = train.ok_or(format!("--train is required\n{USAGE}"))?;
+    let params = args.params.clone();
+    let (train, store, test) = (args.path("train"), args.path("store"), args.path("predict"));
+    let (out, model_out, features_out) = (
+        args.path("out"),
+        args.path("model-out"),
+        args.path("features-out"),
+    );
+    let train = train.ok_or_else(|| {
+        format!(
+            "--train is required\n{}",
+            args::usage::<ForecastParams>("forecast", OWN, ALIASES)
+        )
+    })?;
     let (train, mut parse) = read_table(&train, ReadOptions::default())?;
     let mut optional = |path: Option<PathBuf>| -> Result<Option<tabular::Table>, String> {
         path.map(|p| {
@@ -109,14 +105,9 @@ pub fn run(mut parser: lexopt::Parser) -> Result<(), String> {
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         eprintln!("wrote {rows} feature rows to {}", path.display());
     }
-    let mut last_reported = 0;
-    let forecast = run_forecast(inputs, &params, &mut |phase, progress| {
-        if progress.trees >= last_reported + 50 || progress.trees == progress.n_trees {
-            last_reported = progress.trees % progress.n_trees;
-            eprintln!(
-                "{phase:?} model: {}/{} trees",
-                progress.trees, progress.n_trees
-            );
+    let forecast = run_forecast(inputs, &params, &mut |p| {
+        if p.done % 50 == 0 || p.done == p.total {
+            eprintln!("{}: {}/{} trees", p.stage, p.done, p.total);
         }
         true
     })

@@ -2,9 +2,9 @@
 //! front, stream the rest through the parser, and turn errors into the page's messages.
 
 use std::path::Path;
-use std::time::Instant;
 
 use tabular::{check_size, ReadOptions, Table, MAX_INPUT_BYTES};
+use usecases::Clock;
 
 /// Reads one CSV file into a table; returns it with the seconds the read took.
 pub fn read_table(path: &Path, options: ReadOptions) -> Result<(Table, f64), String> {
@@ -17,12 +17,12 @@ pub fn read_table(path: &Path, options: ReadOptions) -> Result<(Table, f64), Str
         .len();
     check_size(&name, bytes, MAX_INPUT_BYTES).map_err(|e| e.to_string())?;
     eprintln!("reading {} ({bytes} bytes)", path.display());
-    let started = Instant::now();
+    let clock = Clock::start();
     let table = tabular::read_path(path, options).map_err(|e| e.to_string())?;
     eprintln!(
         "{name}: {} rows, {} columns",
         table.n_rows,
         table.columns.len()
     );
-    Ok((table, started.elapsed().as_secs_f64()))
+    Ok((table, clock.total()))
 }

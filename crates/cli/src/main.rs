@@ -2,6 +2,7 @@
 //! remaining arguments; results go to stdout as JSON, human messages to stderr, and a bad input
 //! exits with status 1 and the same message the page shows.
 
+mod args;
 mod cluster;
 mod forecast;
 mod impute;

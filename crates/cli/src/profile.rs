@@ -4,9 +4,10 @@
 
 use serde::Serialize;
 use std::path::{Path, PathBuf};
-use tabular::dataset::{use_cases, KnownFile, UseCaseStatus};
 use tabular::profile::{profile, ColumnProfile, TableProfile, TopValue};
+use tabular::KnownFile;
 use tabular::{ColumnKind, ReadOptions};
+use usecases::catalogue::{statuses, UseCaseStatus};
 
 use crate::input::read_table;
 
@@ -96,7 +97,7 @@ pub fn run(mut parser: lexopt::Parser) -> Result<(), String> {
     let report = Report {
         files: files.into_iter().map(file_out).collect(),
         dataset,
-        use_cases: use_cases(&known),
+        use_cases: statuses(&known),
     };
     println!(
         "{}",

@@ -6,3 +6,4 @@ pub mod cluster;
 pub mod gbdt;
 pub mod impute;
 pub mod metrics;
+pub mod stats;

@@ -1,4 +1,5 @@
-//! Recognises the public files by header, and says which use cases the loaded files enable.
+//! Recognises the public files by header. Which use cases need which files is the use cases'
+//! catalogue's to say (`usecases::catalogue`).
 
 use serde::{Deserialize, Serialize};
 
@@ -261,60 +262,4 @@ pub fn recognize(file_name: &str, header: &[&str]) -> Option<KnownFile> {
         }
     }
     recognize_bosch(file_name, header)
-}
-
-/// Whether a use case can run with the files loaded.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct UseCaseStatus {
-    /// `"1.1"` … `"4.2"`.
-    pub id: String,
-    /// All required files are loaded.
-    pub ready: bool,
-    /// Required files not loaded yet.
-    pub missing: Vec<KnownFile>,
-    /// Optional files (they add features) not loaded.
-    pub optional_missing: Vec<KnownFile>,
-}
-
-/// Required and optional files of each use case.
-const NEEDS: [(&str, &[KnownFile], &[KnownFile]); 8] = {
-    use KnownFile::*;
-    [
-        ("1.1", &[RossmannTrain], &[RossmannStore, RossmannTest]),
-        ("1.2", &[RossmannTrain], &[RossmannStore]),
-        ("2.1", &[BoschNumeric], &[]),
-        ("2.2", &[BoschNumeric], &[BoschDate]),
-        ("3.1", &[SantanderTrain], &[]),
-        ("3.2", &[SantanderTrain], &[]),
-        ("4.1", &[InstacartOrders], &[InstacartOrderProductsPrior]),
-        (
-            "4.2",
-            &[InstacartOrders, InstacartOrderProductsPrior],
-            &[InstacartOrderProductsTrain, InstacartProducts],
-        ),
-    ]
-};
-
-/// The status of the eight use cases given the files loaded so far, in id order.
-pub fn use_cases(loaded: &[KnownFile]) -> Vec<UseCaseStatus> {
-    NEEDS
-        .iter()
-        .map(|(id, required, optional)| {
-            let missing: Vec<KnownFile> = required
-                .iter()
-                .copied()
-                .filter(|f| !loaded.contains(f))
-                .collect();
-            UseCaseStatus {
-                id: (*id).to_string(),
-                ready: missing.is_empty(),
-                missing,
-                optional_missing: optional
-                    .iter()
-                    .copied()
-                    .filter(|f| !loaded.contains(f))
-                    .collect(),
-            }
-        })
-        .collect()
 }

@@ -4,7 +4,7 @@
 mod common;
 
 use common::{fixture, ints, read, read_chunked, texts};
-use tabular::dataset::{recognize, use_cases, KnownFile};
+use tabular::dataset::{recognize, KnownFile};
 use tabular::{ColumnData, ColumnKind, Encoding, ReadOptions, Table};
 
 fn kind(t: &Table, c: &str) -> ColumnKind {
@@ -317,37 +317,8 @@ fn recognize_headers_of_the_other_public_files() {
 }
 
 #[test]
-fn use_cases_need_their_files() {
+fn known_files_have_stable_names() {
     use KnownFile::*;
-    let none = use_cases(&[]);
-    assert_eq!(
-        none.iter().map(|u| u.id.as_str()).collect::<Vec<_>>(),
-        ["1.1", "1.2", "2.1", "2.2", "3.1", "3.2", "4.1", "4.2"]
-    );
-    assert!(none.iter().all(|u| !u.ready));
-    let r = use_cases(&[RossmannTrain, RossmannStore]);
-    assert!(r[0].ready && r[1].ready && !r[2].ready);
-    assert_eq!(r[0].optional_missing, [RossmannTest]);
-    assert!(r[1].optional_missing.is_empty());
-    let b = use_cases(&[BoschNumeric]);
-    assert!(b[2].ready && b[3].ready);
-    assert_eq!(b[3].optional_missing, [BoschDate]);
-    let i = use_cases(&[InstacartOrders]);
-    assert!(i[6].ready && !i[7].ready);
-    assert_eq!(i[7].missing, [InstacartOrderProductsPrior]);
-    assert_eq!(
-        i[7].optional_missing,
-        [InstacartOrderProductsTrain, InstacartProducts]
-    );
-    let i = use_cases(&[
-        InstacartOrders,
-        InstacartOrderProductsPrior,
-        InstacartProducts,
-    ]);
-    assert!(i[7].ready);
-    assert_eq!(i[7].optional_missing, [InstacartOrderProductsTrain]);
-    let s = use_cases(&[SantanderTrain]);
-    assert!(s[4].ready && s[5].ready);
     assert_eq!(
         serde_json::to_value(RossmannTrain).unwrap(),
         "rossmann.train"

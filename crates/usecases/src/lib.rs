@@ -1,11 +1,24 @@
 //! The use-case pipelines: from loaded tables to features, training, evaluation beside a naive
 //! baseline, predictions and result structures (serde) that the page and the command line both
 //! render.
+//!
+//! Every use case has one shape ([`contract`]): parameters declared once with [`params!`] (the
+//! page's form, the facade's JSON and the command line's flags read the same names and
+//! defaults), typed inputs from the loaded tables, one `run(inputs, &params, on_progress)`
+//! reporting one [`Progress`] type, and a fitted result that serialises its report and answers
+//! the view's follow-up questions. The [`catalogue`] lists them all.
 
 pub mod calendar;
+pub mod catalogue;
 pub mod clusters;
+pub mod contract;
 pub mod error;
 pub mod forecast;
 pub mod impute;
+pub mod params;
+pub mod progress;
+pub mod rossmann;
 
+pub use contract::{Download, Fitted, TableSet, Tables, UseCase};
 pub use error::UseCaseError;
+pub use progress::{Clock, OnProgress, Progress};

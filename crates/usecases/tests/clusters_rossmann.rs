@@ -9,6 +9,7 @@ use samples::{rossmann, write_file, Dataset};
 use usecases::clusters::{
     rossmann_entities, store_weights, ClusterParams, EntityTable, ProfileValues,
 };
+use usecases::progress::ignore;
 
 fn table(file: &str, scale: f64, seed: u64) -> tabular::Table {
     let mut bytes = Vec::new();
@@ -48,7 +49,7 @@ fn four_planted_segments_are_recovered_and_suggested() {
             top_variables: 100,
             ..ClusterParams::default()
         };
-        let model = params.fit(&entities).unwrap();
+        let model = params.fit(&entities, &mut ignore).unwrap();
         assert_eq!(
             model.overview().suggested_k,
             4,
@@ -68,7 +69,7 @@ fn four_planted_segments_are_recovered_and_suggested() {
             k: Some(4),
             ..ClusterParams::default()
         };
-        let plain = plain.fit(&entities).unwrap().result().unwrap();
+        let plain = plain.fit(&entities, &mut ignore).unwrap().result().unwrap();
         let plain_score = ari(&plain.cut.labels, &truth);
         assert!(plain_score >= 0.9, "all weights 1: ARI {plain_score}");
 
@@ -111,7 +112,11 @@ fn the_page_sample_recovers_the_segments_at_k_4() {
         weights: store_weights(),
         ..ClusterParams::default()
     };
-    let result = params.fit(&entities).unwrap().result().unwrap();
+    let result = params
+        .fit(&entities, &mut ignore)
+        .unwrap()
+        .result()
+        .unwrap();
     let score = ari(&result.cut.labels, &truth(&entities, 42));
     eprintln!(
         "page sample: {} stores, ARI at k = 4: {score:.4}",
@@ -127,7 +132,7 @@ fn recut_is_a_cut_of_the_same_tree() {
         weights: store_weights(),
         ..ClusterParams::default()
     };
-    let model = params.fit(&entities).unwrap();
+    let model = params.fit(&entities, &mut ignore).unwrap();
     let four = model.recut(4).unwrap();
     let six = model.recut(6).unwrap();
     // Cutting lower splits clusters, never mixes them.
@@ -142,7 +147,7 @@ fn recut_is_a_cut_of_the_same_tree() {
         k: Some(6),
         ..params.clone()
     }
-    .fit(&entities)
+    .fit(&entities, &mut ignore)
     .unwrap()
     .result()
     .unwrap();
@@ -173,7 +178,11 @@ fn an_odd_store_is_flagged_as_an_anomaly() {
         weights: store_weights(),
         ..ClusterParams::default()
     };
-    let result = params.fit(&entities).unwrap().result().unwrap();
+    let result = params
+        .fit(&entities, &mut ignore)
+        .unwrap()
+        .result()
+        .unwrap();
     let flagged = &result.cut.anomalies.flagged;
     assert_eq!(flagged.first().map(|a| a.row), Some(odd), "{flagged:?}");
     assert_eq!(flagged[0].id, entities.ids[odd]);

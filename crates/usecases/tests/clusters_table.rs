@@ -8,9 +8,8 @@
 //! to about 1e-7 relative, not to the last bit as in learn's own tests on f64 input.
 
 use serde_json::Value;
-use usecases::clusters::{
-    parse_linkage, ClusterParams, EntityTable, MapMethod, TableOptions, VariableKind,
-};
+use usecases::clusters::{ClusterParams, EntityTable, MapMethod, TableOptions, VariableKind};
+use usecases::progress;
 use usecases::UseCaseError;
 
 const FIXTURES: &str = concat!(
@@ -82,10 +81,10 @@ fn generic_tables_give_r_heights_and_cuts_for_every_linkage() {
         for linkage in r["linkages"].as_array().unwrap() {
             let method = linkage["method"].as_str().unwrap();
             let params = ClusterParams {
-                linkage: parse_linkage(method).unwrap(),
+                linkage: serde_json::from_value(serde_json::json!(method)).unwrap(),
                 ..ClusterParams::default()
             };
-            let model = params.fit(&entities).unwrap();
+            let model = params.fit(&entities, &mut progress::ignore).unwrap();
             let heights = &model.overview().heights;
             close(
                 heights,
@@ -132,7 +131,7 @@ fn numeric_map_is_r_pca_and_mixed_map_is_r_famd() {
     };
     let entities = EntityTable::from_table(&table, &ignore(&numeric)).unwrap();
     let result = ClusterParams::default()
-        .fit(&entities)
+        .fit(&entities, &mut progress::ignore)
         .unwrap()
         .result()
         .unwrap();
@@ -172,7 +171,7 @@ fn numeric_map_is_r_pca_and_mixed_map_is_r_famd() {
         .collect();
     let entities = EntityTable::from_table(&table, &ignore(&mixed)).unwrap();
     let result = ClusterParams::default()
-        .fit(&entities)
+        .fit(&entities, &mut progress::ignore)
         .unwrap()
         .result()
         .unwrap();
@@ -207,7 +206,7 @@ fn ids_notes_and_bad_tables() {
         min_k: 2,
         ..ClusterParams::default()
     }
-    .fit(&entities)
+    .fit(&entities, &mut progress::ignore)
     .unwrap()
     .result()
     .unwrap();
@@ -219,7 +218,7 @@ fn ids_notes_and_bad_tables() {
         match EntityTable::from_table(&table, options) {
             Err(e) => e.to_string(),
             Ok(entities) => ClusterParams::default()
-                .fit(&entities)
+                .fit(&entities, &mut progress::ignore)
                 .map(|_| String::new())
                 .unwrap_or_else(|e: UseCaseError| e.to_string()),
         }

@@ -13,11 +13,12 @@ fn sample_table(file: &str, scale: f64) -> Table {
 }
 
 fn quick_params() -> ForecastParams {
-    let mut params = ForecastParams::default();
-    params.gbdt.n_trees = 60;
-    params.gbdt.max_depth = 6;
-    params.gbdt.learning_rate = 0.2;
-    params
+    ForecastParams {
+        trees: 60,
+        depth: 6,
+        learning_rate: 0.2,
+        ..ForecastParams::default()
+    }
 }
 
 #[test]
@@ -31,8 +32,10 @@ fn full_model_beats_the_weekday_promo_baseline_and_forecasts_test_csv() {
         test: Some(&test),
     };
     let mut trees_seen = 0;
-    let forecast = run(inputs, &quick_params(), &mut |_, p| {
-        trees_seen = trees_seen.max(p.trees);
+    let forecast = run(inputs, &quick_params(), &mut |p| {
+        if p.stage == "train" {
+            trees_seen = trees_seen.max(p.done);
+        }
         true
     })
     .unwrap();
@@ -78,7 +81,7 @@ fn cancelling_stops_training() {
         store: None,
         test: None,
     };
-    let result = run(inputs, &quick_params(), &mut |_, p| p.trees < 5);
+    let result = run(inputs, &quick_params(), &mut |p| p.done < 5);
     assert!(matches!(result, Err(usecases::UseCaseError::Cancelled)));
 }
 
@@ -94,8 +97,6 @@ fn a_holdout_longer_than_the_file_is_refused_with_the_range() {
         holdout_days: 5000,
         ..quick_params()
     };
-    let error = run(inputs, &params, &mut |_, _| true)
-        .unwrap_err()
-        .to_string();
+    let error = run(inputs, &params, &mut |_| true).unwrap_err().to_string();
     assert!(error.contains("cannot hold out 5000 days"), "{error}");
 }

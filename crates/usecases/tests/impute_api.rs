@@ -5,7 +5,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::StandardNormal;
 use tabular::{read_bytes, read_path, ReadOptions, Table};
-use usecases::impute::{self, ColumnSelection, ImputeParams, Stage};
+use usecases::impute::{self, ColumnSelection, ImputeParams};
 use usecases::UseCaseError;
 
 fn real_head() -> Table {
@@ -92,17 +92,22 @@ fn stepwise_run_equals_the_one_shot_fit_and_drops_unusable_columns() {
     })
     .unwrap();
     let report = &imputed.report;
-    assert_eq!(report.columns, ["a", "b", "c"]);
-    let dropped: Vec<&str> = report.dropped.iter().map(|d| d.name.as_str()).collect();
+    assert_eq!(report.plan.columns, ["a", "b", "c"]);
+    let dropped: Vec<&str> = report
+        .plan
+        .dropped
+        .iter()
+        .map(|d| d.name.as_str())
+        .collect();
     assert_eq!(dropped, ["flat", "blank"]);
     assert!(report
         .notes
         .iter()
         .any(|n| n.contains("flat") && n.contains("constant")));
-    assert_eq!(report.rows_used + report.rows_left_out, 300);
-    assert!(stages.contains(&Stage::Em) && stages.contains(&Stage::Bootstrap));
-    assert_eq!(stages.iter().filter(|&&s| s == Stage::Draw).count(), 2);
-    assert_eq!(stages.last(), Some(&Stage::Diagnostics));
+    assert_eq!(report.plan.rows_used + report.plan.rows_left_out, 300);
+    assert!(stages.contains(&"em") && stages.contains(&"bootstrap"));
+    assert_eq!(stages.iter().filter(|&&s| s == "draw").count(), 2);
+    assert_eq!(stages.last(), Some(&"diagnostics"));
 
     // The same matrix through learn's one-shot fit gives the same datasets.
     let data = imputed.completed(0).unwrap();
@@ -203,7 +208,7 @@ fn long_output_stacks_the_datasets_and_defuses_formula_ids() {
     let mut lines = text.lines();
     assert_eq!(lines.next(), Some(".imp,id,a,b,c"));
     let rows: Vec<&str> = lines.collect();
-    let used = imputed.report.rows_used as usize;
+    let used = imputed.report.plan.rows_used as usize;
     assert_eq!(rows.len(), 3 * used);
     for (k, chunk) in rows.chunks(used).enumerate() {
         assert!(chunk.iter().all(|l| l.starts_with(&format!("{},", k + 1))));

@@ -63,7 +63,7 @@ fn station_imputation_recovers_mean_and_correlations_that_mean_imputation_loses(
     .unwrap();
     let report = &imputed.report;
     let truth = bosch::station_truth(0, SEED);
-    assert_eq!(report.columns, truth.columns);
+    assert_eq!(report.plan.columns, truth.columns);
     let p = truth.columns.len();
     assert!(p >= 10 && events > params.m);
 
@@ -74,7 +74,7 @@ fn station_imputation_recovers_mean_and_correlations_that_mean_imputation_loses(
         .iter()
         .map(|c| c.pooled.estimate)
         .collect();
-    let mut filled = vec![vec![0.0; report.rows_used as usize]; p];
+    let mut filled = vec![vec![0.0; report.plan.rows_used as usize]; p];
     let table_cols: Vec<_> = truth
         .columns
         .iter()
@@ -155,7 +155,7 @@ fn station_imputation_recovers_mean_and_correlations_that_mean_imputation_loses(
         let obs: u64 = c.histogram.observed.iter().sum();
         let imp: u64 = c.histogram.imputed.iter().sum();
         assert_eq!((obs, imp), (c.observed, 3 * c.imputed));
-        assert_eq!(c.observed + c.imputed, report.rows_used);
+        assert_eq!(c.observed + c.imputed, report.plan.rows_used);
     }
 }
 
@@ -179,7 +179,7 @@ fn parts_that_never_passed_the_station_are_left_out() {
     assert_eq!(plan.rows_left_out, table.n_rows as u64 - on_route);
 
     let imputed = impute::run(&table, &params, &mut |_| true).unwrap();
-    assert_eq!(imputed.report.rows_left_out, plan.rows_left_out);
+    assert_eq!(imputed.report.plan.rows_left_out, plan.rows_left_out);
     assert!(imputed.report.notes.iter().any(|n| n.contains("left out")));
     let id = table.column("Id").unwrap();
     let expected: Vec<String> = rows
@@ -193,8 +193,8 @@ fn parts_that_never_passed_the_station_are_left_out() {
     imputed.write_dataset(0, &mut csv).unwrap();
     let back = read_bytes("imputed.csv", &csv, ReadOptions::default()).unwrap();
     assert_eq!(back.n_rows as u64, on_route);
-    assert_eq!(back.columns.len(), 1 + imputed.report.columns.len());
-    for name in &imputed.report.columns {
+    assert_eq!(back.columns.len(), 1 + imputed.report.plan.columns.len());
+    for name in &imputed.report.plan.columns {
         let written = back.column(name).unwrap();
         assert_eq!(written.missing, 0, "{name}");
         let original = table.column(name).unwrap();

@@ -17,6 +17,8 @@ pub struct JsError {
     pub column: Option<usize>,
     /// Column name from the header.
     pub column_name: Option<String>,
+    /// The parameter at fault, as the page's form names it.
+    pub param: Option<String>,
     /// `ragged`, `tooLarge`, `emptyFile`, … (see [`kind_name`]).
     pub kind: &'static str,
     /// The full message, naming file, line and column.
@@ -31,6 +33,7 @@ impl JsError {
             line: None,
             column: None,
             column_name: None,
+            param: None,
             kind,
             message: message.into(),
         }
@@ -63,6 +66,7 @@ impl From<&tabular::CsvError> for JsError {
             line: e.line,
             column: e.column,
             column_name: e.column_name.clone(),
+            param: None,
             kind: kind_name(&e.kind),
             message: e.to_string(),
         }
@@ -94,14 +98,21 @@ pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
         .map_err(|e| JsError::other("internal", e.to_string()).to_js())
 }
 
-/// A use case's error as the thrown JS value: file errors keep their position; `cancelled`,
-/// `input` (what the user asked cannot be done) and `model` (the fit failed) are kinds.
+/// A use case's error as the thrown JS value: file errors keep their position, a parameter
+/// error names the parameter; the kind is [`usecases::UseCaseError::kind`] (`noTable` for a
+/// file the use case needs and the page has not loaded).
 pub(crate) fn use_case_error(e: usecases::UseCaseError) -> JsValue {
     use usecases::UseCaseError as E;
     match e {
         E::Csv(e) => csv_to_js(e),
-        E::Cancelled => JsError::other("cancelled", "cancelled").to_js(),
-        E::Input(_) => JsError::other("input", e.to_string()).to_js(),
-        E::Model(_) => JsError::other("model", e.to_string()).to_js(),
+        E::Param { ref name, .. } => JsError {
+            param: Some(name.clone()),
+            ..JsError::other("params", e.to_string())
+        }
+        .to_js(),
+        E::MissingFile { .. } | E::NoTable { .. } => {
+            JsError::other("noTable", e.to_string()).to_js()
+        }
+        other => JsError::other(other.kind(), other.to_string()).to_js(),
     }
 }

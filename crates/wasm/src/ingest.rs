@@ -17,6 +17,9 @@ pub const MAX_FILE_BYTES: u64 = 1_500_000_000;
 #[wasm_bindgen]
 pub struct Ingest {
     reader: Option<StreamReader>,
+    /// Started with the first byte: the page reports rows per second and the reading time
+    /// with the engine's one clock.
+    clock: usecases::Clock,
 }
 
 #[wasm_bindgen]
@@ -27,6 +30,7 @@ impl Ingest {
     pub fn new(file_name: &str, total_bytes: f64) -> Result<Ingest, JsValue> {
         tabular::check_size(file_name, total_bytes as u64, MAX_FILE_BYTES).map_err(csv_to_js)?;
         Ok(Ingest {
+            clock: usecases::Clock::start(),
             reader: Some(
                 StreamReader::new(file_name, ReadOptions::default()).expecting(total_bytes as u64),
             ),
@@ -41,6 +45,11 @@ impl Ingest {
     /// Data rows parsed so far, for the progress bar.
     pub fn rows(&self) -> f64 {
         self.reader.as_ref().map_or(0.0, |r| r.rows() as f64)
+    }
+
+    /// Seconds since reading started.
+    pub fn seconds(&self) -> f64 {
+        self.clock.total()
     }
 
     /// Bytes consumed so far.

@@ -1,35 +1,29 @@
 //! The wasm-bindgen facade that the page's worker calls, and nothing else does.
 //!
-//! Thin on purpose: parsing, profiling and generation live in `tabular` and `samples`; this crate
-//! turns their results into JS values (serde-wasm-bindgen) and their errors into structured
-//! values `{file, line, column, columnName, kind, message}`, and keeps the parsed tables in a
-//! registry so that a file crosses the worker boundary once.
+//! Thin on purpose: parsing, profiling and generation live in `tabular` and `samples`, the use
+//! cases in `usecases`; this crate turns their results into JS values (serde-wasm-bindgen) and
+//! their errors into structured values `{file, line, column, columnName, param, kind, message}`,
+//! keeps the parsed tables in a registry so that a file crosses the worker boundary once, and
+//! runs any use case of the catalogue by name with JSON parameters (`usecase`), keeping each
+//! one's last result for the view's follow-up questions and downloads.
 //!
 //! A panic aborts the wasm instance (`RuntimeError: unreachable` in JS, with no message), so
 //! [`init`] installs a hook that keeps the message: the worker reads it with [`take_panic`]
 //! right after catching the trap, reports it as the job's error and is replaced by a fresh one.
 
-mod clusters;
 mod error;
-mod forecast;
-mod impute;
 mod ingest;
 mod samples;
 mod tables;
+mod usecase;
 
-pub use clusters::{cluster_assignments_csv, cluster_recut, cluster_run};
 pub use error::JsError;
-pub use forecast::{
-    forecast_model_json, forecast_predictions_csv, forecast_run, forecast_store_series,
-    forecast_test_csv, forecast_warm_up,
-};
-pub use impute::{
-    impute_dataset_csv, impute_long_csv, impute_plan, impute_run, impute_summary,
-    PAGE_MEMORY_BUDGET,
-};
 pub use ingest::{Ingest, MAX_FILE_BYTES};
 pub use samples::{generate_sample, sample_datasets, sample_files};
 pub use tables::{export_csv, remove_table, summary, table_columns, table_profile, table_rows};
+pub use usecase::{
+    catalogue, usecase_ask, usecase_download, usecase_forget, usecase_preview, usecase_run, warm_up,
+};
 
 use std::sync::Mutex;
 use wasm_bindgen::prelude::*;

@@ -1,13 +1,15 @@
 //! The registry of parsed tables, by file name, and what the page asks of them: profiles, row
-//! windows for the preview grid, CSV export, and which use cases the loaded files enable.
+//! windows for the preview grid, CSV export, and which use cases the loaded files enable. Use
+//! cases read the tables through [`with_tables`].
 
 use crate::error::{to_js, JsError};
 use serde::Serialize;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
-use tabular::dataset::{self, KnownFile, UseCaseStatus};
 use tabular::profile::{self, TableProfile};
-use tabular::Table;
+use tabular::{KnownFile, Table};
+use usecases::catalogue::{self, UseCaseStatus};
+use usecases::Tables;
 use wasm_bindgen::prelude::*;
 
 /// A parsed file with the dataset file its header matched.
@@ -52,22 +54,26 @@ pub(crate) fn with_table<R>(
     with_entry(name, |e| f(&e.table))
 }
 
-/// Calls `f` with the loaded table recognised as `file` (whatever its name: a download may be
-/// saved as `train (1).csv`), or the one named `name`, or `None`.
-pub(crate) fn with_known_table<R>(
-    file: KnownFile,
-    name: &str,
-    f: impl FnOnce(Option<&Table>) -> R,
-) -> R {
-    TABLES.with(|t| {
-        let t = t.borrow();
-        let entry = t
-            .get(name)
-            .filter(|e| e.profile.dataset == Some(file))
-            .or_else(|| t.values().find(|e| e.profile.dataset == Some(file)))
-            .or_else(|| t.get(name));
-        f(entry.map(|e| &e.table))
-    })
+/// The loaded tables as a use case reads them: by the public file each was recognised as (the
+/// profile computed at load), or by name.
+struct Registry<'a>(&'a BTreeMap<String, Entry>);
+
+impl Tables for Registry<'_> {
+    fn recognised(&self, file: KnownFile) -> Option<&Table> {
+        self.0
+            .values()
+            .find(|e| e.profile.dataset == Some(file))
+            .map(|e| &e.table)
+    }
+
+    fn named(&self, name: &str) -> Option<&Table> {
+        self.0.get(name).map(|e| &e.table)
+    }
+}
+
+/// Calls `f` with the loaded tables.
+pub(crate) fn with_tables<R>(f: impl FnOnce(&dyn Tables) -> R) -> R {
+    TABLES.with(|t| f(&Registry(&t.borrow())))
 }
 
 /// The profile of a loaded table (`tabular::profile::TableProfile`).
@@ -163,7 +169,7 @@ pub fn summary() -> Result<JsValue, JsValue> {
         let loaded: Vec<KnownFile> = t.values().filter_map(|e| e.profile.dataset).collect();
         to_js(&Summary {
             tables,
-            use_cases: dataset::use_cases(&loaded),
+            use_cases: catalogue::statuses(&loaded),
             engine_memory_bytes: engine_memory_bytes(),
         })
     })

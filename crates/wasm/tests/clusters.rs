@@ -5,11 +5,11 @@
 
 mod common;
 
-use common::{load, load_rossmann_sample, object, value};
+use common::{ask, download, load, load_rossmann_sample, run, run_quietly, value};
 use learn::metrics::adjusted_rand_index;
 use samples::rossmann::store_segment;
 use serde_json::{json, Value};
-use vitrine_wasm::{cluster_assignments_csv, cluster_recut, cluster_run, remove_table};
+use vitrine_wasm::remove_table;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::wasm_bindgen_test;
 
@@ -19,8 +19,8 @@ const SEED: u64 = 42;
 fn recording_progress() -> js_sys::Function {
     js_sys::Function::new_with_args(
         "p",
-        "if (p.share === 0) (globalThis.clusterStages ??= []).push(p.stage); \
-         else globalThis.clusterShares = [...(globalThis.clusterShares ?? []), p.share]; \
+        "if (p.total === 0) (globalThis.clusterStages ??= []).push(p.stage); \
+         else globalThis.clusterShares = [...(globalThis.clusterShares ?? []), p.done / p.total]; \
          return true;",
     )
 }
@@ -57,7 +57,7 @@ fn truth(ids: &Value) -> Vec<usize> {
 #[wasm_bindgen_test]
 fn the_page_sample_recovers_the_planted_segments_and_recuts_without_the_files() {
     load_rossmann_sample(&["train.csv", "store.csv"], SEED);
-    let result = value(cluster_run(object(&[]), &recording_progress()).unwrap());
+    let result = run("cluster", &json!({}), &recording_progress()).unwrap();
     assert_eq!(
         recorded_stages(),
         json!(["profiles", "distance", "tree", "map", "describe"])
@@ -73,7 +73,7 @@ fn the_page_sample_recovers_the_planted_segments_and_recuts_without_the_files() 
     let n = result["n"].as_u64().unwrap() as usize;
     assert_eq!(result["ids"].as_array().unwrap().len(), n);
     assert!(n > 100, "{n} stores");
-    assert_eq!(result["idName"], json!("Store"));
+    assert_eq!(result["id_name"], json!("Store"));
     assert_eq!(result["linkage"], json!("ward"));
     assert_eq!(result["heights"].as_array().unwrap().len(), n - 1);
     assert_eq!(result["merge"].as_array().unwrap().len(), n - 1);
@@ -91,7 +91,7 @@ fn the_page_sample_recovers_the_planted_segments_and_recuts_without_the_files() 
     let truth = truth(&result["ids"]);
     // At seed 42 the suggestion merges the small flagship segment (see usecases'
     // clusters_rossmann test); the planted k = 4 must recover the segments.
-    let four = value(cluster_recut(4).unwrap());
+    let four = ask("cluster", "cut", &json!({"k": 4})).unwrap();
     assert_eq!(four["k"], json!(4));
     assert_eq!(four["clusters"].as_array().unwrap().len(), 4);
     let ari = adjusted_rand_index(&truth, &labels(&four));
@@ -108,7 +108,7 @@ fn the_page_sample_recovers_the_planted_segments_and_recuts_without_the_files() 
     // clusters of k = 4 without mixing them.
     assert!(remove_table("train.csv"));
     assert!(remove_table("store.csv"));
-    let six = value(cluster_recut(6).unwrap());
+    let six = ask("cluster", "cut", &json!({"k": 6})).unwrap();
     assert_eq!(six["clusters"].as_array().unwrap().len(), 6);
     let (l4, l6) = (labels(&four), labels(&six));
     for a in 0..n {
@@ -118,11 +118,11 @@ fn the_page_sample_recovers_the_planted_segments_and_recuts_without_the_files() 
             }
         }
     }
-    assert!(cluster_recut(0).is_err());
-    assert!(cluster_recut(n as u32 + 1).is_err());
+    assert!(ask("cluster", "cut", &json!({"k": 0})).is_err());
+    assert!(ask("cluster", "cut", &json!({"k": n + 1})).is_err());
 
     // The download follows the last cut: one row per store, its cluster at k = 6.
-    let csv = String::from_utf8(cluster_assignments_csv().unwrap()).unwrap();
+    let csv = download("cluster", "assignments").unwrap();
     let mut lines = csv.lines();
     assert_eq!(
         lines.next(),
@@ -146,31 +146,27 @@ fn the_page_sample_recovers_the_planted_segments_and_recuts_without_the_files() 
 #[wasm_bindgen_test]
 fn a_chosen_k_and_linkage_are_applied_and_a_cancel_stops_the_run() {
     load_rossmann_sample(&["train.csv"], SEED);
-    let chosen = object(&[
-        ("linkage", JsValue::from_str("average")),
-        ("k", JsValue::from_f64(5.0)),
-    ]);
-    let result = value(cluster_run(chosen, &js_sys::Function::new_no_args("")).unwrap());
+    let chosen = json!({"linkage": "average", "k": 5});
+    let result = run_quietly("cluster", &chosen).unwrap();
     assert_eq!(result["linkage"], json!("average"));
     assert_eq!(result["k"], json!(5));
     assert_eq!(result["clusters"].as_array().unwrap().len(), 5);
     assert_eq!(result["k_choice"]["measure"], json!("height"));
 
     let stop_at_tree = js_sys::Function::new_with_args("p", "return p.stage !== 'tree';");
-    let e = value(cluster_run(object(&[]), &stop_at_tree).unwrap_err());
+    let e = run("cluster", &json!({}), &stop_at_tree).unwrap_err();
     assert_eq!(e["kind"], json!("cancelled"));
     // A cancelled run leaves no model behind to recut.
     assert_eq!(
-        value(cluster_recut(3).unwrap_err())["kind"],
-        json!("noClusters")
+        ask("cluster", "cut", &json!({"k": 3})).unwrap_err()["kind"],
+        json!("noResult")
     );
 
-    let bad = object(&[("linkage", JsValue::from_str("centroid"))]);
-    let e = value(cluster_run(bad, &js_sys::Function::new_no_args("")).unwrap_err());
+    let e = run_quietly("cluster", &json!({"linkage": "centroid"})).unwrap_err();
     assert_eq!(e["kind"], json!("params"));
     assert!(e["message"].as_str().unwrap().contains("centroid"));
     remove_table("train.csv");
-    let e = value(cluster_run(object(&[]), &js_sys::Function::new_no_args("")).unwrap_err());
+    let e = run_quietly("cluster", &json!({})).unwrap_err();
     assert_eq!(e["kind"], json!("noTable"));
 }
 
@@ -197,29 +193,20 @@ fn generic_csv() -> String {
 #[wasm_bindgen_test]
 fn the_generic_mode_clusters_the_rows_of_any_table_by_its_id_column() {
     load("shops.csv", generic_csv().as_bytes());
-    let generic = object(&[
-        ("source", JsValue::from_str("table")),
-        ("table", JsValue::from_str("shops.csv")),
-        ("id", JsValue::from_str("Code")),
-        ("k", JsValue::from_f64(2.0)),
-    ]);
-    let result = value(cluster_run(generic, &js_sys::Function::new_no_args("")).unwrap());
+    let generic = json!({"source": "table", "table": "shops.csv", "id": "Code", "k": 2});
+    let result = run_quietly("cluster", &generic).unwrap();
     assert_eq!(result["n"], json!(30));
-    assert_eq!(result["idName"], json!("Code"));
+    assert_eq!(result["id_name"], json!("Code"));
     assert_eq!(result["ids"][4], json!("S04"));
     assert_eq!(result["heights"].as_array().unwrap().len(), 29);
     let planted: Vec<usize> = (0..30).map(|i| usize::from(i % 3 == 0)).collect();
     let ari = adjusted_rand_index(&planted, &labels(&result));
     assert!(ari >= 0.999, "ARI {ari}");
-    let csv = String::from_utf8(cluster_assignments_csv().unwrap()).unwrap();
+    let csv = download("cluster", "assignments").unwrap();
     assert!(csv.starts_with("Code,cluster,"), "{csv}");
 
-    let no_id = object(&[
-        ("source", JsValue::from_str("table")),
-        ("table", JsValue::from_str("shops.csv")),
-        ("id", JsValue::from_str("Nope")),
-    ]);
-    let e = value(cluster_run(no_id, &js_sys::Function::new_no_args("")).unwrap_err());
+    let no_id = json!({"source": "table", "table": "shops.csv", "id": "Nope"});
+    let e = run_quietly("cluster", &no_id).unwrap_err();
     assert!(e["message"].as_str().unwrap().contains("Nope"), "{e}");
     remove_table("shops.csv");
 }

@@ -2,22 +2,14 @@
 
 mod common;
 
-use common::{load_rossmann_sample, object, value};
+use common::{download, load_rossmann_sample, run, value};
 use serde_json::{json, Value};
-use vitrine_wasm::{
-    forecast_model_json, forecast_predictions_csv, forecast_run, forecast_test_csv,
-    forecast_warm_up, remove_table, summary,
-};
+use vitrine_wasm::{remove_table, summary, warm_up};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
 
-fn params(trees: u32) -> JsValue {
-    object(&[
-        ("trees", JsValue::from(trees)),
-        ("depth", JsValue::from(6)),
-        ("learningRate", JsValue::from(0.2)),
-        ("compareSeed", JsValue::from(true)),
-    ])
+fn params(trees: u32) -> Value {
+    json!({"trees": trees, "depth": 6, "learningRate": 0.2, "compareSeed": true})
 }
 
 fn table_names() -> Vec<Value> {
@@ -32,13 +24,13 @@ fn table_names() -> Vec<Value> {
 
 #[wasm_bindgen_test]
 fn the_sample_forecast_beats_the_baseline_and_every_download_matches_the_report() {
-    forecast_warm_up().unwrap();
+    warm_up().unwrap();
     assert!(
         table_names().is_empty(),
         "the warm-up must not leave tables behind"
     );
     assert!(
-        forecast_predictions_csv().is_err(),
+        download("forecast", "predictions").is_err(),
         "nor a forecast to download"
     );
 
@@ -47,14 +39,18 @@ fn the_sample_forecast_beats_the_baseline_and_every_download_matches_the_report(
     let seen = trees_seen.clone();
     let on_progress =
         wasm_bindgen::closure::Closure::<dyn FnMut(JsValue) -> bool>::new(move |p: JsValue| {
-            seen.set(value(p)["trees"].as_u64().unwrap());
+            let p = value(p);
+            if p["stage"] == "train" {
+                seen.set(p["done"].as_u64().unwrap());
+            }
             true
         });
-    let report = value(
-        forecast_run(params(40), on_progress.as_ref().unchecked_ref())
-            .map_err(value)
-            .unwrap(),
-    );
+    let report = run(
+        "forecast",
+        &params(40),
+        on_progress.as_ref().unchecked_ref(),
+    )
+    .unwrap();
     assert_eq!(trees_seen.get(), 40);
     assert_eq!(report["trees"], json!(40));
     let mae = report["metrics"]["mae"].as_f64().unwrap();
@@ -69,7 +65,7 @@ fn the_sample_forecast_beats_the_baseline_and_every_download_matches_the_report(
     let seed_mae = report["comparison"]["metrics"]["mae"].as_f64().unwrap();
     assert!(seed_mae > baseline, "seed MAE {seed_mae} vs {baseline}");
 
-    let predictions = String::from_utf8(forecast_predictions_csv().unwrap()).unwrap();
+    let predictions = download("forecast", "predictions").unwrap();
     let mut lines = predictions.lines();
     assert_eq!(lines.next(), Some("Store,Date,Sales,Predicted,Baseline"));
     let rows: Vec<Vec<f64>> = lines
@@ -84,20 +80,20 @@ fn the_sample_forecast_beats_the_baseline_and_every_download_matches_the_report(
         "the download's MAE {downloaded_mae} is the report's {mae}"
     );
 
-    let test = String::from_utf8(forecast_test_csv().unwrap().expect("test.csv forecast")).unwrap();
+    let test = download("forecast", "test").expect("test.csv forecast");
     assert_eq!(test.lines().next(), Some("Id,Sales"));
     assert_eq!(
         test.lines().count() - 1,
         report["rows_forecast"].as_u64().unwrap() as usize
     );
 
-    let model: Value = serde_json::from_str(&forecast_model_json().unwrap()).unwrap();
+    let model: Value = serde_json::from_str(&download("forecast", "model").unwrap()).unwrap();
     assert_eq!(model["trees"].as_array().unwrap().len(), 40);
 
     // A cancel from the progress callback stops the run with a "cancelled" error and keeps
     // the loaded files.
-    let stop = js_sys::Function::new_with_args("p", "return p.trees < 3");
-    let error = value(forecast_run(params(40), &stop).unwrap_err());
+    let stop = js_sys::Function::new_with_args("p", "return p.done < 3");
+    let error = run("forecast", &params(40), &stop).unwrap_err();
     assert_eq!(error["kind"], json!("cancelled"), "{error}");
     assert_eq!(table_names().len(), 3);
     for file in ["train.csv", "store.csv", "test.csv"] {

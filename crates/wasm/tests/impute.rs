@@ -5,21 +5,13 @@
 
 mod common;
 
-use common::{load, value};
-use serde_json::{json, Value};
+use common::{download, load, preview, run, run_quietly};
+use serde_json::json;
 use std::collections::HashMap;
-use vitrine_wasm::{
-    generate_sample, impute_dataset_csv, impute_long_csv, impute_plan, impute_run, impute_summary,
-    remove_table,
-};
-use wasm_bindgen::JsValue;
+use vitrine_wasm::{generate_sample, remove_table};
 use wasm_bindgen_test::wasm_bindgen_test;
 
 const SEED: u64 = 42;
-
-fn js(v: &Value) -> JsValue {
-    js_sys::JSON::parse(&v.to_string()).expect("valid JSON")
-}
 
 /// Rows of a CSV without quoted fields, by their first cell (the id).
 fn rows_by_id(csv: &str) -> (Vec<String>, HashMap<String, Vec<String>>) {
@@ -47,7 +39,7 @@ fn bosch_station_l3_s29_recovers_the_planted_gaussian_and_covers_its_intervals()
     load(name, &bytes);
 
     // The summary: lines, stations with their columns, and patterns by station.
-    let summary = value(impute_summary(name).unwrap());
+    let summary = preview("impute", "summary", &json!({"table": name})).unwrap();
     assert_eq!(summary["pattern_unit"], json!("station"));
     let lines: Vec<u64> = summary["lines"]
         .as_array()
@@ -78,15 +70,15 @@ fn bosch_station_l3_s29_recovers_the_planted_gaussian_and_covers_its_intervals()
     // The plan: the station's columns, every row, and a memory figure; a budget too small is
     // refused with what would fit.
     let params = json!({"table": name, "columns": ["L3_S29"], "m": 5, "seed": 7});
-    let plan = value(impute_plan(js(&params)).unwrap());
+    let plan = preview("impute", "plan", &params).unwrap();
     assert_eq!(
         plan["columns"].as_array().unwrap().len(),
         truth.columns.len()
     );
     assert_eq!(plan["rows_used"], summary["rows"]);
     assert!(plan["memory_bytes"].as_u64().unwrap() > 0);
-    let small = json!({"table": name, "columns": ["L3_S29"], "budgetBytes": 50_000});
-    let refused = value(impute_plan(js(&small)).unwrap_err());
+    let small = json!({"table": name, "columns": ["L3_S29"], "memoryBudget": 50_000});
+    let refused = preview("impute", "plan", &small).unwrap_err();
     assert_eq!(refused["kind"], json!("input"));
     let message = refused["message"].as_str().unwrap();
     assert!(
@@ -95,7 +87,7 @@ fn bosch_station_l3_s29_recovers_the_planted_gaussian_and_covers_its_intervals()
     );
 
     // The run: EM means near the planted ones (within 4 standard errors).
-    let report = value(impute_run(js(&params), &progress).unwrap());
+    let report = run("impute", &params, &progress).unwrap();
     let columns: Vec<&str> = report["columns"]
         .as_array()
         .unwrap()
@@ -135,8 +127,8 @@ fn bosch_station_l3_s29_recovers_the_planted_gaussian_and_covers_its_intervals()
     assert!(report["traces"][0].as_array().unwrap().len() >= 2);
 
     // Datasets 1 and 2: the same observed cells as the file, different imputed ones.
-    let first = String::from_utf8(impute_dataset_csv(1).unwrap()).unwrap();
-    let second = String::from_utf8(impute_dataset_csv(2).unwrap()).unwrap();
+    let first = download("impute", "dataset-1").unwrap();
+    let second = download("impute", "dataset-2").unwrap();
     let input = String::from_utf8(bytes.clone()).unwrap();
     let (in_header, input_rows) = rows_by_id(&input);
     let (header, one) = rows_by_id(&first);
@@ -170,11 +162,11 @@ fn bosch_station_l3_s29_recovers_the_planted_gaussian_and_covers_its_intervals()
         differ * 100 >= holes * 99,
         "{differ} of {holes} holes differ"
     );
-    let long = String::from_utf8(impute_long_csv().unwrap()).unwrap();
+    let long = download("impute", "long").unwrap();
     assert!(long.starts_with(".imp,Id,"));
     assert_eq!(long.lines().count() as f64, 5.0 * n + 1.0);
-    assert!(impute_dataset_csv(6).is_err());
-    assert!(impute_dataset_csv(0).is_err());
+    assert!(download("impute", "dataset-6").is_err());
+    assert!(download("impute", "dataset-0").is_err());
     remove_table(name);
 }
 
@@ -208,14 +200,14 @@ fn a_plain_numeric_csv_is_imputed_column_by_column() {
     }
     let name = "plain.csv";
     load(name, csv.as_bytes());
-    let summary = value(impute_summary(name).unwrap());
+    let summary = preview("impute", "summary", &json!({"table": name})).unwrap();
     assert_eq!(summary["pattern_unit"], json!("column"));
     assert_eq!(summary["stations"], json!([]));
     assert_eq!(summary["columns"], json!(3));
     let params = json!({"table": name, "columns": "all", "m": 3, "seed": 1});
-    let report = value(impute_run(js(&params), &js_sys::Function::new_no_args("")).unwrap());
+    let report = run_quietly("impute", &params).unwrap();
     assert_eq!(report["missing_cells"], json!(80 + 133));
-    let data = String::from_utf8(impute_dataset_csv(3).unwrap()).unwrap();
+    let data = download("impute", "dataset-3").unwrap();
     let (header, rows) = rows_by_id(&data);
     assert_eq!(header, ["row", "x", "y", "z"]);
     for i in (0..400).step_by(5) {
@@ -239,15 +231,20 @@ fn a_plain_numeric_csv_is_imputed_column_by_column() {
     };
     assert!(z_outside(&data) > 0);
     let bounded = json!({"table": name, "m": 3, "seed": 1, "boundToObserved": true});
-    impute_run(js(&bounded), &js_sys::Function::new_no_args("")).unwrap();
-    let data = String::from_utf8(impute_dataset_csv(3).unwrap()).unwrap();
+    run_quietly("impute", &bounded).unwrap();
+    let data = download("impute", "dataset-3").unwrap();
     assert_eq!(z_outside(&data), 0);
-    let flag = value(impute_plan(js(&json!({"table": name, "roundIntegers": "yes"}))).unwrap_err());
+    let flag = preview(
+        "impute",
+        "plan",
+        &json!({"table": name, "roundIntegers": "yes"}),
+    )
+    .unwrap_err();
     assert_eq!(flag["kind"], json!("params"));
     // No Bosch file loaded and none named: a clear error, not a crash.
-    let missing = value(impute_plan(js(&json!({}))).unwrap_err());
+    let missing = preview("impute", "plan", &json!({})).unwrap_err();
     assert_eq!(missing["kind"], json!("noTable"));
-    let bad = value(impute_plan(js(&json!({"table": name, "m": 0}))).unwrap_err());
+    let bad = preview("impute", "plan", &json!({"table": name, "m": 0})).unwrap_err();
     assert_eq!(bad["kind"], json!("params"));
     remove_table(name);
 }

@@ -11,13 +11,14 @@
 
 use super::condensed::DistanceMatrix;
 use super::ClusterError;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// How the distance between two clusters is computed from their members'.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Linkage {
-    /// Ward's minimum variance, as R's `hclust(method = "ward.D2")`.
+    /// Ward's minimum variance, as R's `hclust(method = "ward.D2")` (R's name is accepted).
+    #[serde(alias = "ward.D2")]
     Ward,
     /// Mean distance over all cross pairs (UPGMA), R's `"average"`.
     Average,

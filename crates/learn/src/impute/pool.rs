@@ -23,6 +23,12 @@ pub struct PooledMean {
     pub df: f64,
     /// Fraction of missing information.
     pub fraction_missing_information: f64,
+    /// Standard error of the pooled mean, the square root of `total`.
+    pub standard_error: f64,
+    /// Lower end of the 95 % confidence interval: estimate - t(0.975, df) x standard error.
+    pub ci_low: f64,
+    /// Upper end of the 95 % confidence interval.
+    pub ci_high: f64,
 }
 
 /// Pools each column's mean over `imputations` of `data` (the matrix they were drawn for).
@@ -97,6 +103,8 @@ pub fn pool_means(
             } else {
                 0.0
             };
+            let standard_error = total.sqrt();
+            let half = crate::stats::student_t_quantile(0.975, df) * standard_error;
             PooledMean {
                 column: j,
                 estimate,
@@ -105,6 +113,9 @@ pub fn pool_means(
                 total,
                 df,
                 fraction_missing_information: (r + 2.0 / (df + 3.0)) / (r + 1.0),
+                standard_error,
+                ci_low: estimate - half,
+                ci_high: estimate + half,
             }
         })
         .collect())

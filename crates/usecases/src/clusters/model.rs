@@ -1,11 +1,6 @@
 //! The clustering run: entity table -> Gower distance -> hierarchical clustering -> suggested k
 //! -> map; then any number of cheap cuts (labels, description, anomalies) of the same tree.
 
-use learn::cluster::{
-    ClusterError, Dendrogram, DescribeParams, Gower, GowerParams, HclustParams, MixedTable,
-};
-use serde::Serialize;
-
 use super::choose::choose_k;
 use super::entity::EntityTable;
 use super::map;
@@ -13,22 +8,12 @@ use super::params::ClusterParams;
 use super::result::{
     Anomalies, Anomaly, ClusterResult, ClusterSummary, Cut, Overview, VariableInfo,
 };
+use crate::params::Check;
+use crate::progress::{OnProgress, Progress};
 use crate::UseCaseError;
-
-/// The stages of a run, reported before each starts so that the page can show where it is
-/// (and cancel between stages).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Stage {
-    /// Gower distance of every pair: O(n² p), the bulk of the time with the tree.
-    Distance,
-    /// Hierarchical clustering of the distance matrix: O(n²).
-    Tree,
-    /// PCA or FAMD for the map.
-    Map,
-    /// Labels, cluster portraits and anomalies at k.
-    Describe,
-}
+use learn::cluster::{
+    ClusterError, Dendrogram, DescribeParams, Gower, GowerParams, HclustParams, MixedTable,
+};
 
 /// A fitted clustering: keeps the distance (as its fitted Gower, not the matrix, whose memory
 /// goes to the tree) and the tree, so that [`ClusterModel::recut`] costs a tree cut and a
@@ -44,28 +29,44 @@ pub struct ClusterModel {
     top_variables: usize,
 }
 
+/// The stages of a run in order, with the progress bar's share before each: the profiles
+/// (built by [`super::run`]), the distance matrix (reported as it fills), the tree, the map and
+/// the description. The page translates the names.
+pub const STAGES: [&str; 5] = ["profiles", "distance", "tree", "map", "describe"];
+
+/// Reports `share` of `stage` (one of [`STAGES`]) done, `done` of `total` units.
+pub(crate) fn stage_progress(
+    on_progress: OnProgress<'_>,
+    stage: &'static str,
+    share: f64,
+    (done, total): (u64, u64),
+) -> bool {
+    let step = STAGES.iter().position(|s| *s == stage).unwrap_or(0);
+    on_progress(&Progress {
+        stage,
+        done,
+        total,
+        fraction: (step as f64 + share) / STAGES.len() as f64,
+        value: None,
+    })
+}
+
+fn start_stage(on_progress: OnProgress<'_>, stage: &'static str) -> Result<(), UseCaseError> {
+    if stage_progress(on_progress, stage, 0.0, (0, 0)) {
+        Ok(())
+    } else {
+        Err(UseCaseError::Cancelled)
+    }
+}
+
 impl ClusterParams {
-    /// Clusters `entities`: see [`ClusterParams::fit_with_progress`].
-    pub fn fit(&self, entities: &EntityTable) -> Result<ClusterModel, UseCaseError> {
-        self.fit_with_progress(entities, &mut |_| true)
-    }
-
-    /// Clusters `entities`, calling `progress` before each stage; a `false` from it cancels.
-    pub fn fit_with_progress(
+    /// Clusters `entities`: Gower distance, the tree, the suggested k and the map. Reports each
+    /// stage as it starts and the distance matrix as it fills (about 64 times: on thousands of
+    /// entities it takes seconds); a `false` from `on_progress` cancels.
+    pub fn fit(
         &self,
         entities: &EntityTable,
-        progress: &mut dyn FnMut(Stage) -> bool,
-    ) -> Result<ClusterModel, UseCaseError> {
-        self.fit_with_detail(entities, &mut |stage, share| share > 0.0 || progress(stage))
-    }
-
-    /// As [`ClusterParams::fit_with_progress`], with the share of the stage done: `progress(stage,
-    /// 0.0)` before each stage, then `progress(Stage::Distance, share)` as the distance matrix
-    /// fills (about 64 times; on thousands of entities it takes seconds). A `false` cancels.
-    pub fn fit_with_detail(
-        &self,
-        entities: &EntityTable,
-        progress: &mut dyn FnMut(Stage, f64) -> bool,
+        on_progress: OnProgress<'_>,
     ) -> Result<ClusterModel, UseCaseError> {
         self.check()?;
         let n = entities.len();
@@ -73,9 +74,10 @@ impl ClusterParams {
             return Err(UseCaseError::Input("there is no entity to cluster".into()));
         }
         if let Some(k) = self.k.filter(|&k| k > n) {
-            return Err(UseCaseError::Input(format!(
-                "cannot cut {n} entities into {k} clusters"
-            )));
+            return Err(UseCaseError::param(
+                "k",
+                format!("cannot cut {n} entities into {k} clusters"),
+            ));
         }
         let weights = self.weights_for(entities)?;
         let table = entities.to_mixed()?;
@@ -86,10 +88,11 @@ impl ClusterParams {
         }
         .fit(&table)
         .map_err(model_error)?;
-        step(progress, Stage::Distance)?;
+        start_stage(on_progress, "distance")?;
         let matrix = gower
             .matrix_with_progress(&mut |done, total| {
-                progress(Stage::Distance, done as f64 / total.max(1) as f64)
+                let share = done as f64 / total.max(1) as f64;
+                stage_progress(on_progress, "distance", share, (done, total))
             })
             .map_err(model_error)?
             .ok_or(UseCaseError::Cancelled)?;
@@ -103,14 +106,14 @@ impl ClusterParams {
                 entities.ids[j]
             )));
         }
-        step(progress, Stage::Tree)?;
+        start_stage(on_progress, "tree")?;
         let tree = HclustParams {
             linkage: self.linkage,
         }
         .fit_owned(matrix)
         .map_err(model_error)?;
         let k_choice = choose_k(&tree, self.min_k, self.max_k)?;
-        step(progress, Stage::Map)?;
+        start_stage(on_progress, "map")?;
         let mut notes = entities.notes.clone();
         let pca = map::draw(&table, &weights, &mut notes);
         let overview = Overview {
@@ -135,7 +138,7 @@ impl ClusterParams {
             pca,
             notes,
         };
-        step(progress, Stage::Describe)?;
+        start_stage(on_progress, "describe")?;
         Ok(ClusterModel {
             k: self.k.unwrap_or(overview.suggested_k),
             table,
@@ -145,14 +148,6 @@ impl ClusterParams {
             anomaly_threshold: self.anomaly_threshold,
             top_variables: self.top_variables,
         })
-    }
-}
-
-fn step(progress: &mut dyn FnMut(Stage, f64) -> bool, stage: Stage) -> Result<(), UseCaseError> {
-    if progress(stage, 0.0) {
-        Ok(())
-    } else {
-        Err(UseCaseError::Cancelled)
     }
 }
 
@@ -240,14 +235,6 @@ impl ClusterModel {
             cut: self.recut(self.k)?,
         })
     }
-}
-
-/// Clusters `entities` with `params` and returns the result at `params.k` (or the suggested k).
-pub fn cluster(
-    entities: &EntityTable,
-    params: &ClusterParams,
-) -> Result<ClusterResult, UseCaseError> {
-    params.fit(entities)?.result()
 }
 
 /// Each entity's distance to its cluster's typical entity over the mean distance of the *other*

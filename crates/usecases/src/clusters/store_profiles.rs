@@ -11,7 +11,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::forecast::features::{DailyRows, StoreTable};
+use crate::rossmann::{DailyRows, StoreInfo, StoreTable};
 use crate::UseCaseError;
 
 pub use super::entity::{EntityTable, ProfileValues, ProfileVariable};
@@ -157,7 +157,7 @@ pub fn store_profiles(
         })
         .collect();
     if let Some(stores) = stores {
-        variables.extend(stores.profile_variables(&ids));
+        variables.extend(attribute_variables(stores, &ids));
     }
     Ok(EntityTable {
         ids: ids.iter().map(u32::to_string).collect(),
@@ -182,7 +182,7 @@ pub fn store_profiles(
 /// On the samples with 4 planted segments the clusters at k = 4 match them exactly with these
 /// weights and with every weight at 1 alike (`tests/clusters_rossmann.rs`); the weights decide
 /// the suggested k, 4 with them and mostly 3 without.
-pub fn store_weights() -> Vec<(String, f64)> {
+pub fn store_weights() -> BTreeMap<String, f64> {
     let supplementary = ["store_type", "assortment", "competition_distance", "promo2"];
     let noisy = ["school_holiday_effect", "sales_trend"];
     supplementary
@@ -190,4 +190,39 @@ pub fn store_weights() -> Vec<(String, f64)> {
         .map(|name| (name.to_string(), 0.0))
         .chain(noisy.iter().map(|name| (name.to_string(), 0.5)))
         .collect()
+}
+
+/// The store attributes that describe a store's profile, for `ids` in that order: type,
+/// assortment, competition distance and Promo2 participation.
+fn attribute_variables(stores: &StoreTable, ids: &[u32]) -> Vec<ProfileVariable> {
+    let info: Vec<StoreInfo> = ids.iter().map(|&s| stores.get(s)).collect();
+    let letter = |code: f32| (!code.is_nan()).then(|| char::from(b'a' + code as u8).to_string());
+    let categorical = |name: &str, values: Vec<Option<String>>| ProfileVariable {
+        name: name.to_string(),
+        values: ProfileValues::Categorical(values),
+    };
+    vec![
+        categorical(
+            "store_type",
+            info.iter().map(|s| letter(s.store_type)).collect(),
+        ),
+        categorical(
+            "assortment",
+            info.iter().map(|s| letter(s.assortment)).collect(),
+        ),
+        ProfileVariable {
+            name: "competition_distance".to_string(),
+            values: ProfileValues::Numeric(
+                info.iter()
+                    .map(|s| f64::from(s.competition_distance))
+                    .collect(),
+            ),
+        },
+        categorical(
+            "promo2",
+            info.iter()
+                .map(|s| (!s.promo2.is_nan()).then(|| (s.promo2 as u8).to_string()))
+                .collect(),
+        ),
+    ]
 }

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::features::DailyRows;
+use crate::rossmann::DailyRows;
 
 /// Means learned from the training rows.
 #[derive(Debug, Clone, Default)]

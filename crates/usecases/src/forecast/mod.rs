@@ -4,6 +4,7 @@
 //! Stages: [`features`] reads `train.csv` (+ `store.csv`, `test.csv`) into typed rows and model
 //! features, [`split`] holds out the last days, [`baseline`] is the naive forecast, and [`run`]
 //! trains, predicts and scores; [`report`] holds what the page and the command line show.
+//! [`SalesForecast`] is the use case as the catalogue runs it.
 
 pub mod baseline;
 pub mod features;
@@ -13,14 +14,19 @@ pub mod split;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use learn::gbdt::{Dataset, Feature, GbdtModel, GbdtParams, Progress, Trainer};
-use serde::Serialize;
-use tabular::Table;
+use learn::gbdt::{Dataset, Feature, GbdtError, GbdtModel, GbdtParams, Trainer};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use tabular::{KnownFile, Table};
 
 use crate::calendar::iso_date;
-use crate::UseCaseError;
+use crate::contract::{question_args, report_json, unknown_question, Download, Fitted, UseCase};
+use crate::params::Check;
+use crate::progress::{Clock, OnProgress, Progress};
+use crate::rossmann::{DailyRows, StoreTable};
+use crate::{Tables, UseCaseError};
 use baseline::WeekdayPromoMean;
-use features::{DailyRows, FeatureSet, StoreHistory, StoreTable};
+use features::{FeatureSet, StoreHistory};
 use report::{Importance, Scores, Seconds, StoreError};
 use split::TimeSplit;
 
@@ -35,38 +41,70 @@ pub struct ForecastInputs<'a> {
     pub test: Option<&'a Table>,
 }
 
-/// What the user can choose.
-#[derive(Debug, Clone)]
-pub struct ForecastParams {
-    /// The features of the main model.
-    pub features: FeatureSet,
-    /// Days held out at the end of `train.csv` for validation (the competition used 6 weeks).
-    pub holdout_days: u32,
-    /// Whether to also train the `seed` model (with `Customers`) to show what that leak is worth.
-    pub compare_seed: bool,
-    /// The boosting parameters.
-    pub gbdt: GbdtParams,
+crate::params! {
+    /// What the user can choose. The boosting defaults are `learn::gbdt`'s.
+    pub struct ForecastParams {
+        /// Features of the main model: `full` (everything known in advance) or `seed` (the
+        /// business's five, with Customers, which no forecast day knows).
+        pub features: FeatureSet = FeatureSet::Full,
+        /// Days held out at the end of train.csv for validation (the competition forecast 42).
+        pub holdout_days: u32 = 42,
+        /// Also train a model on the other feature set, to show its errors beside.
+        pub compare_seed: bool = true,
+        /// Boosting rounds, one tree each.
+        pub trees: usize = GbdtParams::default().n_trees,
+        /// Depth limit of each tree.
+        pub depth: u32 = GbdtParams::default().max_depth,
+        /// Shrinkage of each tree: smaller learns slower but generalises better.
+        pub learning_rate: f64 = GbdtParams::default().learning_rate,
+        /// Bins per feature, the missing-value bin included (2 to 256).
+        pub bins: u32 = GbdtParams::default().n_bins,
+        /// Seed of the rows sampled to place the bin boundaries.
+        pub seed: u64 = GbdtParams::default().seed,
+    }
 }
 
-impl Default for ForecastParams {
-    fn default() -> Self {
-        ForecastParams {
-            features: FeatureSet::Full,
-            holdout_days: 42,
-            compare_seed: true,
-            gbdt: GbdtParams::default(),
+impl ForecastParams {
+    /// The boosting settings these parameters choose.
+    pub fn gbdt(&self) -> GbdtParams {
+        GbdtParams {
+            n_trees: self.trees,
+            max_depth: self.depth,
+            learning_rate: self.learning_rate,
+            n_bins: self.bins,
+            seed: self.seed,
+            ..GbdtParams::default()
         }
     }
 }
 
-/// Which model a progress report is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Phase {
-    /// The main model.
-    Main,
-    /// The `seed` comparison model.
-    Comparison,
+impl Check for ForecastParams {
+    fn check(&self) -> Result<(), UseCaseError> {
+        if self.holdout_days == 0 {
+            return Err(UseCaseError::param(
+                "holdoutDays",
+                "hold out at least 1 day",
+            ));
+        }
+        self.gbdt().check().map_err(gbdt_param_error)
+    }
+}
+
+/// A boosting parameter error, named as the forecast's parameters name it.
+fn gbdt_param_error(error: GbdtError) -> UseCaseError {
+    match error {
+        GbdtError::InvalidParam { name, .. } => {
+            let ours = match name {
+                "n_trees" => "trees",
+                "max_depth" => "depth",
+                "learning_rate" => "learningRate",
+                "n_bins" => "bins",
+                other => other,
+            };
+            UseCaseError::param(ours, error.to_string())
+        }
+        other => UseCaseError::Model(other.to_string()),
+    }
 }
 
 /// The scores of the comparison model.
@@ -109,6 +147,8 @@ pub struct ForecastReport {
     pub rows_forecast: usize,
     /// Time per stage.
     pub seconds: Seconds,
+    /// The series of the first store (in id order), which the view charts first.
+    pub series: Option<StoreSeries>,
 }
 
 /// One store's actual and predicted sales over the last days, for the chart.
@@ -179,12 +219,14 @@ impl Prepared {
 }
 
 /// Builds features, trains the model (and the comparison), predicts and scores.
-/// `on_progress` is called after every tree; returning `false` cancels.
+/// `on_progress` hears stage `train` (then `compare`) after every tree, with the validation loss;
+/// returning `false` cancels.
 pub fn run(
     inputs: ForecastInputs<'_>,
     params: &ForecastParams,
-    on_progress: &mut dyn FnMut(Phase, &Progress) -> bool,
+    on_progress: OnProgress<'_>,
 ) -> Result<Forecast, UseCaseError> {
+    params.check()?;
     let clock = Clock::start();
     let Prepared {
         rows,
@@ -215,13 +257,16 @@ pub fn run(
         .map(|&i| baseline.predict(&rows, i))
         .collect();
 
+    let comparing = params.compare_seed && rows.customers.is_some();
+    // The main model's share of the progress bar: all of it, or half beside a comparison.
+    let main_share = if comparing { 0.5 } else { 1.0 };
     let features = features::build(params.features, &rows, &stores, &history)?;
     let (model, predicted) = fit_and_predict(
         params,
         &features,
         sales,
         (&train_rows, &valid_rows),
-        &mut |p| on_progress(Phase::Main, p),
+        &mut |p| on_progress(&tree_progress("train", p, 0.0, main_share)),
     )?;
     let train_seconds = clock.lap();
 
@@ -229,14 +274,14 @@ pub fn run(
         FeatureSet::Full => FeatureSet::Seed,
         FeatureSet::Seed => FeatureSet::Full,
     };
-    let comparison = if params.compare_seed && rows.customers.is_some() {
+    let comparison = if comparing {
         let features = features::build(comparison_set, &rows, &stores, &history)?;
         let (_, predicted) = fit_and_predict(
             params,
             &features,
             sales,
             (&train_rows, &valid_rows),
-            &mut |p| on_progress(Phase::Comparison, p),
+            &mut |p| on_progress(&tree_progress("compare", p, 0.5, 0.5)),
         )?;
         Some(Comparison {
             feature_set: comparison_set,
@@ -291,17 +336,27 @@ pub fn run(
             parse: 0.0,
             train: train_seconds,
             predict: predict_seconds,
+            total: clock.total(),
         },
+        series: None,
     };
-    Ok(Forecast {
+    let mut forecast = Forecast {
         report,
         model,
         rows,
         split,
         valid,
         test,
-    })
+    };
+    forecast.report.series = forecast
+        .stores()
+        .first()
+        .map(|&store| forecast.store_series(store, SERIES_HISTORY_DAYS));
+    Ok(forecast)
 }
+
+/// Days of training history a store's series shows before the validation period.
+pub const SERIES_HISTORY_DAYS: u32 = 56;
 
 /// Writes the model's exact training and validation rows as a numeric feature CSV (features,
 /// `Sales`, and `valid` = 1 on validation rows), so that reference libraries can be benchmarked
@@ -349,7 +404,7 @@ fn fit_and_predict(
     features: &[Feature],
     sales: &[f32],
     (train_rows, valid_rows): (&[usize], &[usize]),
-    on_progress: &mut dyn FnMut(&Progress) -> bool,
+    on_progress: &mut dyn FnMut(&learn::gbdt::Progress) -> bool,
 ) -> Result<(GbdtModel, Vec<f64>), UseCaseError> {
     let model_error = |e: learn::gbdt::GbdtError| UseCaseError::Model(e.to_string());
     let subset = |rows: &[usize]| -> Result<Dataset, UseCaseError> {
@@ -366,7 +421,7 @@ fn fit_and_predict(
     };
     let train = subset(train_rows)?;
     let valid = subset(valid_rows)?;
-    let mut trainer = Trainer::new(&params.gbdt, &train, Some(&valid)).map_err(model_error)?;
+    let mut trainer = Trainer::new(&params.gbdt(), &train, Some(&valid)).map_err(model_error)?;
     while !trainer.done() {
         trainer.step().map_err(model_error)?;
         if !on_progress(trainer.progress()) {
@@ -381,6 +436,22 @@ fn fit_and_predict(
         .map(|p| p.max(0.0))
         .collect();
     Ok((model, predicted))
+}
+
+/// One tree's progress as the use case reports it: `share` of the bar from `start`.
+fn tree_progress(
+    stage: &'static str,
+    p: &learn::gbdt::Progress,
+    start: f64,
+    share: f64,
+) -> Progress {
+    Progress {
+        stage,
+        done: p.trees as u64,
+        total: p.n_trees as u64,
+        fraction: start + share * p.trees as f64 / p.n_trees.max(1) as f64,
+        value: p.valid_loss,
+    }
 }
 
 fn importance(model: &GbdtModel) -> Vec<Importance> {
@@ -493,23 +564,93 @@ impl Forecast {
     }
 }
 
-/// Wall-clock laps. `std::time::Instant` panics on wasm32-unknown-unknown; `web_time` reads
-/// `performance.now()` there, so the page's report carries the same stage times as the CLI's.
-struct Clock {
-    last: std::cell::Cell<web_time::Instant>,
+/// Use case 1.1 as the catalogue runs it.
+pub struct SalesForecast;
+
+impl UseCase for SalesForecast {
+    const NAME: &'static str = "forecast";
+    type Params = ForecastParams;
+    type Inputs<'a> = ForecastInputs<'a>;
+    type Fitted = Forecast;
+
+    fn inputs<'a>(
+        tables: &'a dyn Tables,
+        _params: &ForecastParams,
+    ) -> Result<ForecastInputs<'a>, UseCaseError> {
+        let (train, store) = crate::rossmann::train_and_store(tables, Self::NAME)?;
+        Ok(ForecastInputs {
+            train,
+            store,
+            test: tables.find(KnownFile::RossmannTest),
+        })
+    }
+
+    fn run(
+        inputs: ForecastInputs<'_>,
+        params: &ForecastParams,
+        on_progress: OnProgress<'_>,
+    ) -> Result<Forecast, UseCaseError> {
+        run(inputs, params, on_progress)
+    }
 }
 
-impl Clock {
-    fn start() -> Clock {
-        Clock {
-            last: std::cell::Cell::new(web_time::Instant::now()),
+/// The arguments of the `series` question.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SeriesQuestion {
+    store: u32,
+    #[serde(default = "series_history_days")]
+    history_days: u32,
+}
+
+fn series_history_days() -> u32 {
+    SERIES_HISTORY_DAYS
+}
+
+impl Fitted for Forecast {
+    fn report(&self) -> Value {
+        report_json(&self.report)
+    }
+
+    /// `series` `{store, historyDays}`: one store's actual, predicted and baseline sales.
+    fn ask(&mut self, question: &str, args: &Value) -> Result<Value, UseCaseError> {
+        match question {
+            "series" => {
+                let q: SeriesQuestion = question_args(question, args)?;
+                Ok(report_json(&self.store_series(q.store, q.history_days)))
+            }
+            _ => Err(unknown_question(question)),
         }
     }
 
-    fn lap(&self) -> f64 {
-        let now = web_time::Instant::now();
-        let seconds = (now - self.last.get()).as_secs_f64();
-        self.last.set(now);
-        seconds
+    fn downloads(&self) -> Vec<Download> {
+        let mut downloads = vec![Download::csv("predictions", "forecast_validation.csv")];
+        if self.test.is_some() {
+            downloads.push(Download::csv("test", "forecast_test.csv"));
+        }
+        downloads.push(Download::json("model", "forecast_model.json"));
+        downloads
+    }
+
+    fn download(&self, key: &str, out: &mut dyn Write) -> Result<(), UseCaseError> {
+        match key {
+            "predictions" => self.write_validation_csv(out)?,
+            "test" => {
+                if !self.write_test_csv(out)? {
+                    return Err(UseCaseError::Unavailable(
+                        "test.csv was not loaded (or the model uses Customers, which test.csv \
+                         does not have)"
+                            .into(),
+                    ));
+                }
+            }
+            "model" => out.write_all(self.model.to_json().as_bytes())?,
+            _ => {
+                return Err(UseCaseError::Unavailable(format!(
+                    "a forecast has no download named {key}"
+                )))
+            }
+        }
+        Ok(())
     }
 }

@@ -60,4 +60,6 @@ pub struct Seconds {
     pub train: f64,
     /// Predicting the validation and forecast rows.
     pub predict: f64,
+    /// The whole run, reading aside.
+    pub total: f64,
 }

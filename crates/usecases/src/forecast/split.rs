@@ -1,7 +1,7 @@
 //! Validation by time: the last `holdout_days` days of `train.csv` are held out, everything before
 //! is for training, so that the model is always judged on a period it has not seen.
 
-use super::features::DailyRows;
+use crate::rossmann::DailyRows;
 use crate::UseCaseError;
 
 /// Which rows train and which validate.

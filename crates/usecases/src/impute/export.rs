@@ -41,7 +41,7 @@ impl Imputed {
             line.push_str(".imp,");
         }
         line.push_str(&escape_cell(&self.id_name, true));
-        for name in &self.report.columns {
+        for name in &self.report.plan.columns {
             line.push(',');
             line.push_str(&escape_cell(name, true));
         }

@@ -1,7 +1,7 @@
 //! The EM runs, stepwise: the point EM and the M bootstrap EMs iterate one step at a time, and
 //! after each step the caller's progress callback may cancel the job.
 
-use super::{Progress, Stage};
+use super::{EmProgress, Stage};
 use crate::error::UseCaseError;
 use learn::impute::{
     draw_imputation, EmFitter, EmRun, EmbParams, Imputation, ImputeError, PatternData,
@@ -45,18 +45,17 @@ fn step(
     run: usize,
     runs: usize,
     columns: &[String],
-    progress: &mut dyn FnMut(Progress) -> bool,
+    progress: &mut dyn FnMut(EmProgress) -> bool,
 ) -> Result<(), UseCaseError> {
     while !fitter.done() {
         let Some(s) = fitter.iterate().map_err(|e| model_error(e, columns))? else {
             break;
         };
-        let event = Progress {
+        let event = EmProgress {
             stage,
             run,
             runs,
             iteration: fitter.iterations(),
-            changed: s.changed,
             max_change: s.max_change,
         };
         if !progress(event) {
@@ -72,7 +71,7 @@ pub(crate) fn fit(
     data: &PatternData,
     params: &EmbParams,
     columns: &[String],
-    progress: &mut dyn FnMut(Progress) -> bool,
+    progress: &mut dyn FnMut(EmProgress) -> bool,
 ) -> Result<Fitted, UseCaseError> {
     let err = |e| model_error(e, columns);
     let m = params.m;
@@ -86,12 +85,11 @@ pub(crate) fn fit(
         step(&mut fitter, Stage::Bootstrap, k + 1, m, columns, progress)?;
         let run = fitter.finish();
         imputations.push(draw_imputation(data, &run, params, k).map_err(err)?);
-        let event = Progress {
+        let event = EmProgress {
             stage: Stage::Draw,
             run: k + 1,
             runs: m,
             iteration: run.iterations,
-            changed: 0,
             max_change: 0.0,
         };
         runs.push(run);

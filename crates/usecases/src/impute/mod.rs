@@ -34,61 +34,63 @@ pub use select::{
 };
 pub use summary::{summarize, LineSummary, MissingnessSummary, VisitPattern};
 
+use std::io::Write;
+
+use crate::contract::{question_args, report_json, unknown_question, Download, Fitted, UseCase};
 use crate::error::UseCaseError;
+use crate::params::{self, Check};
+use crate::progress::{Clock, OnProgress, Progress};
+use crate::Tables;
 use learn::impute::{pool_means, EmbParams, Imputation, PatternData};
 use ndarray::Array2;
-use serde::Serialize;
-use tabular::{ColumnKind, Table};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use tabular::{ColumnKind, KnownFile, Table};
 
-/// Settings of an imputation run. Defaults: all numeric columns, Amelia's EM settings (M = 5,
-/// tolerance 1e-4, no ridge prior), a 1.5 GB memory budget.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ImputeParams {
-    /// The columns to impute.
-    pub columns: ColumnSelection,
-    /// Number of imputed datasets.
-    pub m: usize,
-    /// Master seed of the resamples and draws.
-    pub seed: u64,
-    /// Ridge prior in pseudo-observations (Amelia's `empri`).
-    pub empri: f64,
-    /// EM convergence tolerance on the standardised scale.
-    pub tolerance: f64,
-    /// EM iteration cap per run.
-    pub max_iterations: usize,
-    /// Largest estimated memory a run may take, in bytes; above it the selection is refused.
-    pub memory_budget: u64,
-    /// Bins of the observed-vs-imputed histograms.
-    pub bins: usize,
-    /// Rows sampled for the overimputation check.
-    pub overimpute_rows: usize,
-    /// Points per column kept in the report for the overimputation chart.
-    pub overimpute_points: usize,
-    /// Round the imputed values of integer and yes/no columns to whole numbers, as Amelia's
-    /// rounding of ordinal columns does (the EM itself stays continuous).
-    pub round_integers: bool,
-    /// Keep each imputed value within its column's observed range (Amelia's `bounds`, with the
-    /// observed minimum and maximum): a draw outside is redrawn, then clamped.
-    pub bound_to_observed: bool,
-}
+/// The largest estimated memory a run may take by default: a wasm32 tab also holds the loaded
+/// files, its memory ends at 4 GiB and never shrinks, so the page's budget is smaller than the
+/// command line's.
+pub const DEFAULT_MEMORY_BUDGET: u64 = if cfg!(target_arch = "wasm32") {
+    1_000_000_000
+} else {
+    1_500_000_000
+};
 
-impl Default for ImputeParams {
-    fn default() -> Self {
-        let em = EmbParams::default();
-        ImputeParams {
-            columns: ColumnSelection::All,
-            m: em.m,
-            seed: em.seed,
-            empri: em.empri,
-            tolerance: em.tolerance,
-            max_iterations: em.max_iterations,
-            memory_budget: 1_500_000_000,
-            bins: 30,
-            overimpute_rows: 500,
-            overimpute_points: 200,
-            round_integers: false,
-            bound_to_observed: false,
-        }
+crate::params! {
+    /// Settings of an imputation run. Defaults: all numeric columns, Amelia's EM settings (M = 5,
+    /// tolerance 1e-4, no ridge prior).
+    pub struct ImputeParams {
+        /// The loaded file to impute; absent: the loaded Bosch train_numeric.csv.
+        pub table: Option<String> = None,
+        /// The columns to impute: "all" (every numeric measurement column), a list of column
+        /// names or station keys such as L3_S29 (all the station's columns), or a regular
+        /// expression on column names (^L3_S29_).
+        pub columns: ColumnSelection = ColumnSelection::All,
+        /// Number of imputed datasets (M).
+        pub m: usize = EmbParams::default().m,
+        /// Master seed of the resamples and draws.
+        pub seed: u64 = EmbParams::default().seed,
+        /// Ridge prior in pseudo-observations (Amelia's empri).
+        pub empri: f64 = EmbParams::default().empri,
+        /// EM convergence tolerance on the standardised scale.
+        pub tolerance: f64 = EmbParams::default().tolerance,
+        /// EM iteration cap per run.
+        pub max_iterations: usize = EmbParams::default().max_iterations,
+        /// Largest estimated memory a run may take, in bytes; above it the selection is refused
+        /// with what would fit.
+        pub memory_budget: u64 = DEFAULT_MEMORY_BUDGET,
+        /// Bins of the observed-vs-imputed histograms.
+        pub bins: usize = 30,
+        /// Rows sampled for the overimputation check.
+        pub overimpute_rows: usize = 500,
+        /// Points per column kept in the report for the overimputation chart.
+        pub overimpute_points: usize = 200,
+        /// Round the imputed values of integer and yes/no columns to whole numbers, as Amelia's
+        /// rounding of ordinal columns does (the EM itself stays continuous).
+        pub round_integers: bool = false,
+        /// Keep each imputed value within its column's observed range (Amelia's bounds): a draw
+        /// outside is redrawn, then clamped.
+        pub bound_to_observed: bool = false,
     }
 }
 
@@ -104,21 +106,37 @@ impl ImputeParams {
             ..EmbParams::default()
         }
     }
+}
 
-    /// Validates the settings.
-    pub fn check(&self) -> Result<(), UseCaseError> {
-        self.em()
-            .check()
-            .map_err(|e| UseCaseError::Input(e.to_string()))?;
+impl Check for ImputeParams {
+    fn check(&self) -> Result<(), UseCaseError> {
+        use learn::impute::ImputeError;
+        self.em().check().map_err(|e| match e {
+            ImputeError::InvalidParam { name, reason } => {
+                let ours = match name {
+                    "max_iterations" => "maxIterations",
+                    other => other,
+                };
+                UseCaseError::param(ours, reason)
+            }
+            other => UseCaseError::Input(other.to_string()),
+        })?;
         if self.m > 100 {
-            return Err(UseCaseError::Input(format!(
-                "parameter m: {} imputations is more than the 100 allowed",
-                self.m
-            )));
+            return Err(UseCaseError::param(
+                "m",
+                format!("{} imputations is more than the 100 allowed", self.m),
+            ));
         }
-        if self.bins == 0 || self.overimpute_rows == 0 {
-            return Err(UseCaseError::Input(
-                "histogram bins and overimputation rows must be at least 1".into(),
+        if self.bins == 0 {
+            return Err(UseCaseError::param("bins", "at least 1 bin"));
+        }
+        if self.overimpute_rows == 0 {
+            return Err(UseCaseError::param("overimputeRows", "at least 1 row"));
+        }
+        if self.columns == ColumnSelection::Names(Vec::new()) {
+            return Err(UseCaseError::param(
+                "columns",
+                "no station or column selected: pick at least one",
             ));
         }
         Ok(())
@@ -139,9 +157,22 @@ pub enum Stage {
     Diagnostics,
 }
 
-/// A progress event; the callback returns false to cancel the run.
+impl Stage {
+    /// The stage's name in a [`Progress`] report.
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::Em => "em",
+            Stage::Bootstrap => "bootstrap",
+            Stage::Draw => "draw",
+            Stage::Diagnostics => "diagnostics",
+        }
+    }
+}
+
+/// Where the EM runs stand, after every iteration and draw: what [`run`] turns into its
+/// [`Progress`] reports (stage, run `done` of M `total`, the largest change as `value`).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct Progress {
+pub(crate) struct EmProgress {
     /// Stage of the run.
     pub stage: Stage,
     /// 0 for the point EM, k for bootstrap k (1-based).
@@ -150,16 +181,14 @@ pub struct Progress {
     pub runs: usize,
     /// EM iterations of the current run so far.
     pub iteration: usize,
-    /// Parameters still moving more than the tolerance (0 at convergence).
-    pub changed: usize,
     /// Largest parameter change of the last iteration (standardised scale).
     pub max_change: f64,
 }
 
-impl Progress {
+impl EmProgress {
     /// Rough completed share of the job, for a progress bar: M + 2 equal parts (point EM, the M
     /// bootstraps, diagnostics), each EM counted as converging in about 30 iterations.
-    pub fn fraction(&self) -> f64 {
+    fn fraction(&self) -> f64 {
         let parts = (self.runs + 2) as f64;
         let within = match self.stage {
             Stage::Draw => 1.0,
@@ -171,6 +200,22 @@ impl Progress {
             _ => self.run as f64,
         };
         ((done + within) / parts).min(1.0)
+    }
+
+    /// As the use case reports it: the EM on the data counts its iterations, the bootstraps and
+    /// draws count runs of M.
+    fn progress(&self) -> Progress {
+        let (done, total) = match self.stage {
+            Stage::Em => (self.iteration, 0),
+            _ => (self.run, self.runs),
+        };
+        Progress {
+            stage: self.stage.name(),
+            done: done as u64,
+            total: total as u64,
+            fraction: self.fraction(),
+            value: matches!(self.stage, Stage::Em | Stage::Bootstrap).then_some(self.max_change),
+        }
     }
 }
 
@@ -200,14 +245,17 @@ impl Imputed {
     }
 }
 
-/// Imputes `params.columns` of `table`: see the module documentation. `progress` is called
-/// after every EM iteration and draw; returning false cancels with [`UseCaseError::Cancelled`].
+/// Imputes `params.columns` of `table`: see the module documentation. `on_progress` hears the
+/// stages `em` (iterations done), `bootstrap` and `draw` (runs done of M) and `diagnostics`;
+/// returning false cancels with [`UseCaseError::Cancelled`].
 pub fn run(
     table: &Table,
     params: &ImputeParams,
-    progress: &mut dyn FnMut(Progress) -> bool,
+    on_progress: OnProgress<'_>,
 ) -> Result<Imputed, UseCaseError> {
     params.check()?;
+    let clock = Clock::start();
+    let mut progress = |p: EmProgress| on_progress(&p.progress());
     let plan = plan(table, params)?;
     let data = select::dense(table, &plan);
     let columns = plan.columns.clone();
@@ -225,14 +273,13 @@ pub fn run(
     if params.bound_to_observed {
         em_params.bounds = observed_ranges(&data);
     }
-    let fitted = fit::fit(&prepared, &em_params, &columns, progress)?;
+    let fitted = fit::fit(&prepared, &em_params, &columns, &mut progress)?;
 
-    if !progress(Progress {
+    if !progress(EmProgress {
         stage: Stage::Diagnostics,
         run: params.m,
         runs: params.m,
         iteration: 0,
-        changed: 0,
         max_change: 0.0,
     }) {
         return Err(UseCaseError::Cancelled);
@@ -330,22 +377,20 @@ pub fn run(
             None => (r as u64 + 1).to_string(),
         })
         .collect();
+    let id_name = id_column.map_or_else(|| "row".to_string(), |c| c.name.clone());
+    let mut plan = plan;
+    // The row and column indices served the reading; the report keeps what it says.
+    plan.rows = Vec::new();
+    plan.indices = Vec::new();
     let report = ImputeReport {
-        file: table.name.clone(),
+        plan,
         m: params.m,
         seed: params.seed,
         empri: params.empri,
         tolerance: params.tolerance,
         round_integers: params.round_integers,
         bound_to_observed: params.bound_to_observed,
-        columns: columns.clone(),
-        dropped: plan.dropped.clone(),
-        rows_total: plan.rows_total,
-        rows_used: plan.rows_used,
-        rows_left_out: plan.rows_left_out,
-        missing_cells: plan.missing_cells,
         unvisited_station_cells: unvisited,
-        memory_bytes: plan.memory_bytes,
         em: fitted.point.to_original(&prepared),
         em_trace: fitted.point.trace.clone(),
         bootstrap_iterations: fitted.runs.iter().map(|r| r.iterations).collect(),
@@ -354,14 +399,14 @@ pub fn run(
         overimputation_level: 0.9,
         coverage: (checked > 0).then(|| hits as f64 / checked as f64),
         notes,
-        seconds: 0.0,
+        seconds: clock.total(),
     };
     Ok(Imputed {
         report,
         data,
         imputations: fitted.imputations,
         ids,
-        id_name: id_column.map_or_else(|| "row".to_string(), |c| c.name.clone()),
+        id_name,
         integer,
     })
 }
@@ -404,4 +449,99 @@ fn unvisited_station_cells(data: &Array2<f64>, columns: &[String]) -> u64 {
                 .sum::<u64>()
         })
         .sum()
+}
+
+/// Visit patterns listed by the `summary` question.
+pub const TOP_PATTERNS: usize = 12;
+
+/// Use case 2.1 as the catalogue runs it.
+pub struct MultipleImputation;
+
+/// The arguments of the `summary` question.
+#[derive(Debug, Deserialize)]
+struct SummaryQuestion {
+    table: Option<String>,
+}
+
+/// The table `name` names, or the loaded Bosch `train_numeric.csv`.
+fn input_table<'a>(tables: &'a dyn Tables, name: Option<&str>) -> Result<&'a Table, UseCaseError> {
+    match name {
+        Some(name) => tables.require_named(name),
+        None => tables.require(MultipleImputation::NAME, KnownFile::BoschNumeric),
+    }
+}
+
+impl UseCase for MultipleImputation {
+    const NAME: &'static str = "impute";
+    type Params = ImputeParams;
+    type Inputs<'a> = &'a Table;
+    type Fitted = Imputed;
+
+    fn inputs<'a>(
+        tables: &'a dyn Tables,
+        params: &ImputeParams,
+    ) -> Result<&'a Table, UseCaseError> {
+        input_table(tables, params.table.as_deref())
+    }
+
+    fn run(
+        table: &Table,
+        params: &ImputeParams,
+        on_progress: OnProgress<'_>,
+    ) -> Result<Imputed, UseCaseError> {
+        run(table, params, on_progress)
+    }
+
+    /// `summary` `{table}`: where the holes are ([`MissingnessSummary`]); `plan` (the run's
+    /// parameters): what a run would impute and the memory it needs ([`ImputePlan`]), or the
+    /// error saying why it cannot (memory, columns).
+    fn preview(tables: &dyn Tables, question: &str, args: &Value) -> Result<Value, UseCaseError> {
+        match question {
+            "summary" => {
+                let q: SummaryQuestion = question_args(question, args)?;
+                let table = input_table(tables, q.table.as_deref())?;
+                Ok(report_json(&summarize(table, TOP_PATTERNS)))
+            }
+            "plan" => {
+                let params: ImputeParams = params::from_json(args)?;
+                params.check()?;
+                let table = input_table(tables, params.table.as_deref())?;
+                Ok(report_json(&plan(table, &params)?))
+            }
+            _ => Err(unknown_question(question)),
+        }
+    }
+}
+
+impl Fitted for Imputed {
+    fn report(&self) -> Value {
+        report_json(&self.report)
+    }
+
+    fn downloads(&self) -> Vec<Download> {
+        let mut downloads: Vec<Download> = (1..=self.imputations.len())
+            .map(|k| Download::csv(&format!("dataset-{k}"), &format!("imputed_{k}.csv")))
+            .collect();
+        downloads.push(Download::csv("long", "imputed_long.csv"));
+        downloads
+    }
+
+    /// `dataset-K`: completed dataset K (1-based); `long`: all M in one file.
+    fn download(&self, key: &str, out: &mut dyn Write) -> Result<(), UseCaseError> {
+        if key == "long" {
+            return Ok(self.write_long(out)?);
+        }
+        match key
+            .strip_prefix("dataset-")
+            .and_then(|k| k.parse::<usize>().ok())
+        {
+            Some(k) if (1..=self.imputations.len()).contains(&k) => {
+                Ok(self.write_dataset(k - 1, out)?)
+            }
+            _ => Err(UseCaseError::Unavailable(format!(
+                "an imputation of {} datasets has no download named {key}",
+                self.imputations.len()
+            ))),
+        }
+    }
 }

@@ -1,7 +1,7 @@
 //! What an imputation run returns to the page and the command line: plain serde data, sized by
 //! columns and M, never by rows (the imputed datasets themselves are written out separately).
 
-use super::select::DroppedColumn;
+use super::select::ImputePlan;
 use learn::impute::{EmEstimate, EmStep, OverimputedCell, PooledMean};
 use serde::Serialize;
 
@@ -50,8 +50,10 @@ pub struct ColumnReport {
 /// The outcome of an imputation run.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ImputeReport {
-    /// File name.
-    pub file: String,
+    /// What was imputed: the file, the columns (`em` and `per_column` follow their order), the
+    /// columns left out, the rows used and left out, the cells imputed, the memory.
+    #[serde(flatten)]
+    pub plan: ImputePlan,
     /// Number of imputed datasets.
     pub m: usize,
     /// Master seed.
@@ -64,24 +66,9 @@ pub struct ImputeReport {
     pub round_integers: bool,
     /// Imputed values were kept within each column's observed range.
     pub bound_to_observed: bool,
-    /// Imputed columns, in file order; `em` and `per_column` follow this order.
-    pub columns: Vec<String>,
-    /// Selected columns left out, with the reason.
-    pub dropped: Vec<DroppedColumn>,
-    /// Rows of the file.
-    pub rows_total: u64,
-    /// Rows imputed: those with an observed value in a selected column.
-    pub rows_used: u64,
-    /// Rows left out: no observed value in any selected column (a part that passed none of the
-    /// selected stations has no measurement there to recover).
-    pub rows_left_out: u64,
-    /// Cells imputed in each dataset.
-    pub missing_cells: u64,
-    /// Of those, cells of a station that the row's part did not pass although it passed another
+    /// Imputed cells of a station that the row's part did not pass although it passed another
     /// selected one (0 when one station is selected, or without station names).
     pub unvisited_station_cells: u64,
-    /// Estimated peak memory, in bytes.
-    pub memory_bytes: u64,
     /// EM on the rows used (no resampling), in the data's units: the maximum-likelihood mean and
     /// covariance.
     pub em: EmEstimate,
@@ -99,7 +86,6 @@ pub struct ImputeReport {
     pub coverage: Option<f64>,
     /// Things the user should know about the run (columns dropped, rows left out).
     pub notes: Vec<String>,
-    /// Wall time of the run in seconds, filled by the caller (a wasm module cannot read a clock
-    /// on its own).
+    /// Wall time of the run in seconds.
     pub seconds: f64,
 }

@@ -10,10 +10,11 @@
 use super::groups::{for_each_observed, parse_station};
 use super::ImputeParams;
 use crate::error::UseCaseError;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tabular::{ColumnData, ColumnKind, Table};
 
-/// Which columns to impute.
+/// Which columns to impute. In JSON (and on the command line): `"all"`, a list of names, or any
+/// other text as a regular expression.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub enum ColumnSelection {
     /// Every numeric measurement column (not `Id`, nor Bosch's `Response` label).
@@ -23,6 +24,38 @@ pub enum ColumnSelection {
     Names(Vec<String>),
     /// A regular expression matched against column names (`^L3_S29_`).
     Pattern(String),
+}
+
+impl Serialize for ColumnSelection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            ColumnSelection::All => serializer.serialize_str("all"),
+            ColumnSelection::Names(names) => names.serialize(serializer),
+            ColumnSelection::Pattern(pattern) => serializer.serialize_str(pattern),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ColumnSelection {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Given {
+            Text(String),
+            Names(Vec<String>),
+        }
+        Ok(
+            match Given::deserialize(deserializer).map_err(|_| {
+                serde::de::Error::custom("expected \"all\", a list of column names, or a pattern")
+            })? {
+                Given::Text(text) if text.trim().is_empty() || text == "all" => {
+                    ColumnSelection::All
+                }
+                Given::Text(pattern) => ColumnSelection::Pattern(pattern),
+                Given::Names(names) => ColumnSelection::Names(names),
+            },
+        )
+    }
 }
 
 /// A column left out of the imputation, and why.

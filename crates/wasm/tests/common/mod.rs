@@ -4,7 +4,9 @@
 #![allow(dead_code)] // each test binary uses its own subset
 
 use serde_json::Value;
-use vitrine_wasm::{generate_sample, Ingest};
+use vitrine_wasm::{
+    generate_sample, usecase_ask, usecase_download, usecase_preview, usecase_run, Ingest,
+};
 use wasm_bindgen::JsValue;
 
 /// A JS value as JSON.
@@ -35,11 +37,35 @@ pub fn load_rossmann_sample(files: &[&str], seed: u64) {
     }
 }
 
-/// The object `{key: value, ...}`, as the page's forms build parameters.
-pub fn object(pairs: &[(&str, JsValue)]) -> JsValue {
-    let object = js_sys::Object::new();
-    for (key, v) in pairs {
-        js_sys::Reflect::set(&object, &JsValue::from_str(key), v).unwrap();
-    }
-    object.into()
+/// Runs use case `name` with JSON `params` as the worker does; the report, or the error.
+pub fn run(name: &str, params: &Value, on_progress: &js_sys::Function) -> Result<Value, Value> {
+    usecase_run(name, &params.to_string(), on_progress)
+        .map(|r| value(r)["report"].clone())
+        .map_err(value)
+}
+
+/// Runs use case `name` with no progress callback.
+pub fn run_quietly(name: &str, params: &Value) -> Result<Value, Value> {
+    run(name, params, &js_sys::Function::new_no_args(""))
+}
+
+/// Asks use case `name`'s last result `question` with JSON `args`.
+pub fn ask(name: &str, question: &str, args: &Value) -> Result<Value, Value> {
+    usecase_ask(name, question, &args.to_string())
+        .map(value)
+        .map_err(value)
+}
+
+/// Asks use case `name` `question` before a run.
+pub fn preview(name: &str, question: &str, args: &Value) -> Result<Value, Value> {
+    usecase_preview(name, question, &args.to_string())
+        .map(value)
+        .map_err(value)
+}
+
+/// Download `key` of use case `name`'s last result, as text.
+pub fn download(name: &str, key: &str) -> Result<String, Value> {
+    usecase_download(name, key)
+        .map(|bytes| String::from_utf8(bytes).expect("UTF-8 download"))
+        .map_err(value)
 }

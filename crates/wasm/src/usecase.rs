@@ -1,0 +1,174 @@
+//! Every use case through one door: the catalogue, a run with JSON parameters and a progress
+//! callback, the questions a view asks before and after, and the downloads. This module holds
+//! the fitted result of each use case (one place, beside the loaded tables in `tables`); a new
+//! run replaces its use case's result, and a failed one clears it, so that the page never
+//! charts or downloads a result trained on files since removed.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::Value;
+use usecases::catalogue::{self, UseCaseInfo};
+use usecases::contract::{Download, Runner};
+use usecases::{Fitted, UseCaseError};
+use wasm_bindgen::prelude::*;
+
+use crate::error::{send_progress, to_js, use_case_error, JsError};
+use crate::tables::with_tables;
+
+thread_local! {
+    /// The last fitted result of each use case, by name.
+    static RESULTS: RefCell<BTreeMap<&'static str, Box<dyn Fitted>>> =
+        const { RefCell::new(BTreeMap::new()) };
+}
+
+/// Every use case: id, name, files needed and optional, whether this build runs it, and its
+/// parameters with their help and defaults (`usecases::catalogue::UseCaseEntry`). The page's
+/// forms start from these defaults.
+#[wasm_bindgen]
+pub fn catalogue() -> Result<JsValue, JsValue> {
+    to_js(&catalogue::entries())
+}
+
+fn runnable(name: &str) -> Result<(&'static UseCaseInfo, Runner), JsValue> {
+    let info = catalogue::find(name).ok_or_else(|| {
+        JsError::other("unknownUseCase", format!("no use case named {name}")).to_js()
+    })?;
+    let runner = info.runner.ok_or_else(|| {
+        JsError::other(
+            "notRunnable",
+            format!(
+                "use case {} ({}) does not run in this build yet",
+                info.id, info.name
+            ),
+        )
+        .to_js()
+    })?;
+    Ok((info, runner))
+}
+
+fn parse_json(what: &str, json: &str) -> Result<Value, JsValue> {
+    if json.trim().is_empty() {
+        return Ok(Value::Null);
+    }
+    serde_json::from_str(json)
+        .map_err(|e| JsError::other("params", format!("{what} are not JSON: {e}")).to_js())
+}
+
+/// What a run returns to the page: the report and the downloads it offers.
+#[derive(Serialize)]
+struct RunResult<'a> {
+    report: Value,
+    downloads: &'a [Download],
+}
+
+/// Runs use case `name` (`forecast`, `cluster`, `impute`, …) on the loaded tables with
+/// `params_json` (camelCase names; absent ones take their defaults). `on_progress({stage, done,
+/// total, fraction, value})` is called as it advances; returning `false` cancels. Returns
+/// `{report, downloads}` and keeps the fitted result for [`usecase_ask`] and
+/// [`usecase_download`].
+#[wasm_bindgen]
+pub fn usecase_run(
+    name: &str,
+    params_json: &str,
+    on_progress: &js_sys::Function,
+) -> Result<JsValue, JsValue> {
+    let (info, runner) = runnable(name)?;
+    let params = parse_json("the parameters", params_json)?;
+    RESULTS.with(|r| r.borrow_mut().remove(info.name));
+    let fitted = with_tables(|tables| {
+        (runner.run)(tables, &params, &mut |p| send_progress(on_progress, p))
+            .map_err(use_case_error)
+    })?;
+    let js = to_js(&RunResult {
+        report: fitted.report(),
+        downloads: &fitted.downloads(),
+    })?;
+    RESULTS.with(|r| r.borrow_mut().insert(info.name, fitted));
+    Ok(js)
+}
+
+/// Answers `question` of use case `name` before a run, from the loaded tables (the imputation's
+/// `summary` and `plan`). `args_json` is the question's arguments.
+#[wasm_bindgen]
+pub fn usecase_preview(name: &str, question: &str, args_json: &str) -> Result<JsValue, JsValue> {
+    let (_, runner) = runnable(name)?;
+    let args = parse_json("the question's arguments", args_json)?;
+    let answer =
+        with_tables(|tables| (runner.preview)(tables, question, &args).map_err(use_case_error))?;
+    to_js(&answer)
+}
+
+fn with_result<R>(
+    name: &str,
+    f: impl FnOnce(&mut dyn Fitted) -> Result<R, UseCaseError>,
+) -> Result<R, JsValue> {
+    let (info, _) = runnable(name)?;
+    RESULTS.with(|r| match r.borrow_mut().get_mut(info.name) {
+        Some(fitted) => f(fitted.as_mut()).map_err(use_case_error),
+        None => Err(JsError::other(
+            "noResult",
+            format!("{} ({}) has not been run yet", info.name, info.id),
+        )
+        .to_js()),
+    })
+}
+
+/// Answers a follow-up `question` from use case `name`'s last result, without running again
+/// (the forecast's `series` of another store, the clustering's `cut` at another k).
+#[wasm_bindgen]
+pub fn usecase_ask(name: &str, question: &str, args_json: &str) -> Result<JsValue, JsValue> {
+    let args = parse_json("the question's arguments", args_json)?;
+    let answer = with_result(name, |fitted| fitted.ask(question, &args))?;
+    to_js(&answer)
+}
+
+/// The download `key` of use case `name`'s last result, as bytes.
+#[wasm_bindgen]
+pub fn usecase_download(name: &str, key: &str) -> Result<Vec<u8>, JsValue> {
+    with_result(name, |fitted| {
+        let mut out = Vec::new();
+        fitted.download(key, &mut out)?;
+        Ok(out)
+    })
+}
+
+/// Forgets use case `name`'s last result. Returns whether there was one.
+#[wasm_bindgen]
+pub fn usecase_forget(name: &str) -> bool {
+    RESULTS.with(|r| {
+        catalogue::find(name).is_some_and(|info| r.borrow_mut().remove(info.name).is_some())
+    })
+}
+
+/// Scale of the warm-up's generated sample: about 10,000 rows of train.csv.
+const WARM_UP_SCALE: f64 = 0.01;
+
+/// Trains a small forecast once on a generated Rossmann sample and forgets it. Browsers run
+/// wasm through a baseline compiler first and optimise a function only once it has run a
+/// while; most of the pipeline's functions (features, binning, the boosting step) run once or
+/// a few times per forecast, so without this the user's first forecast runs them unoptimised.
+/// The worker calls it at start-up, after the ingest warm-up (about 0.1 s).
+#[wasm_bindgen]
+pub fn warm_up() -> Result<(), JsValue> {
+    let mut tables = usecases::TableSet::new();
+    for file in ["train.csv", "store.csv"] {
+        let mut bytes = Vec::new();
+        samples::write_file(
+            samples::Dataset::Rossmann,
+            file,
+            WARM_UP_SCALE,
+            1,
+            &mut bytes,
+        )
+        .map_err(|e| JsError::other("sample", e.to_string()).to_js())?;
+        let table = tabular::read_bytes(file, &bytes, tabular::ReadOptions::default())
+            .map_err(|e| JsError::from(&e).to_js())?;
+        tables.add(table);
+    }
+    let (_, runner) = runnable("forecast")?;
+    let params = serde_json::json!({"trees": 5, "compareSeed": false});
+    (runner.run)(&tables, &params, &mut usecases::progress::ignore).map_err(use_case_error)?;
+    Ok(())
+}
