@@ -1,9 +1,13 @@
 //! The boosting loop, one tree per `step()`, so that the page can report progress and cancel
 //! between trees.
 
-use super::binning::{fit_bins, BinnedColumns, BinnedMatrix, FeatureBins};
+use std::borrow::Cow;
+
+use super::binning::{
+    bin_sample, fit_bins, fit_feature_bins, BinnedColumns, BinnedMatrix, FeatureBins,
+};
 use super::bundle::BundledRows;
-use super::data::{check_schema, Dataset, FeatureKind};
+use super::data::{check_schema, Dataset, Feature, FeatureKind};
 use super::grow::{BinNode, Grower, TreeParams};
 use super::model::{GbdtModel, ModelFeature, Node, Tree};
 use super::objective::weighted_median;
@@ -34,7 +38,11 @@ pub struct Progress {
 /// Trains an ensemble tree by tree.
 pub struct Trainer<'a> {
     params: GbdtParams,
-    train: &'a Dataset,
+    /// The training target, borrowed from a [`Dataset`] or owned (given column by column).
+    target: Cow<'a, [f32]>,
+    weights: Option<Cow<'a, [f32]>>,
+    /// Name and kind of each feature, kept in the model.
+    schema: Vec<(String, FeatureKind)>,
     valid: Option<&'a Dataset>,
     bins: Vec<FeatureBins>,
     /// The training rows in bundle codes, for histograms.
@@ -53,6 +61,73 @@ pub struct Trainer<'a> {
     progress: Progress,
     best_valid: f64,
     done: bool,
+}
+
+/// A training set in bins: what the trainer keeps of it.
+struct Binned<'a> {
+    target: Cow<'a, [f32]>,
+    weights: Option<Cow<'a, [f32]>>,
+    schema: Vec<(String, FeatureKind)>,
+    bins: Vec<FeatureBins>,
+    columns: BinnedColumns,
+}
+
+impl Trainer<'static> {
+    /// A trainer of `n_features` columns given one at a time: `column(f)` returns feature `f`
+    /// of every row (gathered, say, from a table much larger than the training rows), which is
+    /// binned and dropped before the next is asked for. Only one column of raw `f32` values is
+    /// alive at a time beside the `u8` bins: for 7.5 M rows of 24 features, 0.72 GB of floats
+    /// are never held at once, which decides whether a wasm32 page can train on them. Binning,
+    /// and so the model, are the same as [`Trainer::new`]'s on a [`Dataset`] of these columns.
+    /// No validation set.
+    pub fn from_columns(
+        params: &GbdtParams,
+        n_features: usize,
+        column: &mut dyn FnMut(usize) -> Feature,
+        target: Vec<f32>,
+    ) -> Result<Trainer<'static>, GbdtError> {
+        params.check()?;
+        if n_features == 0 {
+            return Err(GbdtError::NoFeatures);
+        }
+        if target.is_empty() {
+            return Err(GbdtError::NoRows);
+        }
+        if let Some(row) = target.iter().position(|y| !y.is_finite()) {
+            return Err(GbdtError::InvalidTarget {
+                row,
+                value: target[row],
+                expected: "a finite number",
+            });
+        }
+        params.objective.check_target(&target)?;
+        let n_rows = target.len();
+        let mut rng = ChaCha8Rng::seed_from_u64(params.seed);
+        let sample = bin_sample(n_rows, params.bin_sample_rows, &mut rng);
+        let mut schema = Vec::with_capacity(n_features);
+        let mut bins = Vec::with_capacity(n_features);
+        let mut columns = BinnedColumns::with_capacity(n_rows, n_features);
+        for f in 0..n_features {
+            let feature = column(f);
+            feature.check(n_rows)?;
+            let fb = fit_feature_bins(&feature, params.n_bins as usize, sample.as_deref());
+            columns.push(&feature, &fb);
+            schema.push((feature.name, feature.kind));
+            bins.push(fb);
+        }
+        Ok(Trainer::from_binned(
+            params,
+            Binned {
+                target: Cow::Owned(target),
+                weights: None,
+                schema,
+                bins,
+                columns,
+            },
+            None,
+            rng,
+        ))
+    }
 }
 
 impl<'a> Trainer<'a> {
@@ -82,6 +157,35 @@ impl<'a> Trainer<'a> {
             &mut rng,
         );
         let train_columns = BinnedColumns::new(train.features(), &bins);
+        Ok(Trainer::from_binned(
+            params,
+            Binned {
+                target: Cow::Borrowed(train.target()),
+                weights: train.weights().map(Cow::Borrowed),
+                schema,
+                bins,
+                columns: train_columns,
+            },
+            valid,
+            rng,
+        ))
+    }
+
+    /// The trainer of binned data: sets every row at the base score.
+    fn from_binned(
+        params: &GbdtParams,
+        train: Binned<'a>,
+        valid: Option<&'a Dataset>,
+        rng: ChaCha8Rng,
+    ) -> Trainer<'a> {
+        let objective = params.objective;
+        let Binned {
+            target,
+            weights,
+            schema,
+            bins,
+            columns: train_columns,
+        } = train;
         let valid_bins = valid.map(|v| BinnedMatrix::new(v.features(), &bins));
         let categorical = bins
             .iter()
@@ -90,10 +194,11 @@ impl<'a> Trainer<'a> {
         let n_bins: Vec<usize> = bins.iter().map(FeatureBins::n_bins).collect();
         let grower = Grower::new(&n_bins, categorical);
         let train_rows = BundledRows::new(&train_columns, grower.bundles());
-        let base_score = objective.base_score(train.target(), train.weights()) as f32;
-        let pred = vec![base_score as f64; train.n_rows()];
+        let n_rows = target.len();
+        let base_score = objective.base_score(&target, weights.as_deref()) as f32;
+        let pred = vec![base_score as f64; n_rows];
         let valid_pred = vec![base_score as f64; valid.map_or(0, Dataset::n_rows)];
-        let train_loss = objective.loss(train.target(), train.weights(), &pred);
+        let train_loss = objective.loss(&target, weights.as_deref(), &pred);
         let valid_loss = valid.map(|v| objective.loss(v.target(), v.weights(), &valid_pred));
         let tree_params = TreeParams {
             split: SplitParams {
@@ -105,9 +210,11 @@ impl<'a> Trainer<'a> {
             max_leaves: params.max_leaves,
             leaf_wise: params.growth == Growth::LeafWise,
         };
-        Ok(Trainer {
+        Trainer {
             params: params.clone(),
-            train,
+            target,
+            weights,
+            schema,
             valid,
             bins,
             train_rows,
@@ -118,7 +225,7 @@ impl<'a> Trainer<'a> {
             base_score,
             pred,
             valid_pred,
-            gh: vec![[0.0; 2]; train.n_rows()],
+            gh: vec![[0.0; 2]; n_rows],
             trees: Vec::new(),
             rng,
             progress: Progress {
@@ -131,9 +238,10 @@ impl<'a> Trainer<'a> {
             },
             best_valid: valid_loss.unwrap_or(f64::INFINITY),
             done: false,
-        })
+        }
     }
 
+    /// Whether all trees are trained or early stopping has triggered.
     /// Whether all trees are trained or early stopping has triggered.
     pub fn done(&self) -> bool {
         self.done
@@ -150,10 +258,15 @@ impl<'a> Trainer<'a> {
             return Err(GbdtError::AlreadyDone);
         }
         let objective = self.params.objective;
-        let (y, w) = (self.train.target(), self.train.weights());
-        objective.gradients(y, w, &self.pred, &mut self.gh);
+        objective.gradients(
+            &self.target,
+            self.weights.as_deref(),
+            &self.pred,
+            &mut self.gh,
+        );
         let sample = self.sample_rows();
         let allowed = self.sample_features();
+        let (y, w) = (&*self.target, self.weights.as_deref());
         let grown = self.grower.grow(
             &self.train_rows,
             &self.train_columns,
@@ -236,14 +349,10 @@ impl<'a> Trainer<'a> {
             trees.truncate(self.progress.best_trees);
         }
         let features = self
-            .train
-            .features()
-            .iter()
+            .schema
+            .into_iter()
             .zip(self.bins)
-            .map(|(f, bins)| ModelFeature {
-                name: f.name.clone(),
-                bins,
-            })
+            .map(|((name, _), bins)| ModelFeature { name, bins })
             .collect();
         let mut model = GbdtModel::new(self.params, self.base_score, features, trees);
         model
@@ -258,7 +367,7 @@ impl<'a> Trainer<'a> {
         if share >= 1.0 {
             return None;
         }
-        let n = self.train.n_rows();
+        let n = self.target.len();
         let mut rows: Vec<u32> = (0..n as u32)
             .filter(|_| self.rng.random::<f64>() < share)
             .collect();
