@@ -7,6 +7,7 @@ mod cluster;
 mod forecast;
 mod impute;
 mod input;
+mod orders;
 mod profile;
 mod sample;
 mod threads;
@@ -46,6 +47,16 @@ const COMMANDS: &[Command] = &[
         name: "cluster",
         usage: "cluster (--train FILE [--store FILE] | --table FILE [--id COL]) [--linkage L] [--k K]   which stores (entities) have similar profiles (use case 1.2)",
         run: cluster::run,
+    },
+    Command {
+        name: "next-order",
+        usage: "next-order --orders FILE --prior FILE [--train FILE] [--products FILE] [--out FILE]   days until each customer's next order (use case 4.1)",
+        run: orders::run_next_order,
+    },
+    Command {
+        name: "reorder",
+        usage: "reorder --orders FILE --prior FILE --train FILE [--products FILE] [--out FILE]   which products each customer buys again (use case 4.2)",
+        run: orders::run_reorder,
     },
 ];
 

@@ -158,7 +158,10 @@ fn a_trainer_given_column_by_column_trains_the_same_model() {
         &mut |_| Feature::categorical("c", vec![0.0, 5.0], 3),
         vec![1.0, 2.0],
     );
-    assert!(matches!(code, Err(GbdtError::InvalidCategory { row: 1, .. })));
+    assert!(matches!(
+        code,
+        Err(GbdtError::InvalidCategory { row: 1, .. })
+    ));
     let labels = Trainer::from_columns(
         &GbdtParams {
             objective: Objective::Logistic,

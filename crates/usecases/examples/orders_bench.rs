@@ -14,17 +14,13 @@
 //! peers' settings (all features numeric, 200 trees, depth 8, learning rate 0.1, 256 bins) and
 //! prints its fit seconds, MAE (4.1, squared error as the peer) and best F1 / AUC (4.2).
 
-#[allow(dead_code, unused_imports)]
-#[path = "../src/orders/mod.rs"]
-mod orders;
-
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use learn::gbdt::{Dataset, GbdtParams, Objective};
-use orders::split::{split_users, Side};
-use orders::{Instacart, InstacartTables};
 use tabular::{read_path, ReadOptions, Table};
+use usecases::orders::split::{split_users, Side};
+use usecases::orders::{self as orders, Instacart, InstacartTables};
 
 fn peak_rss_mb() -> f64 {
     std::fs::read_to_string("/proc/self/status")
@@ -108,10 +104,10 @@ fn main() -> Result<(), String> {
         .collect();
     let user_valid: Vec<bool> = sides.iter().map(|&s| s == Side::Valid).collect();
     let pair_rows: Vec<u32> = (0..pairs.len() as u32)
-        .filter(|&i| sides[pairs.user[i as usize] as usize] != Side::Predict)
+        .filter(|&i| sides[pairs.user()[i as usize] as usize] != Side::Predict)
         .collect();
     let pair_valid: Vec<bool> = pairs
-        .user
+        .user()
         .iter()
         .map(|&u| sides[u as usize] == Side::Valid)
         .collect();
@@ -138,13 +134,13 @@ fn main() -> Result<(), String> {
         )
         .map_err(|e| e.to_string())?;
         let pair_users: Vec<u32> = pairs
-            .user
+            .user()
             .iter()
             .map(|&u| history.user_id[u as usize])
             .collect();
         orders::export::write_feature_csv(
             &mut file("reorder_features.csv")?,
-            &[("user_id", &pair_users), ("product_id", &pairs.product)],
+            &[("user_id", &pair_users), ("product_id", pairs.product())],
             &pairs.table,
             ("reordered", &labels),
             &pair_valid,

@@ -8,6 +8,7 @@
 //! reporting one [`Progress`] type, and a fitted result that serialises its report and answers
 //! the view's follow-up questions. The [`catalogue`] lists them all.
 
+pub mod boosting;
 pub mod calendar;
 pub mod catalogue;
 pub mod clusters;
@@ -15,6 +16,7 @@ pub mod contract;
 pub mod error;
 pub mod forecast;
 pub mod impute;
+pub mod orders;
 pub mod params;
 pub mod progress;
 pub mod rossmann;

@@ -300,7 +300,8 @@ impl BinnedColumns {
     /// Bins `feature` (of `n_rows` values) with `bins` as the next column.
     pub(crate) fn push(&mut self, feature: &Feature, bins: &FeatureBins) {
         debug_assert_eq!(feature.values.len(), self.n_rows);
-        self.bins.extend(feature.values.iter().map(|&v| bins.bin(v)));
+        self.bins
+            .extend(feature.values.iter().map(|&v| bins.bin(v)));
     }
 
     /// Number of rows.

@@ -14,11 +14,12 @@ pub mod split;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use learn::gbdt::{Dataset, Feature, GbdtError, GbdtModel, GbdtParams, Trainer};
+use learn::gbdt::{Dataset, Feature, GbdtModel, GbdtParams, Trainer};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tabular::{KnownFile, Table};
 
+use crate::boosting::{gbdt_param_error, importance};
 use crate::calendar::iso_date;
 use crate::contract::{question_args, report_json, unknown_question, Download, Fitted, UseCase};
 use crate::params::Check;
@@ -86,24 +87,7 @@ impl Check for ForecastParams {
                 "hold out at least 1 day",
             ));
         }
-        self.gbdt().check().map_err(gbdt_param_error)
-    }
-}
-
-/// A boosting parameter error, named as the forecast's parameters name it.
-fn gbdt_param_error(error: GbdtError) -> UseCaseError {
-    match error {
-        GbdtError::InvalidParam { name, .. } => {
-            let ours = match name {
-                "n_trees" => "trees",
-                "max_depth" => "depth",
-                "learning_rate" => "learningRate",
-                "n_bins" => "bins",
-                other => other,
-            };
-            UseCaseError::param(ours, error.to_string())
-        }
-        other => UseCaseError::Model(other.to_string()),
+        self.gbdt().check().map_err(|e| gbdt_param_error(e, ""))
     }
 }
 
@@ -452,20 +436,6 @@ fn tree_progress(
         fraction: start + share * p.trees as f64 / p.n_trees.max(1) as f64,
         value: p.valid_loss,
     }
-}
-
-fn importance(model: &GbdtModel) -> Vec<Importance> {
-    let mut importance: Vec<Importance> = model
-        .feature_importance()
-        .into_iter()
-        .map(|f| Importance {
-            feature: f.name,
-            gain: f.gain,
-            splits: u64::from(f.splits),
-        })
-        .collect();
-    importance.sort_by(|a, b| b.gain.total_cmp(&a.gain));
-    importance
 }
 
 fn store_errors(rows: &DailyRows, sales: &[f32], valid: &[(usize, f64, f64)]) -> Vec<StoreError> {

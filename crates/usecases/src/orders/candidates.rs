@@ -32,10 +32,10 @@ use super::table::FeatureTable;
 /// The candidate pairs, grouped by user slot (ascending) then product (ascending).
 #[derive(Debug, Clone)]
 pub struct Candidates {
-    /// User slot of each pair.
-    pub user: Vec<u32>,
-    /// Product id of each pair.
-    pub product: Vec<u32>,
+    /// The table's key column of each pair's user slot.
+    user_key: usize,
+    /// The table's key column of each pair's product id.
+    product_key: usize,
     /// 1 when the product is in the user's train order (0 for test users: unknown).
     pub label: Vec<u8>,
     /// 1 when the product is in the user's last prior order.
@@ -52,12 +52,27 @@ pub struct Candidates {
 impl Candidates {
     /// Number of pairs.
     pub fn len(&self) -> usize {
-        self.user.len()
+        self.label.len()
     }
 
     /// True when there is no pair.
     pub fn is_empty(&self) -> bool {
-        self.user.is_empty()
+        self.label.is_empty()
+    }
+
+    /// User slot of each pair (stored once, as the table's key of its user columns).
+    pub fn user(&self) -> &[u32] {
+        self.table.key(self.user_key)
+    }
+
+    /// The table's key column holding each pair's product id.
+    pub fn product_key(&self) -> usize {
+        self.product_key
+    }
+
+    /// Product id of each pair (stored once, as the table's key of its product columns).
+    pub fn product(&self) -> &[u32] {
+        self.table.key(self.product_key)
     }
 
     /// The pairs of user slot `u`.
@@ -104,16 +119,23 @@ pub fn build(
     let pairs = Groups::by_keys(&user_of_line, &lines.product);
     drop(user_of_line);
 
+    // Every group is a pair (users without a next order aside): room for them all at once, so
+    // that no column doubles its capacity (and copies itself) while it grows.
+    let room = pairs.len();
+    let mut pair_user: Vec<u32> = Vec::with_capacity(room);
+    let mut pair_product: Vec<u32> = Vec::with_capacity(room);
     let mut c = Candidates {
-        user: Vec::new(),
-        product: Vec::new(),
-        label: Vec::new(),
-        in_last_order: Vec::new(),
-        reordered_in_last_order: Vec::new(),
+        user_key: 0,
+        product_key: 0,
+        label: Vec::with_capacity(room),
+        in_last_order: Vec::with_capacity(room),
+        reordered_in_last_order: Vec::with_capacity(room),
         pair_start: Vec::with_capacity(n_users + 1),
         table: FeatureTable::default(),
     };
-    let mut pair_cols: Vec<Vec<f32>> = vec![Vec::new(); PAIR_FEATURES.len()];
+    let mut pair_cols: Vec<Vec<f32>> = (0..PAIR_FEATURES.len())
+        .map(|_| Vec::with_capacity(room))
+        .collect();
     let mut u_distinct = vec![0u32; n_users];
     let mut next_user = 0usize;
     for g in 0..pairs.len() {
@@ -127,7 +149,7 @@ pub fn build(
         }
         u_distinct[u] += 1;
         while next_user <= u {
-            c.pair_start.push(c.user.len() as u32);
+            c.pair_start.push(pair_user.len() as u32);
             next_user += 1;
             if next_user & 4095 == 0 && !progress(next_user as u64, n_users as u64) {
                 return None;
@@ -165,8 +187,8 @@ pub fn build(
         for (col, v) in pair_cols.iter_mut().zip(values) {
             col.push(v);
         }
-        c.user.push(u as u32);
-        c.product.push(product);
+        pair_user.push(u as u32);
+        pair_product.push(product);
         c.label.push(0);
         let in_last = last_rank == n;
         c.in_last_order.push(u8::from(in_last));
@@ -174,7 +196,7 @@ pub fn build(
             .push(u8::from(in_last && lines.reordered[last_row] == 1));
     }
     while next_user <= n_users {
-        c.pair_start.push(c.user.len() as u32);
+        c.pair_start.push(pair_user.len() as u32);
         next_user += 1;
     }
     drop(pairs);
@@ -183,7 +205,7 @@ pub fn build(
         for (&o, &p) in train.order_row.iter().zip(&train.product) {
             let u = history.user_of_order[o as usize] as usize;
             let range = c.pairs_of(u);
-            if let Ok(i) = c.product[range.clone()].binary_search(&p) {
+            if let Ok(i) = pair_product[range.clone()].binary_search(&p) {
                 c.label[range.start + i] = 1;
             }
         }
@@ -193,8 +215,9 @@ pub fn build(
         c.table.push(name, values);
     }
     // Product columns are stored once per product id, user columns once per user slot.
-    let by_product = c.table.add_key(c.product.clone());
-    let by_user = c.table.add_key(c.user.clone());
+    let by_product = c.table.add_key(pair_product);
+    let by_user = c.table.add_key(pair_user);
+    (c.product_key, c.user_key) = (by_product, by_user);
     let per_product =
         |f: &dyn Fn(usize) -> f32| -> Vec<f32> { (0..product_slots).map(f).collect() };
     let ratio = |a: f64, b: f64| if b > 0.0 { (a / b) as f32 } else { f32::NAN };

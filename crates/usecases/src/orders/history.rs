@@ -5,7 +5,7 @@ use tabular::relational::{cell_error, Groups};
 use tabular::Table;
 
 use super::input::{OrderLines, Orders, PRIOR};
-use super::OrdersError;
+use crate::UseCaseError;
 
 /// Marks "no such row".
 pub const NONE: u32 = u32::MAX;
@@ -35,7 +35,7 @@ pub struct History {
 impl History {
     /// Orders every user's orders. A user with a single order, or whose train or test order is
     /// not its last, is an error naming the line in `orders.csv`.
-    pub fn build(orders: &Orders, orders_table: &Table) -> Result<History, OrdersError> {
+    pub fn build(orders: &Orders, orders_table: &Table) -> Result<History, UseCaseError> {
         let n = orders.len();
         let by_user = Groups::by_keys(&orders.user_id, &orders.order_number);
         let sorted = by_user.row_order().to_vec();

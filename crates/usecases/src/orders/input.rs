@@ -6,10 +6,10 @@
 use tabular::relational::{
     category_column, cell_error, f32_column, join_parent, u32_column, u8_column, KeyIndex, Overflow,
 };
-use tabular::{CsvError, Table};
+use tabular::{CsvError, KnownFile, Table};
 
 use super::history::History;
-use super::OrdersError;
+use crate::{Tables, UseCaseError};
 
 /// The values of `eval_set`, in code order.
 pub const EVAL_SETS: [&str; 3] = ["prior", "train", "test"];
@@ -31,6 +31,29 @@ pub struct InstacartTables<'a> {
     pub train: Option<&'a Table>,
     /// `products.csv`: aisle and department features, product names.
     pub products: Option<&'a Table>,
+}
+
+impl<'a> InstacartTables<'a> {
+    /// The files of `use_case` among the loaded tables: `orders.csv` and
+    /// `order_products__prior.csv` always, `order_products__train.csv` when `train_required`
+    /// (else when loaded), `products.csv` when loaded.
+    pub fn from_tables(
+        tables: &'a dyn Tables,
+        use_case: &'static str,
+        train_required: bool,
+    ) -> Result<InstacartTables<'a>, UseCaseError> {
+        let train = if train_required {
+            Some(tables.require(use_case, KnownFile::InstacartOrderProductsTrain)?)
+        } else {
+            tables.find(KnownFile::InstacartOrderProductsTrain)
+        };
+        Ok(InstacartTables {
+            orders: tables.require(use_case, KnownFile::InstacartOrders)?,
+            prior: tables.require(use_case, KnownFile::InstacartOrderProductsPrior)?,
+            train,
+            products: tables.find(KnownFile::InstacartProducts),
+        })
+    }
 }
 
 /// `orders.csv`, one entry per row.
@@ -124,7 +147,7 @@ impl Instacart {
     /// `train`, `test`; each line's order in `orders.csv` and of the right set; each product a
     /// line names listed in `products.csv` (when given). Users are checked by
     /// [`History`](super::history::History).
-    pub fn read(tables: InstacartTables<'_>) -> Result<Instacart, OrdersError> {
+    pub fn read(tables: InstacartTables<'_>) -> Result<Instacart, UseCaseError> {
         let orders = Orders::read(tables.orders)?;
         let prior = OrderLines::read(tables.prior, &orders, PRIOR)?;
         let train = tables

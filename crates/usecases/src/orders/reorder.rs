@@ -4,96 +4,86 @@
 //! same held-out users; the better one is the default. The threshold maximises F1 over the
 //! validation pairs; the baseline picks the products the user reordered in its last order.
 
-use learn::gbdt::{Dataset, GbdtModel, GbdtParams, Objective};
+use std::io::Write;
+
+use learn::gbdt::{GbdtModel, GbdtParams, Objective};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use super::candidates::{build, Candidates};
 use super::history::NONE;
-use super::input::{Instacart, EVAL_SETS, TEST};
+use super::input::{Instacart, InstacartTables, EVAL_SETS, TEST};
 use super::metrics::{class_scores, pick_scores, ClassScores};
-use super::next_order::check_share;
+use super::next_order::{check_share, EXAMPLES};
 use super::split::{split_users, Side};
-use super::training::{importance, train, Importance};
-use super::{OrdersError, ProgressFn};
+use super::training::{predict_each, train, train_in, Span};
+use crate::boosting::{gbdt_param_error, importance, write_importance_csv, Importance};
+use crate::contract::{question_args, report_json, unknown_question, Download, Fitted, UseCase};
+use crate::params::Check;
+use crate::progress::{report, Clock, OnProgress, Progress};
+use crate::{Tables, UseCaseError};
 
-/// The per-product models.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct PerProductParams {
-    /// How many of the most frequent products get a model of their own (0: none).
-    pub products: usize,
-    /// Fewest training pairs (users who bought the product) for a product to get a model.
-    pub min_pairs: usize,
-    /// Boosting parameters of each product's model (objective: logistic).
-    pub gbdt: GbdtParams,
-}
-
-impl Default for PerProductParams {
-    fn default() -> Self {
-        PerProductParams {
-            products: 20,
-            min_pairs: 200,
-            gbdt: GbdtParams {
-                objective: Objective::Logistic,
-                n_trees: 100,
-                max_depth: 4,
-                learning_rate: 0.1,
-                min_child_weight: 5.0,
-                ..GbdtParams::default()
-            },
-        }
-    }
-}
-
-/// What the user can choose for 4.2.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct ReorderParams {
-    /// Share of the users with a train order held out for validation.
-    pub valid_share: f64,
-    /// Seed of the validation draw.
-    pub seed: u64,
-    /// The pooled model's boosting parameters (objective: logistic).
-    pub gbdt: GbdtParams,
-    /// The per-product models.
-    pub per_product: PerProductParams,
-}
-
-impl Default for ReorderParams {
-    fn default() -> Self {
-        ReorderParams {
-            valid_share: 0.2,
-            seed: 42,
-            gbdt: GbdtParams {
-                objective: Objective::Logistic,
-                n_trees: 200,
-                max_depth: 6,
-                learning_rate: 0.1,
-                min_child_weight: 5.0,
-                ..GbdtParams::default()
-            },
-            per_product: PerProductParams::default(),
-        }
+crate::params! {
+    /// What the user can choose for 4.2.
+    pub struct ReorderParams {
+        /// Share of the customers with a train order held out for validation: scored, never
+        /// trained on.
+        pub valid_share: f64 = 0.2,
+        /// Seed of the validation draw and of the rows that place the bin boundaries.
+        pub seed: u64 = 42,
+        /// Boosting rounds of the pooled model, one tree each.
+        pub trees: usize = 200,
+        /// Depth limit of the pooled model's trees.
+        pub depth: u32 = 6,
+        /// Shrinkage of each tree (both kinds of model).
+        pub learning_rate: f64 = 0.1,
+        /// Fewest pairs (hessian sum) on each side of a split (both kinds of model).
+        pub min_child_weight: f64 = 5.0,
+        /// Bins per feature, the missing-value bin included (2 to 256).
+        pub bins: u32 = 256,
+        /// How many of the most bought products also get a model of their own (0: none).
+        pub per_product: usize = 20,
+        /// Fewest training pairs (customers who bought it) for a product to get its own model.
+        pub per_product_min_pairs: usize = 200,
+        /// Boosting rounds of each product's model.
+        pub per_product_trees: usize = 100,
+        /// Depth limit of each product's model.
+        pub per_product_depth: u32 = 4,
     }
 }
 
 impl ReorderParams {
-    /// Checks every field, naming the one out of range.
-    pub fn check(&self) -> Result<(), OrdersError> {
-        check_share(self.valid_share)?;
-        for (name, gbdt) in [
-            ("gbdt", &self.gbdt),
-            ("perProduct.gbdt", &self.per_product.gbdt),
-        ] {
-            gbdt.check()?;
-            if gbdt.objective != Objective::Logistic {
-                return Err(OrdersError::Input(format!(
-                    "{name}.objective is {:?}: 4.2 is a binary classification, expected logistic",
-                    gbdt.objective
-                )));
-            }
+    /// The pooled model's boosting settings.
+    pub fn gbdt(&self) -> GbdtParams {
+        GbdtParams {
+            objective: Objective::Logistic,
+            n_trees: self.trees,
+            max_depth: self.depth,
+            learning_rate: self.learning_rate,
+            min_child_weight: self.min_child_weight,
+            n_bins: self.bins,
+            seed: self.seed,
+            ..GbdtParams::default()
         }
-        Ok(())
+    }
+
+    /// Each product's model's boosting settings.
+    pub fn per_product_gbdt(&self) -> GbdtParams {
+        GbdtParams {
+            n_trees: self.per_product_trees,
+            max_depth: self.per_product_depth,
+            ..self.gbdt()
+        }
+    }
+}
+
+impl Check for ReorderParams {
+    fn check(&self) -> Result<(), UseCaseError> {
+        check_share(self.valid_share)?;
+        self.gbdt().check().map_err(|e| gbdt_param_error(e, ""))?;
+        self.per_product_gbdt()
+            .check()
+            .map_err(|e| gbdt_param_error(e, "perProduct"))
     }
 }
 
@@ -159,10 +149,28 @@ pub struct ProductDemand {
     pub predicted_in: u32,
 }
 
+/// Where the time went, in seconds.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct Seconds {
+    /// Typing and checking the files, ordering each user's orders.
+    pub read: f64,
+    /// Building the candidate pairs and their features.
+    pub features: f64,
+    /// Training the pooled model.
+    pub train: f64,
+    /// Predicting every pair.
+    pub predict: f64,
+    /// Training and scoring the per-product models.
+    pub per_product: f64,
+    /// The whole run.
+    pub total: f64,
+}
+
 /// What a 4.2 run reports.
 #[derive(Debug, Clone, Serialize)]
 pub struct ReorderReport {
-    /// The default model's scores on the validation users.
+    /// The default model's scores on the validation users: `f1` over every candidate pair of
+    /// those users at the threshold that maximises it, `mean_user_f1` beside it.
     pub metrics: ClassScores,
     /// The baseline: the products the user reordered in its last order.
     pub baseline: ClassScores,
@@ -176,6 +184,8 @@ pub struct ReorderReport {
     pub pairs_fit: usize,
     /// Pairs scored.
     pub pairs_valid: usize,
+    /// Users fitted on.
+    pub users_fit: usize,
     /// Users scored.
     pub users_valid: usize,
     /// Users whose next order is `test`: predicted, never scored.
@@ -194,10 +204,14 @@ pub struct ReorderReport {
     pub importance: Vec<Importance>,
     /// Products by expected reorders, most first (the first 50).
     pub top_products: Vec<ProductDemand>,
+    /// Whether product names come from products.csv.
+    pub named: bool,
+    /// A few validation users to look up first, in id order.
+    pub examples: Vec<u32>,
     /// Trees of the pooled model.
     pub trees: usize,
     /// Where the time went.
-    pub seconds: super::next_order::Seconds,
+    pub seconds: Seconds,
 }
 
 /// One product of a predicted basket.
@@ -215,23 +229,37 @@ pub struct BasketItem {
     pub actual: Option<bool>,
 }
 
+/// A product of the next order never bought before.
+#[derive(Debug, Clone, Serialize)]
+pub struct NewProduct {
+    /// `product_id`.
+    pub product_id: u32,
+    /// Its name, when products.csv was given.
+    pub name: Option<String>,
+}
+
 /// A customer's predicted next basket against the actual one.
 #[derive(Debug, Clone, Serialize)]
 pub struct Basket {
     /// `user_id`.
     pub user_id: u32,
+    /// `order_id` of the next order.
+    pub order_id: u32,
     /// `train` or `test`.
     pub eval_set: &'static str,
     /// Whether the user was held out (its prediction is out of sample).
     pub validation: bool,
+    /// The threshold the basket is cut at.
+    pub threshold: f64,
     /// Every product the user bought before, most probable first.
     pub items: Vec<BasketItem>,
     /// Products of the actual next order never bought before (train users): no model can
     /// predict them from the history.
-    pub new_products: Vec<u32>,
+    pub new_products: Vec<NewProduct>,
 }
 
-/// A finished 4.2 run.
+/// A finished 4.2 run: the report, the models, and per customer and candidate pair what the
+/// lookups and downloads need (compact: 9 bytes a pair).
 #[derive(Debug, Clone)]
 pub struct Reorder {
     /// What the page and the command line show first.
@@ -240,98 +268,254 @@ pub struct Reorder {
     pub model: GbdtModel,
     /// The per-product models, by product id.
     pub product_models: Vec<(u32, GbdtModel)>,
-    /// User slot and product of each candidate pair.
-    pub pairs: Vec<(u32, u32)>,
-    /// The default model's probability for each pair.
-    pub probability: Vec<f32>,
-    /// Label of each pair (0 for test users).
-    pub label: Vec<u8>,
+    /// `user_id` of each user slot, ascending.
+    user_id: Vec<u32>,
+    /// `order_id` of each user's next order (0 without one).
+    next_order: Vec<u32>,
+    /// `eval_set` code of each user's next order, `u8::MAX` without one.
+    next_set: Vec<u8>,
+    /// Side of each user.
     sides: Vec<Side>,
+    /// Slot `u`'s pairs are `pair_start[u]..pair_start[u + 1]`.
     pair_start: Vec<u32>,
+    /// Product of each pair.
+    product: Vec<u32>,
+    /// The default model's probability for each pair.
+    probability: Vec<f32>,
+    /// Label of each pair (0 for test users).
+    label: Vec<u8>,
+    /// Slot `u`'s new products are `new_products[new_start[u]..new_start[u + 1]]`.
+    new_start: Vec<u32>,
+    new_products: Vec<u32>,
+    /// Product names by id, when products.csv was given.
+    names: Option<Vec<String>>,
+    /// Expected orders and predicted baskets holding each product id (out-of-sample users).
+    demand: Vec<(f64, u32)>,
 }
 
 impl Reorder {
-    /// Every candidate pair of the users with a train or test order as CSV, for download:
-    /// `user_id,product_id,probability,predicted,actual,validation` (`actual` empty for test
-    /// users).
-    pub fn write_csv(&self, data: &Instacart, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    /// The name of product `p`, if products.csv lists it.
+    pub fn name(&self, p: u32) -> Option<String> {
+        let names = self.names.as_ref()?;
+        names.get(p as usize).filter(|n| !n.is_empty()).cloned()
+    }
+
+    fn is_predicted(&self, i: usize) -> bool {
+        f64::from(self.probability[i]) >= self.report.threshold
+    }
+
+    fn pairs_of(&self, u: usize) -> std::ops::Range<usize> {
+        self.pair_start[u] as usize..self.pair_start[u + 1] as usize
+    }
+
+    /// The user slots with a next order, in id order.
+    fn with_next_order(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..self.user_id.len()).filter(|&u| self.next_set[u] != u8::MAX)
+    }
+
+    /// Every candidate pair as CSV: `user_id,product_id,probability,predicted,actual,validation`
+    /// (`actual` empty for test users). At full size, 15 M lines: the command line writes it.
+    pub fn write_pairs_csv(&self, out: &mut dyn Write) -> std::io::Result<()> {
         writeln!(
             out,
             "user_id,product_id,probability,predicted,actual,validation"
         )?;
-        let history = &data.history;
-        for u in 0..history.n_users() {
-            let t = history.target[u];
-            if t == NONE {
-                continue;
-            }
-            let is_test = data.orders.eval_set[t as usize] == TEST;
-            for i in self.pair_start[u] as usize..self.pair_start[u + 1] as usize {
-                let q = self.probability[i];
-                write!(
-                    out,
-                    "{},{},{q:.4},{},",
-                    history.user_id[u],
-                    self.pairs[i].1,
-                    u8::from(f64::from(q) >= self.report.threshold)
-                )?;
-                if !is_test {
-                    write!(out, "{}", self.label[i])?;
-                }
-                writeln!(out, ",{}", u8::from(self.sides[u] == Side::Valid))?;
+        for u in self.with_next_order() {
+            self.write_user_pairs(u, true, out)?;
+        }
+        Ok(())
+    }
+
+    /// The validation users' pairs as CSV: `user_id,product_id,probability,predicted,actual`.
+    pub fn write_validation_csv(&self, out: &mut dyn Write) -> std::io::Result<()> {
+        writeln!(out, "user_id,product_id,probability,predicted,actual")?;
+        for u in self.with_next_order() {
+            if self.sides[u] == Side::Valid {
+                self.write_user_pairs(u, false, out)?;
             }
         }
         Ok(())
     }
 
-    /// The basket of `user_id` (whose next order is train or test), read against the `data`
-    /// this run was made from.
-    pub fn basket(&self, data: &Instacart, user_id: u32) -> Option<Basket> {
-        let history = &data.history;
-        let u = history.slot_of(user_id)?;
-        let t = history.target[u];
-        if t == NONE {
+    fn write_user_pairs(
+        &self,
+        u: usize,
+        with_side: bool,
+        out: &mut dyn Write,
+    ) -> std::io::Result<()> {
+        let is_test = self.next_set[u] == TEST;
+        for i in self.pairs_of(u) {
+            write!(
+                out,
+                "{},{},{:.4},{},",
+                self.user_id[u],
+                self.product[i],
+                self.probability[i],
+                u8::from(self.is_predicted(i))
+            )?;
+            if !is_test {
+                write!(out, "{}", self.label[i])?;
+            }
+            if with_side {
+                write!(out, ",{}", u8::from(self.sides[u] == Side::Valid))?;
+            }
+            writeln!(out)?;
+        }
+        Ok(())
+    }
+
+    /// Products as the competition writes a basket: ids separated by spaces, `None` for none.
+    fn basket_text(products: impl Iterator<Item = u32>) -> String {
+        let ids: Vec<String> = products.map(|p| p.to_string()).collect();
+        if ids.is_empty() {
+            "None".to_string()
+        } else {
+            ids.join(" ")
+        }
+    }
+
+    /// Every user's predicted next basket as CSV:
+    /// `user_id,order_id,eval_set,validation,products,actual` (product ids separated by spaces,
+    /// `None` for an empty basket; `actual` the reordered products of a train order, empty for
+    /// test orders).
+    pub fn write_baskets_csv(&self, out: &mut dyn Write) -> std::io::Result<()> {
+        writeln!(out, "user_id,order_id,eval_set,validation,products,actual")?;
+        for u in self.with_next_order() {
+            let range = self.pairs_of(u);
+            let predicted = Self::basket_text(
+                range
+                    .clone()
+                    .filter(|&i| self.is_predicted(i))
+                    .map(|i| self.product[i]),
+            );
+            let actual = if self.next_set[u] == TEST {
+                String::new()
+            } else {
+                Self::basket_text(
+                    range
+                        .filter(|&i| self.label[i] == 1)
+                        .map(|i| self.product[i]),
+                )
+            };
+            writeln!(
+                out,
+                "{},{},{},{},{predicted},{actual}",
+                self.user_id[u],
+                self.next_order[u],
+                EVAL_SETS[self.next_set[u] as usize],
+                u8::from(self.sides[u] == Side::Valid)
+            )?;
+        }
+        Ok(())
+    }
+
+    /// The competition's submission for the test orders: `order_id,products`.
+    pub fn write_submission_csv(&self, out: &mut dyn Write) -> std::io::Result<()> {
+        writeln!(out, "order_id,products")?;
+        for u in self.with_next_order() {
+            if self.next_set[u] == TEST {
+                let basket = Self::basket_text(
+                    self.pairs_of(u)
+                        .filter(|&i| self.is_predicted(i))
+                        .map(|i| self.product[i]),
+                );
+                writeln!(out, "{},{basket}", self.next_order[u])?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Every product by expected reorders, most first:
+    /// `product_id,product_name,expected_orders,predicted_in`.
+    pub fn write_stock_csv(&self, out: &mut dyn Write) -> std::io::Result<()> {
+        writeln!(out, "product_id,product_name,expected_orders,predicted_in")?;
+        for p in products_by_demand(&self.demand, usize::MAX) {
+            let (expected, predicted_in) = self.demand[p as usize];
+            let name = self.name(p).unwrap_or_default();
+            writeln!(
+                out,
+                "{p},{},{expected:.3},{predicted_in}",
+                tabular::write::escape_cell(&name, true)
+            )?;
+        }
+        Ok(())
+    }
+
+    /// The per-product comparison as CSV (nothing but the header without per-product models).
+    pub fn write_per_product_csv(&self, out: &mut dyn Write) -> std::io::Result<()> {
+        writeln!(
+            out,
+            "product_id,product_name,pairs_fit,pairs_valid,positives_valid,auc_pooled,auc_own,logloss_pooled,logloss_own"
+        )?;
+        for c in self.report.per_product.iter().flat_map(|p| &p.products) {
+            writeln!(
+                out,
+                "{},{},{},{},{},{:.5},{:.5},{:.5},{:.5}",
+                c.product_id,
+                tabular::write::escape_cell(c.name.as_deref().unwrap_or(""), true),
+                c.pairs_fit,
+                c.pairs_valid,
+                c.positives_valid,
+                c.auc_pooled,
+                c.auc_own,
+                c.logloss_pooled,
+                c.logloss_own
+            )?;
+        }
+        Ok(())
+    }
+
+    /// The basket of `user_id`, whose next order is train or test.
+    pub fn basket(&self, user_id: u32) -> Option<Basket> {
+        let u = self.user_id.binary_search(&user_id).ok()?;
+        if self.next_set[u] == u8::MAX {
             return None;
         }
-        let name = |p: u32| {
-            data.products
-                .as_ref()
-                .and_then(|ps| ps.name_of(p))
-                .map(str::to_string)
-        };
-        let is_test = data.orders.eval_set[t as usize] == TEST;
-        let range = self.pair_start[u] as usize..self.pair_start[u + 1] as usize;
-        let mut items: Vec<BasketItem> = range
-            .clone()
+        let is_test = self.next_set[u] == TEST;
+        let mut items: Vec<BasketItem> = self
+            .pairs_of(u)
             .map(|i| BasketItem {
-                product_id: self.pairs[i].1,
-                name: name(self.pairs[i].1),
+                product_id: self.product[i],
+                name: self.name(self.product[i]),
                 probability: f64::from(self.probability[i]),
-                predicted: f64::from(self.probability[i]) >= self.report.threshold,
+                predicted: self.is_predicted(i),
                 actual: (!is_test).then_some(self.label[i] == 1),
             })
             .collect();
         items.sort_by(|a, b| b.probability.total_cmp(&a.probability));
-        let mut new_products = Vec::new();
-        if let Some(train) = &data.train {
-            for (&o, &p) in train.order_row.iter().zip(&train.product) {
-                if o == t
-                    && self.pairs[range.clone()]
-                        .binary_search_by_key(&p, |x| x.1)
-                        .is_err()
-                {
-                    new_products.push(p);
-                }
-            }
-        }
+        let new_products = self.new_products
+            [self.new_start[u] as usize..self.new_start[u + 1] as usize]
+            .iter()
+            .map(|&p| NewProduct {
+                product_id: p,
+                name: self.name(p),
+            })
+            .collect();
         Some(Basket {
             user_id,
-            eval_set: EVAL_SETS[data.orders.eval_set[t as usize] as usize],
+            order_id: self.next_order[u],
+            eval_set: EVAL_SETS[self.next_set[u] as usize],
             validation: self.sides[u] == Side::Valid,
+            threshold: self.report.threshold,
             items,
             new_products,
         })
     }
+}
+
+/// Product ids with some expected demand, most expected first (ties by id), the first `limit`.
+fn products_by_demand(demand: &[(f64, u32)], limit: usize) -> Vec<u32> {
+    let mut top: Vec<u32> = (0..demand.len() as u32)
+        .filter(|&p| demand[p as usize].0 > 0.0)
+        .collect();
+    top.sort_by(|&a, &b| {
+        demand[b as usize]
+            .0
+            .total_cmp(&demand[a as usize].0)
+            .then(a.cmp(&b))
+    });
+    top.truncate(limit);
+    top
 }
 
 fn logloss(labels: &[bool], p: &[f64]) -> f64 {
@@ -346,28 +530,68 @@ fn logloss(labels: &[bool], p: &[f64]) -> f64 {
     sum / labels.len() as f64
 }
 
+/// Reads the files, then runs 4.2 on them ([`run_on`]); `on_progress` hears `read` first.
+pub fn run(
+    inputs: InstacartTables<'_>,
+    params: &ReorderParams,
+    on_progress: OnProgress<'_>,
+) -> Result<Reorder, UseCaseError> {
+    params.check()?;
+    super::memory::check(&super::memory::reorder_need(&inputs))?;
+    let clock = Clock::start();
+    let read = Span {
+        stage: "read",
+        from: 0.0,
+        share: 0.05,
+    };
+    read.report(on_progress, 0, 1, None)?;
+    let data = Instacart::read(inputs)?;
+    read.report(on_progress, 1, 1, None)?;
+    let seconds_read = clock.total();
+    let mut fitted = run_on(&data, params, on_progress)?;
+    fitted.report.seconds.read = seconds_read;
+    fitted.report.seconds.total += seconds_read;
+    Ok(fitted)
+}
+
+/// The per-product models: the products chosen, their training and validation rows.
+struct PerProductRun {
+    report: PerProductReport,
+    models: Vec<(u32, GbdtModel)>,
+    /// The validation probabilities with each chosen product's own model.
+    combined: Vec<f64>,
+}
+
 /// Builds the candidates, trains the pooled and per-product models, scores them and the
-/// baselines on the validation users, and predicts every candidate.
-pub fn run_reorder(
+/// baselines on the validation users, and predicts every candidate, on files already read.
+/// Stages: `features` (users), `train` (trees), `predict` (pairs), `train_per_product` (trees
+/// of every product's model).
+pub fn run_on(
     data: &Instacart,
     params: &ReorderParams,
-    progress: &mut ProgressFn<'_>,
-) -> Result<Reorder, OrdersError> {
+    on_progress: OnProgress<'_>,
+) -> Result<Reorder, UseCaseError> {
     params.check()?;
     if data.train.is_none() {
-        return Err(OrdersError::Input(
-            "4.2 learns from the products of the train orders: give order_products__train.csv"
-                .to_string(),
-        ));
+        return Err(UseCaseError::MissingFile {
+            use_case: ReorderUseCase::NAME,
+            file: tabular::KnownFile::InstacartOrderProductsTrain,
+        });
     }
-    let clock = web_time::Instant::now();
+    let clock = Clock::start();
     let history = &data.history;
-    let c: Candidates = build(data, history, &mut |done, total| {
-        progress("features", done, total)
-    })
-    .ok_or(OrdersError::Cancelled)?;
+    let features = Span {
+        stage: "features",
+        from: 0.05,
+        share: 0.2,
+    };
+    features.report(on_progress, 0, history.n_users() as u64, None)?;
+    let built = build(data, history, &mut |done, total| {
+        features.report(on_progress, done, total, None).is_ok()
+    });
+    let mut c: Candidates = built.ok_or(UseCaseError::Cancelled)?;
     let sides = split_users(data, history, params.valid_share, params.seed);
-    let side_of_pair = |i: usize| sides[c.user[i] as usize];
+    let side_of_pair = |i: usize| sides[c.user()[i] as usize];
     let fit_rows: Vec<u32> = (0..c.len() as u32)
         .filter(|&i| side_of_pair(i as usize) == Side::Fit)
         .collect();
@@ -375,39 +599,48 @@ pub fn run_reorder(
         .filter(|&i| side_of_pair(i as usize) == Side::Valid)
         .collect();
     if fit_rows.is_empty() || valid_rows.is_empty() {
-        return Err(OrdersError::Input(format!(
+        return Err(UseCaseError::Input(format!(
             "{} has too few users with a train order to fit and validate on",
             data.orders.file
         )));
     }
-    let seconds_features = clock.elapsed().as_secs_f64();
-    let clock = web_time::Instant::now();
+    let seconds_features = clock.lap();
     let labels_of = |rows: &[u32]| -> Vec<f32> {
         rows.iter()
             .map(|&i| f32::from(c.label[i as usize]))
             .collect()
     };
-    let fit = Dataset::new(c.table.gather(&fit_rows, false), labels_of(&fit_rows))?;
-    let model = train(&params.gbdt, &fit, "train", progress)?;
-    drop(fit);
+    let model = train_in(
+        &params.gbdt(),
+        &c.table,
+        &fit_rows,
+        labels_of(&fit_rows),
+        Span {
+            stage: "train",
+            from: 0.25,
+            share: 0.45,
+        },
+        on_progress,
+    )?;
+    let seconds_train = clock.lap();
 
-    // Pooled probabilities for every pair, in blocks to bound the gathered copy.
+    // Pooled probabilities for every pair.
     let mut probability = vec![0f32; c.len()];
-    const BLOCK: usize = 1 << 18;
-    let all: Vec<u32> = (0..c.len() as u32).collect();
-    for (b, block) in all.chunks(BLOCK).enumerate() {
-        let p = model.predict(&c.table.gather(block, false))?;
-        for (&i, p) in block.iter().zip(p) {
-            probability[i as usize] = p as f32;
-        }
-        if !progress(
-            "predict",
-            ((b + 1) * BLOCK).min(c.len()) as u64,
-            c.len() as u64,
-        ) {
-            return Err(OrdersError::Cancelled);
-        }
-    }
+    let every_pair: Vec<u32> = (0..c.len() as u32).collect();
+    predict_each(
+        &model,
+        &c.table,
+        &every_pair,
+        Some(Span {
+            stage: "predict",
+            from: 0.7,
+            share: 0.1,
+        }),
+        on_progress,
+        &mut |i, p| probability[i] = p as f32,
+    )?;
+    drop(every_pair);
+    let seconds_predict = clock.lap();
 
     // Validation users' pair ranges, in the order of `valid_rows`.
     let valid_users: Vec<usize> = (0..history.n_users())
@@ -435,154 +668,88 @@ pub fn run_reorder(
     let baseline = pick_scores(&ranges, &valid_labels, &picks(&c.reordered_in_last_order));
     let baseline_last_order = pick_scores(&ranges, &valid_labels, &picks(&c.in_last_order));
 
-    // Per-product models for the most frequent products.
     let name = |p: u32| {
         data.products
             .as_ref()
             .and_then(|ps| ps.name_of(p))
             .map(str::to_string)
     };
-    let mut product_models = Vec::new();
-    let mut per_product = None;
     let mut default_model = ModelChoice::Pooled;
     let mut metrics = pooled;
-    if params.per_product.products > 0 {
-        let slots = data.product_slots();
-        let mut fit_count = vec![0u32; slots];
-        let mut fit_positive = vec![0u32; slots];
-        for &i in &fit_rows {
-            let p = c.product[i as usize] as usize;
-            fit_count[p] += 1;
-            fit_positive[p] += u32::from(c.label[i as usize]);
+    let mut product_models = Vec::new();
+    let mut per_product = None;
+    if let Some(run) = per_product_models(
+        data,
+        params,
+        &c,
+        (&fit_rows, &valid_rows),
+        (&valid_labels, &pooled_valid),
+        &ranges,
+        &name,
+        on_progress,
+    )? {
+        if run.report.combined.f1 > pooled.f1 {
+            default_model = ModelChoice::PerProduct;
+            metrics = run.report.combined;
+            // Every pair of a chosen product takes its own model's probability.
+            for (p, own) in &run.models {
+                let rows: Vec<u32> = (0..c.len() as u32)
+                    .filter(|&i| c.product()[i as usize] == *p)
+                    .collect();
+                predict_each(own, &c.table, &rows, None, on_progress, &mut |k, q| {
+                    probability[rows[k] as usize] = q as f32
+                })?;
+            }
         }
-        let mut chosen: Vec<u32> = (0..slots as u32)
-            .filter(|&p| {
-                let (n, pos) = (fit_count[p as usize], fit_positive[p as usize]);
-                n as usize >= params.per_product.min_pairs && pos >= 10 && n - pos >= 10
-            })
-            .collect();
-        chosen.sort_by_key(|&p| (std::cmp::Reverse(fit_count[p as usize]), p));
-        chosen.truncate(params.per_product.products);
-        if !chosen.is_empty() {
-            let mut which = vec![u16::MAX; slots];
-            for (k, &p) in chosen.iter().enumerate() {
-                which[p as usize] = k as u16;
-            }
-            let mut fit_by: Vec<Vec<u32>> = vec![Vec::new(); chosen.len()];
-            let mut valid_by: Vec<Vec<usize>> = vec![Vec::new(); chosen.len()];
-            for &i in &fit_rows {
-                let k = which[c.product[i as usize] as usize];
-                if k != u16::MAX {
-                    fit_by[k as usize].push(i);
-                }
-            }
-            for (v, &i) in valid_rows.iter().enumerate() {
-                let k = which[c.product[i as usize] as usize];
-                if k != u16::MAX {
-                    valid_by[k as usize].push(v);
-                }
-            }
-            let mut combined = pooled_valid.clone();
-            let mut comparisons = Vec::new();
-            let (mut all_labels, mut all_pooled, mut all_own) =
-                (Vec::new(), Vec::new(), Vec::new());
-            let n_trees = params.per_product.gbdt.n_trees as u64;
-            let total = n_trees * chosen.len() as u64;
-            for (k, &p) in chosen.iter().enumerate() {
-                let data_k =
-                    Dataset::new(c.table.gather(&fit_by[k], false), labels_of(&fit_by[k]))?;
-                let mut inner = |_: &str, done: u64, _: u64| {
-                    progress("train_per_product", k as u64 * n_trees + done, total)
-                };
-                let own = train(
-                    &params.per_product.gbdt,
-                    &data_k,
-                    "train_per_product",
-                    &mut inner,
-                )?;
-                let rows: Vec<u32> = valid_by[k].iter().map(|&v| valid_rows[v]).collect();
-                let own_p = if rows.is_empty() {
-                    Vec::new()
-                } else {
-                    own.predict(&c.table.gather(&rows, false))?
-                };
-                let labels: Vec<bool> = valid_by[k].iter().map(|&v| valid_labels[v]).collect();
-                let pooled_p: Vec<f64> = valid_by[k].iter().map(|&v| pooled_valid[v]).collect();
-                for (&v, &q) in valid_by[k].iter().zip(&own_p) {
-                    combined[v] = q;
-                }
-                comparisons.push(ProductComparison {
-                    product_id: p,
-                    name: name(p),
-                    pairs_fit: fit_by[k].len(),
-                    pairs_valid: rows.len(),
-                    positives_valid: labels.iter().filter(|&&l| l).count(),
-                    auc_pooled: learn::metrics::auc(&labels, &pooled_p),
-                    auc_own: learn::metrics::auc(&labels, &own_p),
-                    logloss_pooled: logloss(&labels, &pooled_p),
-                    logloss_own: logloss(&labels, &own_p),
-                });
-                all_labels.extend_from_slice(&labels);
-                all_pooled.extend_from_slice(&pooled_p);
-                all_own.extend_from_slice(&own_p);
-                product_models.push((p, own));
-            }
-            let combined_scores = class_scores(&ranges, &valid_labels, &combined);
-            if combined_scores.f1 > pooled.f1 {
-                default_model = ModelChoice::PerProduct;
-                metrics = combined_scores;
-                // Every pair of a chosen product takes its own model's probability.
-                for (p, own) in &product_models {
-                    let rows: Vec<u32> = (0..c.len() as u32)
-                        .filter(|&i| c.product[i as usize] == *p)
-                        .collect();
-                    let q = own.predict(&c.table.gather(&rows, false))?;
-                    for (&i, q) in rows.iter().zip(q) {
-                        probability[i as usize] = q as f32;
-                    }
-                }
-            }
-            per_product = Some(PerProductReport {
-                products: comparisons,
-                pairs_valid: all_labels.len(),
-                logloss_pooled: logloss(&all_labels, &all_pooled),
-                logloss_own: logloss(&all_labels, &all_own),
-                combined: combined_scores,
-            });
-        }
+        drop(run.combined);
+        product_models = run.models;
+        per_product = Some(run.report);
     }
-    let seconds_train = clock.elapsed().as_secs_f64();
+    let seconds_per_product = clock.lap();
 
     // Expected reorders per product over the users predicted out of sample.
     let slots = data.product_slots();
-    let mut expected = vec![0f64; slots];
-    let mut predicted_in = vec![0u32; slots];
+    let mut demand = vec![(0f64, 0u32); slots];
     for (i, &q) in probability.iter().enumerate() {
         if side_of_pair(i) != Side::Fit {
-            let p = c.product[i] as usize;
-            expected[p] += f64::from(q);
-            predicted_in[p] += u32::from(f64::from(q) >= metrics.threshold);
+            let d = &mut demand[c.product()[i] as usize];
+            d.0 += f64::from(q);
+            d.1 += u32::from(f64::from(q) >= metrics.threshold);
         }
     }
-    let mut top: Vec<u32> = (0..slots as u32)
-        .filter(|&p| expected[p as usize] > 0.0)
-        .collect();
-    top.sort_by(|&a, &b| {
-        expected[b as usize]
-            .total_cmp(&expected[a as usize])
-            .then(a.cmp(&b))
-    });
-    top.truncate(50);
-    let top_products = top
+    let top_products = products_by_demand(&demand, 50)
         .into_iter()
         .map(|p| ProductDemand {
             product_id: p,
             name: name(p),
-            expected_orders: expected[p as usize],
-            predicted_in: predicted_in[p as usize],
+            expected_orders: demand[p as usize].0,
+            predicted_in: demand[p as usize].1,
         })
         .collect();
 
+    let (new_start, new_products) = new_products_of(data, &c);
+    let next_order: Vec<u32> = history
+        .target
+        .iter()
+        .map(|&t| {
+            if t == NONE {
+                0
+            } else {
+                data.orders.order_id[t as usize]
+            }
+        })
+        .collect();
+    let next_set: Vec<u8> = history
+        .target
+        .iter()
+        .map(|&t| {
+            if t == NONE {
+                u8::MAX
+            } else {
+                data.orders.eval_set[t as usize]
+            }
+        })
+        .collect();
     let report = ReorderReport {
         metrics,
         baseline,
@@ -591,13 +758,9 @@ pub fn run_reorder(
         pairs: c.len(),
         pairs_fit: fit_rows.len(),
         pairs_valid: valid_rows.len(),
+        users_fit: sides.iter().filter(|&&s| s == Side::Fit).count(),
         users_valid: valid_users.len(),
-        users_test: (0..history.n_users())
-            .filter(|&u| {
-                history.target[u] != NONE
-                    && data.orders.eval_set[history.target[u] as usize] == TEST
-            })
-            .count(),
+        users_test: next_set.iter().filter(|&&s| s == TEST).count(),
         positive_share: valid_labels.iter().filter(|&&l| l).count() as f64
             / valid_labels.len() as f64,
         default_model,
@@ -606,25 +769,275 @@ pub fn run_reorder(
         features: c.table.names(),
         importance: importance(&model),
         top_products,
+        named: data.products.is_some(),
+        examples: valid_users
+            .iter()
+            .take(EXAMPLES)
+            .map(|&u| history.user_id[u])
+            .collect(),
         trees: model.n_trees(),
-        seconds: super::next_order::Seconds {
+        seconds: Seconds {
+            read: 0.0,
             features: seconds_features,
             train: seconds_train,
+            predict: seconds_predict,
+            per_product: seconds_per_product,
+            total: clock.total(),
         },
     };
+    // The pair table's product key becomes the result's product column; the rest is dropped.
+    let product_key = c.product_key();
+    let product = std::mem::take(&mut c.table.keys[product_key]);
     Ok(Reorder {
         report,
         model,
         product_models,
-        pairs: c
-            .user
-            .iter()
-            .copied()
-            .zip(c.product.iter().copied())
-            .collect(),
-        probability,
-        label: c.label,
+        user_id: history.user_id.clone(),
+        next_order,
+        next_set,
         sides,
-        pair_start: c.pair_start,
+        pair_start: std::mem::take(&mut c.pair_start),
+        product,
+        probability,
+        label: std::mem::take(&mut c.label),
+        new_start,
+        new_products,
+        names: data.products.as_ref().map(|p| p.name.clone()),
+        demand,
     })
+}
+
+/// Per user slot, the products of its train order it never bought before.
+fn new_products_of(data: &Instacart, c: &Candidates) -> (Vec<u32>, Vec<u32>) {
+    let history = &data.history;
+    let n_users = history.n_users();
+    let mut per_user: Vec<Vec<u32>> = vec![Vec::new(); n_users];
+    if let Some(train) = &data.train {
+        for (&o, &p) in train.order_row.iter().zip(&train.product) {
+            let u = history.user_of_order[o as usize] as usize;
+            let range = c.pairs_of(u);
+            if c.product()[range].binary_search(&p).is_err() {
+                per_user[u].push(p);
+            }
+        }
+    }
+    let mut start = Vec::with_capacity(n_users + 1);
+    let mut products = Vec::new();
+    start.push(0);
+    for list in per_user {
+        products.extend(list);
+        start.push(products.len() as u32);
+    }
+    (start, products)
+}
+
+/// Trains a model for each of the most bought products (when asked for and some qualify) and
+/// scores it beside the pooled model on the product's validation pairs.
+#[allow(clippy::too_many_arguments)]
+fn per_product_models(
+    data: &Instacart,
+    params: &ReorderParams,
+    c: &Candidates,
+    (fit_rows, valid_rows): (&[u32], &[u32]),
+    (valid_labels, pooled_valid): (&[bool], &[f64]),
+    ranges: &[std::ops::Range<usize>],
+    name: &dyn Fn(u32) -> Option<String>,
+    on_progress: OnProgress<'_>,
+) -> Result<Option<PerProductRun>, UseCaseError> {
+    if params.per_product == 0 {
+        return Ok(None);
+    }
+    let slots = data.product_slots();
+    let mut fit_count = vec![0u32; slots];
+    let mut fit_positive = vec![0u32; slots];
+    for &i in fit_rows {
+        let p = c.product()[i as usize] as usize;
+        fit_count[p] += 1;
+        fit_positive[p] += u32::from(c.label[i as usize]);
+    }
+    let mut chosen: Vec<u32> = (0..slots as u32)
+        .filter(|&p| {
+            let (n, pos) = (fit_count[p as usize], fit_positive[p as usize]);
+            n as usize >= params.per_product_min_pairs && pos >= 10 && n - pos >= 10
+        })
+        .collect();
+    chosen.sort_by_key(|&p| (std::cmp::Reverse(fit_count[p as usize]), p));
+    chosen.truncate(params.per_product);
+    if chosen.is_empty() {
+        return Ok(None);
+    }
+    let mut which = vec![u16::MAX; slots];
+    for (k, &p) in chosen.iter().enumerate() {
+        which[p as usize] = k as u16;
+    }
+    let mut fit_by: Vec<Vec<u32>> = vec![Vec::new(); chosen.len()];
+    let mut valid_by: Vec<Vec<usize>> = vec![Vec::new(); chosen.len()];
+    for &i in fit_rows {
+        let k = which[c.product()[i as usize] as usize];
+        if k != u16::MAX {
+            fit_by[k as usize].push(i);
+        }
+    }
+    for (v, &i) in valid_rows.iter().enumerate() {
+        let k = which[c.product()[i as usize] as usize];
+        if k != u16::MAX {
+            valid_by[k as usize].push(v);
+        }
+    }
+    let gbdt = params.per_product_gbdt();
+    let n_trees = gbdt.n_trees as u64;
+    let total = n_trees * chosen.len() as u64;
+    let mut combined = pooled_valid.to_vec();
+    let mut comparisons = Vec::new();
+    let mut models = Vec::new();
+    let (mut all_labels, mut all_pooled, mut all_own) = (Vec::new(), Vec::new(), Vec::new());
+    for (k, &p) in chosen.iter().enumerate() {
+        let labels_fit: Vec<f32> = fit_by[k]
+            .iter()
+            .map(|&i| f32::from(c.label[i as usize]))
+            .collect();
+        let own = train(&gbdt, &c.table, &fit_by[k], labels_fit, &mut |tree| {
+            let done = k as u64 * n_trees + tree.trees as u64;
+            report(
+                on_progress,
+                Progress {
+                    stage: "train_per_product",
+                    done,
+                    total,
+                    fraction: 0.8 + 0.19 * done as f64 / total as f64,
+                    value: None,
+                },
+            )
+        })?;
+        let rows: Vec<u32> = valid_by[k].iter().map(|&v| valid_rows[v]).collect();
+        let mut own_p = Vec::with_capacity(rows.len());
+        predict_each(&own, &c.table, &rows, None, on_progress, &mut |_, q| {
+            own_p.push(q)
+        })?;
+        let labels: Vec<bool> = valid_by[k].iter().map(|&v| valid_labels[v]).collect();
+        let pooled_p: Vec<f64> = valid_by[k].iter().map(|&v| pooled_valid[v]).collect();
+        for (&v, &q) in valid_by[k].iter().zip(&own_p) {
+            combined[v] = q;
+        }
+        comparisons.push(ProductComparison {
+            product_id: p,
+            name: name(p),
+            pairs_fit: fit_by[k].len(),
+            pairs_valid: rows.len(),
+            positives_valid: labels.iter().filter(|&&l| l).count(),
+            auc_pooled: learn::metrics::auc(&labels, &pooled_p),
+            auc_own: learn::metrics::auc(&labels, &own_p),
+            logloss_pooled: logloss(&labels, &pooled_p),
+            logloss_own: logloss(&labels, &own_p),
+        });
+        all_labels.extend_from_slice(&labels);
+        all_pooled.extend_from_slice(&pooled_p);
+        all_own.extend_from_slice(&own_p);
+        models.push((p, own));
+    }
+    let combined_scores = class_scores(ranges, valid_labels, &combined);
+    Ok(Some(PerProductRun {
+        report: PerProductReport {
+            products: comparisons,
+            pairs_valid: all_labels.len(),
+            logloss_pooled: logloss(&all_labels, &all_pooled),
+            logloss_own: logloss(&all_labels, &all_own),
+            combined: combined_scores,
+        },
+        models,
+        combined,
+    }))
+}
+
+/// Use case 4.2 as the catalogue runs it.
+pub struct ReorderUseCase;
+
+impl UseCase for ReorderUseCase {
+    const NAME: &'static str = "reorder";
+    type Params = ReorderParams;
+    type Inputs<'a> = InstacartTables<'a>;
+    type Fitted = Reorder;
+
+    fn inputs<'a>(
+        tables: &'a dyn Tables,
+        _params: &ReorderParams,
+    ) -> Result<InstacartTables<'a>, UseCaseError> {
+        InstacartTables::from_tables(tables, Self::NAME, true)
+    }
+
+    fn run(
+        inputs: InstacartTables<'_>,
+        params: &ReorderParams,
+        on_progress: OnProgress<'_>,
+    ) -> Result<Reorder, UseCaseError> {
+        run(inputs, params, on_progress)
+    }
+}
+
+/// The arguments of the `basket` question.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct BasketQuestion {
+    user_id: u32,
+}
+
+impl Fitted for Reorder {
+    fn report(&self) -> Value {
+        report_json(&self.report)
+    }
+
+    /// `basket` `{userId}`: the customer's predicted next basket against the actual one.
+    fn ask(&mut self, question: &str, args: &Value) -> Result<Value, UseCaseError> {
+        match question {
+            "basket" => {
+                let q: BasketQuestion = question_args(question, args)?;
+                let basket = self.basket(q.user_id).ok_or_else(|| {
+                    UseCaseError::param(
+                        "userId",
+                        format!(
+                            "user {} is not in orders.csv or has no train or test order",
+                            q.user_id
+                        ),
+                    )
+                })?;
+                Ok(report_json(&basket))
+            }
+            _ => Err(unknown_question(question)),
+        }
+    }
+
+    fn downloads(&self) -> Vec<Download> {
+        let mut downloads = vec![
+            Download::csv("baskets", "reorder_baskets.csv"),
+            Download::csv("validation", "reorder_validation_pairs.csv"),
+            Download::csv("stock", "reorder_products_to_stock.csv"),
+        ];
+        if self.report.users_test > 0 {
+            downloads.push(Download::csv("submission", "reorder_submission.csv"));
+        }
+        if self.report.per_product.is_some() {
+            downloads.push(Download::csv("per_product", "reorder_per_product.csv"));
+        }
+        downloads.push(Download::csv("importance", "reorder_importance.csv"));
+        downloads.push(Download::json("model", "reorder_model.json"));
+        downloads
+    }
+
+    fn download(&self, key: &str, out: &mut dyn Write) -> Result<(), UseCaseError> {
+        match key {
+            "baskets" => self.write_baskets_csv(out)?,
+            "validation" => self.write_validation_csv(out)?,
+            "stock" => self.write_stock_csv(out)?,
+            "submission" => self.write_submission_csv(out)?,
+            "per_product" => self.write_per_product_csv(out)?,
+            "importance" => write_importance_csv(&self.report.importance, out)?,
+            "model" => out.write_all(self.model.to_json().as_bytes())?,
+            _ => {
+                return Err(UseCaseError::Unavailable(format!(
+                    "4.2 has no download named {key}"
+                )))
+            }
+        }
+        Ok(())
+    }
 }

@@ -98,19 +98,35 @@ impl FeatureTable {
         Some((0..self.n_rows).map(|r| self.value(i, r)).collect())
     }
 
-    /// The learner's columns for `rows`; categorical columns stay categorical unless
-    /// `all_numeric` (as the peers read an exported table).
+    /// Column `i` of `rows` as the learner's feature; categorical unless `all_numeric` (as the
+    /// peers read an exported table).
+    pub fn feature(&self, i: usize, rows: &[u32], all_numeric: bool) -> Feature {
+        let c = &self.columns[i];
+        let values: Vec<f32> = match c.key {
+            None => rows.iter().map(|&r| c.values[r as usize]).collect(),
+            Some(k) => {
+                let key = &self.keys[k];
+                rows.iter()
+                    .map(|&r| c.values[key[r as usize] as usize])
+                    .collect()
+            }
+        };
+        match c.categories {
+            Some(n) if !all_numeric => Feature::categorical(c.name.clone(), values, n),
+            _ => Feature::numeric(c.name.clone(), values),
+        }
+    }
+
+    /// The learner's columns for `rows` (see [`feature`](Self::feature)).
     pub fn gather(&self, rows: &[u32], all_numeric: bool) -> Vec<Feature> {
         (0..self.columns.len())
-            .map(|i| {
-                let c = &self.columns[i];
-                let values: Vec<f32> = rows.iter().map(|&r| self.value(i, r as usize)).collect();
-                match c.categories {
-                    Some(n) if !all_numeric => Feature::categorical(c.name.clone(), values, n),
-                    _ => Feature::numeric(c.name.clone(), values),
-                }
-            })
+            .map(|i| self.feature(i, rows, all_numeric))
             .collect()
+    }
+
+    /// The key column `k` (an entity index per row).
+    pub fn key(&self, k: usize) -> &[u32] {
+        &self.keys[k]
     }
 
     /// Row `r`'s values, in column order.
