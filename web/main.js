@@ -14,8 +14,10 @@ import { LANGUAGES, setLanguage, t } from "./strings.js";
 import { clustersView } from "./views/clusters/index.js";
 import { forecastView } from "./views/forecast/index.js";
 import { imputeView } from "./views/impute/index.js";
+import { nextOrderView } from "./views/next-order/index.js";
 import { countLine, openPrivacy, privacyDialog, renderPrivacy } from "./views/privacy.js";
 import { profileView } from "./views/profile.js";
+import { reorderView } from "./views/reorder/index.js";
 import { startView } from "./views/start.js";
 
 registerView(startView);
@@ -23,6 +25,8 @@ registerView(profileView);
 registerView(forecastView);
 registerView(clustersView);
 registerView(imputeView);
+registerView(nextOrderView);
+registerView(reorderView);
 
 const LANG_KEY = "vitrine.lang";
 

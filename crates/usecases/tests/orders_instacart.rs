@@ -233,12 +233,18 @@ fn reorder_against_the_truth(scale: f64, params: &ReorderParams) -> orders::Reor
     let history = &data.history;
     let (mut labels, mut scores) = (Vec::new(), Vec::new());
     let (mut planted, mut predicted) = (Vec::new(), Vec::new());
-    let mut users = 0;
+    let (mut users, mut fitted) = (0, 0);
     for u in 0..history.n_users() {
-        let Some(basket) = run.basket(history.user_id[u]) else {
-            continue;
+        let basket = match run.basket(history.user_id[u]) {
+            Ok(basket) => basket,
+            Err(why) => {
+                assert!(why.contains("the model learnt from"), "{why}");
+                fitted += 1;
+                continue;
+            }
         };
         if !basket.validation {
+            assert_eq!(basket.eval_set, "test");
             continue;
         }
         users += 1;
@@ -263,11 +269,11 @@ fn reorder_against_the_truth(scale: f64, params: &ReorderParams) -> orders::Reor
             }
         }
     }
-    assert_eq!(users, r.users_valid);
+    assert_eq!((users, fitted), (r.users_valid, r.users_fit));
     let mut csv = Vec::new();
     run.write_pairs_csv(&mut csv).unwrap();
     let text = String::from_utf8(csv).unwrap();
-    assert_eq!(text.lines().count(), r.pairs + 1);
+    assert_eq!(text.lines().count(), r.pairs - r.pairs_fit + 1);
     assert!(text.starts_with("user_id,product_id,probability,predicted,actual,validation\n"));
     let mut csv = Vec::new();
     run.write_validation_csv(&mut csv).unwrap();

@@ -7,6 +7,7 @@ import { h, replace } from "../../dom.js";
 import * as fmt from "../../format.js";
 import { t } from "../../strings.js";
 import { numberField } from "../fields.js";
+import { metricCard as sharedCard } from "../metrics.js";
 import { panel } from "../panel.js";
 import { chartPanel, dropChart } from "./chart.js";
 import { importance, storeTable } from "./tables.js";
@@ -106,32 +107,15 @@ function form(busy) {
   );
 }
 
+const WORDS = {
+  model: "forecast.model",
+  baseline: "forecast.baseline",
+  lower: "forecast.lower",
+  higher: "forecast.higher",
+};
+
 function metricCard(key, label, model, baseline, format) {
-  const better = model <= baseline;
-  return h(
-    "div",
-    { class: "metric", "data-metric": key },
-    h("h3", {}, label),
-    h(
-      "p",
-      { class: "metric-model" },
-      h("span", { class: "metric-value", "data-value": String(model) }, format(model)),
-      h("span", { class: "metric-who" }, t("forecast.model")),
-    ),
-    h(
-      "p",
-      { class: "metric-baseline" },
-      h("span", { class: "metric-value", "data-value": String(baseline) }, format(baseline)),
-      h("span", { class: "metric-who" }, t("forecast.baseline")),
-    ),
-    h(
-      "p",
-      { class: `metric-verdict ${better ? "good" : "bad"}` },
-      baseline > 0
-        ? t(better ? "forecast.lower" : "forecast.higher", { share: fmt.percent(Math.abs(1 - model / baseline)) })
-        : "",
-    ),
-  );
+  return sharedCard({ key, label, model, baseline, format, words: WORDS });
 }
 
 function metrics(r) {

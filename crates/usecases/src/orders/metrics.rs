@@ -135,6 +135,58 @@ pub fn mean_user_f1(users: &[std::ops::Range<usize>], labels: &[bool], predicted
     total / users.len() as f64
 }
 
+/// Precision, recall and F1 over pairs when a pair is predicted at or above `threshold`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ThresholdPoint {
+    /// The cut.
+    pub threshold: f64,
+    /// Precision at it (1 when nothing is predicted).
+    pub precision: f64,
+    /// Recall at it.
+    pub recall: f64,
+    /// F1 at it.
+    pub f1: f64,
+}
+
+/// Precision, recall and F1 at the thresholds 0, 1/`steps`, ..., 1: how the choice of the
+/// threshold trades one for the other.
+pub fn threshold_curve(labels: &[bool], scores: &[f64], steps: usize) -> Vec<ThresholdPoint> {
+    let mut order: Vec<usize> = (0..scores.len()).collect();
+    order.sort_unstable_by(|&a, &b| scores[b].total_cmp(&scores[a]));
+    let positives = labels.iter().filter(|&&l| l).count();
+    let (mut k, mut tp) = (0usize, 0usize);
+    (0..=steps)
+        .rev()
+        .map(|step| {
+            let threshold = step as f64 / steps as f64;
+            while k < order.len() && scores[order[k]] >= threshold {
+                tp += usize::from(labels[order[k]]);
+                k += 1;
+            }
+            let precision = if k > 0 { tp as f64 / k as f64 } else { 1.0 };
+            let recall = if positives > 0 {
+                tp as f64 / positives as f64
+            } else {
+                0.0
+            };
+            let f1 = if k + positives > 0 {
+                2.0 * tp as f64 / (k + positives) as f64
+            } else {
+                0.0
+            };
+            ThresholdPoint {
+                threshold,
+                precision,
+                recall,
+                f1,
+            }
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect()
+}
+
 /// Every score of `scores` on the pairs, at the threshold that maximises pair F1.
 pub fn class_scores(
     users: &[std::ops::Range<usize>],
@@ -187,6 +239,24 @@ mod tests {
         let (t, f1) = best_f1_threshold(&[true, false], &[0.5, 0.5]);
         assert_eq!(t, 0.5);
         assert!((f1.f1 - 2.0 / 3.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn the_threshold_curve_counts_pairs_at_or_above_each_cut() {
+        let labels = [true, true, false, true, false];
+        let scores = [0.9, 0.8, 0.7, 0.4, 0.1];
+        let curve = threshold_curve(&labels, &scores, 10);
+        assert_eq!(curve.len(), 11);
+        assert_eq!(curve[0].threshold, 0.0);
+        // At 0 every pair is predicted: 3 of 5 right, every positive found.
+        assert!((curve[0].precision - 0.6).abs() < 1e-12 && curve[0].recall == 1.0);
+        // At 0.4 (the best cut): the top 4.
+        assert!((curve[4].f1 - 6.0 / 7.0).abs() < 1e-12);
+        // At 1 nothing is predicted.
+        assert_eq!(
+            (curve[10].precision, curve[10].recall, curve[10].f1),
+            (1.0, 0.0, 0.0)
+        );
     }
 
     #[test]

@@ -13,7 +13,7 @@ use serde_json::Value;
 use super::candidates::{build, Candidates};
 use super::history::NONE;
 use super::input::{Instacart, InstacartTables, EVAL_SETS, TEST};
-use super::metrics::{class_scores, pick_scores, ClassScores};
+use super::metrics::{class_scores, pick_scores, threshold_curve, ClassScores, ThresholdPoint};
 use super::next_order::{check_share, EXAMPLES};
 use super::split::{split_users, Side};
 use super::training::{predict_each, train, train_in, Span};
@@ -178,6 +178,9 @@ pub struct ReorderReport {
     pub baseline_last_order: ClassScores,
     /// The default model's threshold (a pair is predicted at or above it).
     pub threshold: f64,
+    /// The default model's precision, recall and F1 over the validation pairs at thresholds
+    /// 0, 0.01, ..., 1.
+    pub threshold_curve: Vec<ThresholdPoint>,
     /// Candidate pairs (users with a train or test order).
     pub pairs: usize,
     /// Pairs fitted on.
@@ -280,7 +283,7 @@ pub struct Reorder {
     pair_start: Vec<u32>,
     /// Product of each pair.
     product: Vec<u32>,
-    /// The default model's probability for each pair.
+    /// The default model's probability for each pair (NaN for the fitted customers' pairs).
     probability: Vec<f32>,
     /// Label of each pair (0 for test users).
     label: Vec<u8>,
@@ -308,19 +311,21 @@ impl Reorder {
         self.pair_start[u] as usize..self.pair_start[u + 1] as usize
     }
 
-    /// The user slots with a next order, in id order.
-    fn with_next_order(&self) -> impl Iterator<Item = usize> + '_ {
-        (0..self.user_id.len()).filter(|&u| self.next_set[u] != u8::MAX)
+    /// The user slots predicted out of sample (validation and test customers), in id order.
+    fn predicted_users(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..self.user_id.len())
+            .filter(|&u| self.next_set[u] != u8::MAX && self.sides[u] != Side::Fit)
     }
 
-    /// Every candidate pair as CSV: `user_id,product_id,probability,predicted,actual,validation`
-    /// (`actual` empty for test users). At full size, 15 M lines: the command line writes it.
+    /// Every candidate pair of the validation and test customers as CSV:
+    /// `user_id,product_id,probability,predicted,actual,validation` (`actual` empty for test
+    /// users). At full size, 7 M lines: the command line writes it.
     pub fn write_pairs_csv(&self, out: &mut dyn Write) -> std::io::Result<()> {
         writeln!(
             out,
             "user_id,product_id,probability,predicted,actual,validation"
         )?;
-        for u in self.with_next_order() {
+        for u in self.predicted_users() {
             self.write_user_pairs(u, true, out)?;
         }
         Ok(())
@@ -329,7 +334,7 @@ impl Reorder {
     /// The validation users' pairs as CSV: `user_id,product_id,probability,predicted,actual`.
     pub fn write_validation_csv(&self, out: &mut dyn Write) -> std::io::Result<()> {
         writeln!(out, "user_id,product_id,probability,predicted,actual")?;
-        for u in self.with_next_order() {
+        for u in self.predicted_users() {
             if self.sides[u] == Side::Valid {
                 self.write_user_pairs(u, false, out)?;
             }
@@ -374,13 +379,13 @@ impl Reorder {
         }
     }
 
-    /// Every user's predicted next basket as CSV:
+    /// Every validation and test customer's predicted next basket as CSV:
     /// `user_id,order_id,eval_set,validation,products,actual` (product ids separated by spaces,
     /// `None` for an empty basket; `actual` the reordered products of a train order, empty for
     /// test orders).
     pub fn write_baskets_csv(&self, out: &mut dyn Write) -> std::io::Result<()> {
         writeln!(out, "user_id,order_id,eval_set,validation,products,actual")?;
-        for u in self.with_next_order() {
+        for u in self.predicted_users() {
             let range = self.pairs_of(u);
             let predicted = Self::basket_text(
                 range
@@ -412,7 +417,7 @@ impl Reorder {
     /// The competition's submission for the test orders: `order_id,products`.
     pub fn write_submission_csv(&self, out: &mut dyn Write) -> std::io::Result<()> {
         writeln!(out, "order_id,products")?;
-        for u in self.with_next_order() {
+        for u in self.predicted_users() {
             if self.next_set[u] == TEST {
                 let basket = Self::basket_text(
                     self.pairs_of(u)
@@ -465,11 +470,22 @@ impl Reorder {
         Ok(())
     }
 
-    /// The basket of `user_id`, whose next order is train or test.
-    pub fn basket(&self, user_id: u32) -> Option<Basket> {
-        let u = self.user_id.binary_search(&user_id).ok()?;
+    /// The basket of `user_id`, a validation or test customer; why not, for another.
+    pub fn basket(&self, user_id: u32) -> Result<Basket, String> {
+        let u = self
+            .user_id
+            .binary_search(&user_id)
+            .map_err(|_| format!("user {user_id} is not in orders.csv"))?;
         if self.next_set[u] == u8::MAX {
-            return None;
+            return Err(format!(
+                "user {user_id}'s last order is a prior one: there is no next order to predict"
+            ));
+        }
+        if self.sides[u] == Side::Fit {
+            return Err(format!(
+                "user {user_id} is one of the customers the model learnt from (its next order \
+                 is known to it): look up a validation or test customer"
+            ));
         }
         let is_test = self.next_set[u] == TEST;
         let mut items: Vec<BasketItem> = self
@@ -491,7 +507,7 @@ impl Reorder {
                 name: self.name(p),
             })
             .collect();
-        Some(Basket {
+        Ok(Basket {
             user_id,
             order_id: self.next_order[u],
             eval_set: EVAL_SETS[self.next_set[u] as usize],
@@ -624,9 +640,13 @@ pub fn run_on(
     )?;
     let seconds_train = clock.lap();
 
-    // Pooled probabilities for every pair.
-    let mut probability = vec![0f32; c.len()];
-    let every_pair: Vec<u32> = (0..c.len() as u32).collect();
+    // Pooled probabilities for the pairs of the customers predicted out of sample (validation
+    // and test): the fitted customers' next orders are known, and their in-sample
+    // probabilities would flatter the model. NaN marks a pair not predicted.
+    let mut probability = vec![f32::NAN; c.len()];
+    let every_pair: Vec<u32> = (0..c.len() as u32)
+        .filter(|&i| side_of_pair(i as usize) != Side::Fit)
+        .collect();
     predict_each(
         &model,
         &c.table,
@@ -637,7 +657,7 @@ pub fn run_on(
             share: 0.1,
         }),
         on_progress,
-        &mut |i, p| probability[i] = p as f32,
+        &mut |k, p| probability[every_pair[k] as usize] = p as f32,
     )?;
     drop(every_pair);
     let seconds_predict = clock.lap();
@@ -691,10 +711,10 @@ pub fn run_on(
         if run.report.combined.f1 > pooled.f1 {
             default_model = ModelChoice::PerProduct;
             metrics = run.report.combined;
-            // Every pair of a chosen product takes its own model's probability.
+            // Every predicted pair of a chosen product takes its own model's probability.
             for (p, own) in &run.models {
                 let rows: Vec<u32> = (0..c.len() as u32)
-                    .filter(|&i| c.product()[i as usize] == *p)
+                    .filter(|&i| c.product()[i as usize] == *p && !probability[i as usize].is_nan())
                     .collect();
                 predict_each(own, &c.table, &rows, None, on_progress, &mut |k, q| {
                     probability[rows[k] as usize] = q as f32
@@ -711,12 +731,18 @@ pub fn run_on(
     let slots = data.product_slots();
     let mut demand = vec![(0f64, 0u32); slots];
     for (i, &q) in probability.iter().enumerate() {
-        if side_of_pair(i) != Side::Fit {
+        if !q.is_nan() {
             let d = &mut demand[c.product()[i] as usize];
             d.0 += f64::from(q);
             d.1 += u32::from(f64::from(q) >= metrics.threshold);
         }
     }
+    let valid_probability: Vec<f64> = valid_rows
+        .iter()
+        .map(|&i| f64::from(probability[i as usize]))
+        .collect();
+    let curve = threshold_curve(&valid_labels, &valid_probability, 100);
+    drop(valid_probability);
     let top_products = products_by_demand(&demand, 50)
         .into_iter()
         .map(|p| ProductDemand {
@@ -755,6 +781,7 @@ pub fn run_on(
         baseline,
         baseline_last_order,
         threshold: metrics.threshold,
+        threshold_curve: curve,
         pairs: c.len(),
         pairs_fit: fit_rows.len(),
         pairs_valid: valid_rows.len(),
@@ -991,15 +1018,9 @@ impl Fitted for Reorder {
         match question {
             "basket" => {
                 let q: BasketQuestion = question_args(question, args)?;
-                let basket = self.basket(q.user_id).ok_or_else(|| {
-                    UseCaseError::param(
-                        "userId",
-                        format!(
-                            "user {} is not in orders.csv or has no train or test order",
-                            q.user_id
-                        ),
-                    )
-                })?;
+                let basket = self
+                    .basket(q.user_id)
+                    .map_err(|message| UseCaseError::param("userId", message))?;
                 Ok(report_json(&basket))
             }
             _ => Err(unknown_question(question)),
