@@ -451,6 +451,7 @@ export const en = {
   "nextOrder.results": "How close are the predicted days?",
   "nextOrder.facts":
     "{users} customers predicted; the model learnt from {fit} customers and is scored on {valid} held-out customers ({test} customers' next orders are unknown: test). {trees} trees, {seconds} s.",
+  "nextOrder.memory": "The engine holds {memory} of memory (its peak since the page opened).",
   "nextOrder.model": "model",
   "nextOrder.baseline": "median gap",
   "nextOrder.lower": "{share} lower than the baseline",
@@ -538,6 +539,7 @@ export const en = {
   "reorder.results": "How well are the next baskets predicted?",
   "reorder.facts":
     "{pairs} (customer, product) candidates. The model learnt from {fit} customers and is scored on {valid} held-out customers ({validPairs} candidates, {positive} of them in the next order); {test} customers' next orders are unknown (test). A product is predicted at a probability of {threshold} or more, the threshold that maximises F1 on the held-out customers. {seconds} s.",
+  "reorder.memory": "The engine holds {memory} of memory (its peak since the page opened).",
   "reorder.model": "model",
   "reorder.baseline": "last order's reorders",
   "reorder.lower": "{share} lower than the baseline",

@@ -456,6 +456,7 @@ export const fr = {
   "nextOrder.results": "À quel point les jours prédits sont-ils justes ?",
   "nextOrder.facts":
     "{users} clients prédits ; le modèle a appris de {fit} clients et est évalué sur {valid} clients mis de côté (la prochaine commande de {test} clients est inconnue : test). {trees} arbres, {seconds} s.",
+  "nextOrder.memory": "Le moteur occupe {memory} de mémoire (son maximum depuis l'ouverture de la page).",
   "nextOrder.model": "modèle",
   "nextOrder.baseline": "écart médian",
   "nextOrder.lower": "{share} de moins que la référence",
@@ -550,6 +551,7 @@ export const fr = {
   "reorder.results": "À quel point les prochains paniers sont-ils bien prédits ?",
   "reorder.facts":
     "{pairs} candidats (client, produit). Le modèle a appris de {fit} clients et est évalué sur {valid} clients mis de côté ({validPairs} candidats, dont {positive} dans la prochaine commande) ; la prochaine commande de {test} clients est inconnue (test). Un produit est prédit à partir d'une probabilité de {threshold}, le seuil qui maximise le F1 sur les clients mis de côté. {seconds} s.",
+  "reorder.memory": "Le moteur occupe {memory} de mémoire (son maximum depuis l'ouverture de la page).",
   "reorder.model": "modèle",
   "reorder.baseline": "rachats de la dernière commande",
   "reorder.lower": "{share} de moins que la référence",

@@ -103,7 +103,7 @@ function daysFigure(x) {
   return t("nextOrder.daysN", { n: fmt.num(x, 3) });
 }
 
-function metrics(r) {
+function metrics(r, memory) {
   const card = (key, label, model, baseline, format) =>
     metricCard({ key, label, model, baseline, format, words: WORDS });
   const m = r.metrics;
@@ -115,10 +115,14 @@ function metrics(r) {
       {
         class: "muted small",
         id: "no-facts",
+        "data-engine-bytes": String(memory ?? 0),
         "data-users": String(r.users),
         "data-users-valid": String(r.users_valid),
         "data-trees": String(r.trees),
         "data-seconds": String(r.seconds.total),
+        "data-read-seconds": String(r.seconds.read),
+        "data-features-seconds": String(r.seconds.features),
+        "data-train-seconds": String(r.seconds.train),
       },
       t("nextOrder.facts", {
         users: fmt.int(r.users),
@@ -128,6 +132,7 @@ function metrics(r) {
         trees: fmt.int(r.trees),
         seconds: fmt.num(r.seconds.total, 3),
       }),
+      memory ? ` ${t("nextOrder.memory", { memory: fmt.bytes(memory) })}` : "",
     ),
     h(
       "div",
@@ -259,7 +264,7 @@ export const nextOrderView = {
     if (result) {
       const report = result.report;
       children.push(
-        metrics(report),
+        metrics(report, result.engineMemoryBytes),
         objectivesPanel(report),
         histogramPanel(report),
         lookupPanel(report),

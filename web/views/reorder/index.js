@@ -74,7 +74,7 @@ function form(busy) {
   );
 }
 
-function metrics(r) {
+function metrics(r, memory) {
   const share = (x) => fmt.num(x, 4);
   const card = (key, label) =>
     metricCard({
@@ -94,11 +94,15 @@ function metrics(r) {
       {
         class: "muted small",
         id: "re-facts",
+        "data-engine-bytes": String(memory ?? 0),
         "data-pairs": String(r.pairs),
         "data-users-valid": String(r.users_valid),
         "data-threshold": String(r.threshold),
         "data-default": r.default_model,
         "data-seconds": String(r.seconds.total),
+        "data-read-seconds": String(r.seconds.read),
+        "data-features-seconds": String(r.seconds.features),
+        "data-train-seconds": String(r.seconds.train),
       },
       t("reorder.facts", {
         pairs: fmt.int(r.pairs),
@@ -110,6 +114,7 @@ function metrics(r) {
         threshold: fmt.num(r.threshold, 3),
         seconds: fmt.num(r.seconds.total, 3),
       }),
+      memory ? ` ${t("reorder.memory", { memory: fmt.bytes(memory) })}` : "",
     ),
     h(
       "div",
@@ -170,7 +175,7 @@ export const reorderView = {
     if (result) {
       const report = result.report;
       children.push(
-        metrics(report),
+        metrics(report, result.engineMemoryBytes),
         modelsPanel(report),
         thresholdPanel(report),
         basketPanel(report),
