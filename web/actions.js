@@ -1,14 +1,13 @@
 // What the user can do, as functions the views call: they run jobs and update the store.
 
-import { ingestFile, JobError, removeFile, startJob } from "./jobs.js";
+import { heldSource, ingestFile, JobError, removeFile, startJob } from "./jobs.js";
 import { state, update } from "./store.js";
 import { t } from "./strings.js";
 
 /** Seed of the built-in samples: the same files every time, as on the command line. */
 export const SAMPLE_SEED = 42;
 
-/** Largest file accepted, as the engine's MAX_FILE_BYTES (shown on the drop zone). */
-export const MAX_FILE_BYTES = 1_500_000_000;
+export { tableTextLimit } from "./jobs.js";
 
 let cancelCurrent = null;
 let stopQueue = false;
@@ -81,7 +80,10 @@ export async function loadCatalogue() {
   }
 }
 
-/** Reads dropped or chosen files one after the other; shows the profile of the last one read. */
+/**
+ * Reads dropped or chosen files one after the other (a .zip gives a table per CSV file it
+ * holds); shows the profile of the first table of the last file read.
+ */
 export async function loadFiles(files) {
   stopQueue = false;
   for (const file of files) {
@@ -89,15 +91,33 @@ export async function loadFiles(files) {
     const result = await withProgress(t("job.reading", { file: file.name }), (onProgress) =>
       ingestFile(file, { onProgress }),
     );
-    if (result) {
-      applySummary(result.summary, {
-        profiles: { [file.name]: result.profile },
-        sources: { [file.name]: "upload" },
-        selected: file.name,
-      });
-      update({ view: "profile" });
-    }
+    if (result) showRead(result);
   }
+}
+
+/** Shows the tables a read gave: their profiles, the first one selected. */
+function showRead(result) {
+  const names = result.profiles.map((p) => p.file);
+  applySummary(result.summary, {
+    profiles: Object.fromEntries(result.profiles.map((p) => [p.file, p])),
+    sources: Object.fromEntries(names.map((n) => [n, "upload"])),
+    selected: names[0],
+  });
+  update({ view: "profile" });
+}
+
+/**
+ * Reads loaded table `name` again from its file, keeping only `columns` (the others are
+ * profiled as they stream past): how a file too large to hold whole is kept in part.
+ */
+export async function keepColumns(name, columns) {
+  const source = heldSource(name);
+  if (!source) return;
+  stopQueue = false;
+  const result = await withProgress(t("job.reading", { file: name }), (onProgress) =>
+    ingestFile(source.file, { onProgress }, { columns, only: source.entry ? [name] : null }),
+  );
+  if (result) showRead(result);
 }
 
 /** Generates and reads the sample files of `dataset`, then shows the first file's profile. */

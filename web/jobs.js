@@ -3,7 +3,10 @@
 //
 // The worker holds the parsed tables, so this module also holds the File objects they came
 // from: when the worker dies (a Rust panic, or a cancel it could not honour in time) a fresh one
-// is started and every held file is sent again, so nothing the user loaded is lost.
+// is started and every held file is sent again, so nothing the user loaded is lost. A table
+// read from an archive (.zip, .gz) is held as its archive and its entry, and a table read
+// keeping some columns as its file and those columns: the reload reads each archive once, for
+// the entries still held, keeping the same columns.
 
 /** How long a cancelled job may take to stop before its worker is replaced. */
 const CANCEL_GRACE_MS = 1500;
@@ -12,7 +15,8 @@ let worker = null;
 let nextId = 1;
 /** Running jobs by id: {kind, resolve, reject, onProgress, onFile, cancelTimer}. */
 const running = new Map();
-/** Files the worker holds, by name, in load order. */
+/** What the worker holds, by table name, in load order: {file, entry, columns}. `entry`: the
+ * table is one CSV file of the archive `file`; `columns`: only these were kept. */
 const held = new Map();
 /** Resolves when a fresh worker has reloaded the held files; jobs wait for it. */
 let restoring = Promise.resolve();
@@ -55,7 +59,7 @@ function receive(message) {
       break;
     case "file":
       if (job) {
-        held.set(message.file.name, message.file);
+        held.set(message.file.name, { file: message.file, entry: false, columns: null });
         job.onFile?.(message.file, message.dataset);
       }
       break;
@@ -117,16 +121,27 @@ function crashed(id, message) {
   restoring = restore();
 }
 
+/** The held tables as reads to make: one per file and kept columns, with its entries. */
+function reloads() {
+  const reads = [];
+  for (const [name, source] of held) {
+    const same = reads.find((r) => r.file === source.file && r.columns === source.columns);
+    if (same && source.entry) same.only?.push(name);
+    else reads.push({ file: source.file, columns: source.columns, only: source.entry ? [name] : null });
+  }
+  return reads;
+}
+
 async function restore() {
-  const files = [...held.values()];
-  if (files.length === 0) return;
+  const reads = reloads();
+  if (reads.length === 0) return;
   onRestore(true);
   try {
-    for (const file of files) {
+    for (const { file, columns, only } of reads) {
       try {
-        await send("ingest", { file }).promise;
+        await send("ingest", { file, columns, only, textLimit }).promise;
       } catch {
-        held.delete(file.name);
+        for (const [name, source] of [...held]) if (source.file === file) held.delete(name);
       }
     }
   } finally {
@@ -193,14 +208,44 @@ export function startJob(kind, args = {}, callbacks = {}) {
   return { promise, cancel };
 }
 
-/** Reads a file into the engine and remembers it for restarts. Resolves {profile, summary}. */
-export function ingestFile(file, callbacks) {
-  const job = startJob("ingest", { file }, callbacks);
+/** The most text a whole table may hold in the engine (its MAX_FILE_BYTES). */
+const ENGINE_TEXT_LIMIT = 1_500_000_000;
+
+/**
+ * The most text a whole table may hold: the engine's, or less when the page's address asks
+ * (`?textLimit=BYTES`), so that the over-limit path can be tried, and tested, with a small file.
+ */
+let textLimit = ENGINE_TEXT_LIMIT;
+
+/** Lowers the text limit of the tables read from now on (see `textLimit`). */
+export function setTextLimit(bytes) {
+  textLimit = Number.isFinite(bytes) && bytes > 0 ? Math.min(bytes, ENGINE_TEXT_LIMIT) : ENGINE_TEXT_LIMIT;
+}
+
+/** The most text a whole table may hold, in bytes. */
+export function tableTextLimit() {
+  return textLimit;
+}
+
+/**
+ * Reads a file into the engine and remembers it for restarts. `columns`: keep only these;
+ * `only`: read only these CSV files of an archive. Resolves {profiles, summary}: one profile per
+ * CSV file read (an archive holds several).
+ */
+export function ingestFile(file, callbacks, { columns = null, only = null } = {}) {
+  const job = startJob("ingest", { file, columns, only, textLimit }, callbacks);
   job.promise = job.promise.then((result) => {
-    held.set(file.name, file);
+    for (const p of result.profiles) {
+      held.set(p.file, { file, entry: p.file !== file.name, columns });
+    }
     return result;
   });
   return job;
+}
+
+/** The file a loaded table came from: {file, entry, columns}, or undefined. */
+export function heldSource(name) {
+  return held.get(name);
 }
 
 /** Forgets a loaded file, in the worker and here. */

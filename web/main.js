@@ -5,7 +5,7 @@
 import { cancelJob, loadCatalogue, refresh } from "./actions.js";
 import { h, replace } from "./dom.js";
 import * as fmt from "./format.js";
-import { refreshEngineRequests, startEngine, startJob } from "./jobs.js";
+import { refreshEngineRequests, setTextLimit, startEngine, startJob } from "./jobs.js";
 import { applyUpdate, startOffline } from "./offline.js";
 import { recordEngineRequests, recordServiceWorkerRequest, startPrivacy } from "./privacy.js";
 import { allViews, go, registerView, viewById } from "./router.js";
@@ -127,6 +127,7 @@ function renderJob(s) {
   if (p?.rows > 0) figures.push(t("job.rows", { rows: fmt.int(p.rows) }));
   if (p?.rowsPerSec > 0 && p.phase === "read") figures.push(t("job.rate", { rate: fmt.int(p.rowsPerSec) }));
   if (p?.total > 0) figures.push(t("job.bytes", { done: fmt.bytes(p.bytes), total: fmt.bytes(p.total) }));
+  if (p?.textBytes > p?.bytes) figures.push(t("job.text", { text: fmt.bytes(p.textBytes) }));
   else if (p?.bytes > 0) figures.push(fmt.bytes(p.bytes));
   replace(
     jobBar,
@@ -305,7 +306,9 @@ function boot() {
   refresh();
   loadCatalogue();
   // For the end-to-end tests (a panic has no button): the same jobs the page runs, nothing more.
-  if (new URLSearchParams(location.search).has("debug")) globalThis.vitrine = { state, startJob };
+  const query = new URLSearchParams(location.search);
+  if (query.has("textLimit")) setTextLimit(Number(query.get("textLimit")));
+  if (query.has("debug")) globalThis.vitrine = { state, startJob };
 }
 
 boot();

@@ -1,12 +1,14 @@
-// CSV ingest of a full-size (1,017,209-row) Rossmann train.csv: our parser natively and as wasm in
-// headless Chromium (through the real page: file input -> worker -> profile), beside pandas'
-// read_csv C engine on the same file in the same run. Also the page's wasm memory after the load.
+// CSV ingest of a full-size (1,017,209-row) Rossmann train.csv, and of the same file gzipped: our
+// parser natively and as wasm in headless Chromium (through the real page: file input -> worker
+// -> profile), beside pandas' read_csv C engine on the same files in the same run. Also the
+// page's wasm memory after the load.
 //
 // This machine's timings swing by tens of percent from one minute to the next, so every engine is
 // run ROUNDS times, the engines taking turns within each round (a slow minute then slows them
 // all), and the table reports each engine's median with its range.
-import { statSync } from "node:fs";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { gzipSync } from "node:zlib";
 import { median, python, ratio, runJson, sample, run as sh, sharedBench, writeSection } from "./lib.mjs";
 import { measurePageIngest } from "./page.mjs";
 import { ingestFile, nodeEngine } from "./wasm.mjs";
@@ -28,11 +30,30 @@ function spread(mbPerS) {
   return `${median(mbPerS).toFixed(1)} (${low}-${high})`;
 }
 
+/** `file` gzipped (level 6, gzip's default), made once beside it. */
+function gzipped(file) {
+  const gz = `${file}.gz`;
+  if (!existsSync(gz)) writeFileSync(gz, gzipSync(readFileSync(file), { level: 6 }));
+  return gz;
+}
+
 export async function run() {
   const file = path.join(sample("rossmann", 1), "train.csv");
+  const gz = gzipped(file);
   const mb = statSync(file).size / 1e6;
+  const gzMb = statSync(gz).size / 1e6;
   sh("cargo", ["build", "--release", "-p", "tabular", "--example", "ingest_bench"]);
-  const runs = { pandas: [], native: [], nativeCores: [], page: [], pageWall: [], node: [] };
+  const runs = {
+    pandas: [],
+    native: [],
+    nativeCores: [],
+    page: [],
+    pageWall: [],
+    node: [],
+    pandasGz: [],
+    nativeGz: [],
+    pageGz: [],
+  };
   let cores;
   let pandasVersion;
   let last;
@@ -41,14 +62,19 @@ export async function run() {
     const pandas = runJson(python(), [path.join(sharedBench, "peer_csv.py"), file]);
     pandasVersion = pandas.version;
     runs.pandas.push(pandas.mb_per_s);
-    const native = runJson("target/release/examples/ingest_bench", [file, "--runs", "1"]);
+    const native = runJson("target/release/examples/ingest_bench", [file, "--runs", "1", "--gz", gz]);
     runs.native.push(native.mb_per_s);
     runs.nativeCores.push(native.path_mb_per_s);
+    runs.nativeGz.push(native.gz_text_mb_per_s);
+    // pandas' own figure is of the compressed size: the rate of text is the comparable one.
+    const pandasGz = runJson(python(), [path.join(sharedBench, "peer_csv.py"), gz]);
+    runs.pandasGz.push(mb / pandasGz.seconds);
     cores = native.cores;
     last = await measurePageIngest(file);
     runs.page.push(mb / last.seconds);
     runs.pageWall.push(mb / last.wallSeconds);
     runs.node.push(mb / (await wasmInNode(file)));
+    runs.pageGz.push(mb / (await measurePageIngest(gz)).seconds);
     console.log(
       Object.entries(runs)
         .map(([key, values]) => `${key} ${values.at(-1).toFixed(1)}`)
@@ -61,13 +87,18 @@ export async function run() {
   const paired = (key) => median(runs[key].map((mbs, round) => mbs / runs.pandas[round])).toFixed(2);
   const row = (label, key) =>
     `| ${label} | ${spread(runs[key])} | ${ratio(median(runs[key]), pandasMbs)} | ${paired(key)} |`;
+  const pandasGzMbs = median(runs.pandasGz);
+  const pairedGz = (key) => median(runs[key].map((mbs, round) => mbs / runs.pandasGz[round])).toFixed(2);
+  const gzRow = (label, key) =>
+    `| ${label} | ${spread(runs[key])} | ${ratio(median(runs[key]), pandasGzMbs)} | ${pairedGz(key)} |`;
   const lines = [
     `## CSV ingest (issue 2)`,
     ``,
     `\`npm run bench ingest\` — Rossmann-shaped \`train.csv\` from \`vitrine sample rossmann --scale 1\``,
     `(${last.rows.toLocaleString("en")} rows, ${mb.toFixed(1)} MB), same file, same run: ${ROUNDS} rounds, each`,
-    `engine once per round in turn (pandas, native, page, Node); MB/s is the median of the ${ROUNDS} (range in`,
-    `brackets); the ratios are of the medians, and the median of the ${ROUNDS} rounds' own ratios.`,
+    `engine once per round in turn (pandas, native, page, Node, then the .gz: native, pandas, page);`,
+    `MB/s is the median of the ${ROUNDS} (range in brackets); the ratios are of the medians, and the`,
+    `median of the ${ROUNDS} rounds' own ratios.`,
     ``,
     `| engine | MB/s median (range) | ratio to pandas, of medians | ratio to pandas, per round |`,
     `|---|---|---|---|`,
@@ -80,6 +111,18 @@ export async function run() {
     row("vitrine wasm in headless Chromium (worker: file.stream() -> parser -> profile)", "page"),
     row(`vitrine wasm in Node ${process.version} (file read in 1 MiB chunks -> parser -> profile)`, "node"),
     row("the page end to end (file chosen -> profile drawn)", "pageWall"),
+    ``,
+    `The same file gzipped (\`train.csv.gz\`, ${gzMb.toFixed(1)} MB, level 6), decompressed as it streams; MB/s of text`,
+    `(${mb.toFixed(1)} MB), ratios to pandas reading the .csv.gz in the same rounds:`,
+    ``,
+    `| engine | MB/s of text, median (range) | ratio to pandas .gz, of medians | ratio to pandas .gz, per round |`,
+    `|---|---|---|---|`,
+    gzRow(`pandas ${pandasVersion} read_csv of the .gz (zlib + C engine)`, "pandasGz"),
+    gzRow("vitrine native, 1 thread (1 MiB chunks of the .gz from memory, miniz_oxide inflate)", "nativeGz"),
+    gzRow(
+      "vitrine wasm in headless Chromium (worker: file.stream() of the .gz -> inflate -> parser -> profile)",
+      "pageGz",
+    ),
     ``,
     `Targets: wasm >= 1.0x pandas, native >= 3x pandas. pandas reads the file from the page cache on`,
     `one thread; \`read_path\`, as the command line calls it, reads it on every core (a thread per part`,

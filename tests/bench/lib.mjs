@@ -8,7 +8,10 @@ import { fileURLToPath } from "node:url";
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const dataDir = path.join(root, "bench-data");
-export const sharedBench = path.resolve(root, "../shared/bench");
+/** The peers' scripts: beside the checkout (../shared), or beside its worktrees' folder. */
+export const sharedBench =
+  [path.resolve(root, "../shared/bench"), path.resolve(root, "../../shared/bench")].find((dir) => existsSync(dir)) ??
+  path.resolve(root, "../shared/bench");
 
 /** Runs a command, returns its stdout; throws with its stderr on failure. */
 export function run(command, args, options = {}) {

@@ -8,6 +8,7 @@ const sections = {
   cluster: () => import("./cluster.mjs"),
   gbdt: () => import("./gbdt.mjs"),
   ingest: () => import("./ingest.mjs"),
+  keep: () => import("./keep.mjs"),
   impute: () => import("./impute.mjs"),
 };
 

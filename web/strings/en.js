@@ -193,7 +193,6 @@ export const en = {
   "start.intro":
     "Drop the CSV files of one of the public datasets below, exactly as published, or try a built-in sample of the same shape. Files are read here, in this tab; nothing is uploaded.",
   "start.drop": "Drop CSV files here, or press to choose files",
-  "start.dropHint": "Several files at once are fine. Up to {limit} per file.",
   "start.loaded": "Loaded files",
   "start.none": "No file loaded yet.",
   "start.datasets": "Datasets and their use cases",
@@ -623,4 +622,24 @@ export const en = {
   "stage.reorder.predict": "Predicting the candidates: {done} of {total}",
   "stage.reorder.train_per_product": "Training the per-product models: tree {done} of {total}",
   "stage.reorder.value": "training log loss {value}",
+  // Reading any file (issue: nothing read silently wrong; .gz and .zip; files too large to keep).
+  "start.dropHintFiles":
+    "CSV, TSV or text files, also as .gz or .zip (every CSV file inside is loaded). A table holds up to {limit} of text; a larger file is profiled, and you pick the columns to keep.",
+  "job.text": "{text} of text",
+  "profile.warnings": "What the reader noticed",
+  "profile.warningsHint": "The file was read; these are worth a look.",
+  "profile.notKept": "Columns not kept",
+  "profile.notKeptHint":
+    "This file holds more text than a table can hold here ({limit}): every column was profiled in one pass (type, missing values, range) without being kept. Pick the columns to keep, and the file is read again keeping only those.",
+  "profile.skippedHint":
+    "Profiled as they streamed past, not kept. Change the columns to keep, and the file is read again.",
+  "profile.notKeptRange": "{min} – {max}, mean {mean}",
+  "profile.keepLabel":
+    "Columns to keep: names separated by commas, or a pattern (a regular expression, such as L3_S29)",
+  "profile.keepMatches": "{count} columns match: about {size} of text for {rows} rows.",
+  "profile.keepNone": "No column matches.",
+  "profile.keepBad": "Not a valid pattern: {message}",
+  "profile.keepTooLarge": "About {size} of text, more than a table can hold here ({limit}): keep fewer columns.",
+  "profile.keepButton": "Read again keeping {count} columns",
+  "profile.keepMore": "and {count} more columns",
 };

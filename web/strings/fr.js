@@ -195,7 +195,6 @@ export const fr = {
   "start.intro":
     "Déposez les fichiers CSV d'un des jeux de données publics ci-dessous, tels que publiés, ou essayez un exemple intégré de même forme. Les fichiers sont lus ici, dans cet onglet ; rien n'est envoyé.",
   "start.drop": "Déposez des fichiers CSV ici, ou appuyez pour les choisir",
-  "start.dropHint": "Plusieurs fichiers à la fois, jusqu'à {limit} chacun.",
   "start.loaded": "Fichiers chargés",
   "start.none": "Aucun fichier chargé.",
   "start.datasets": "Jeux de données et cas d'usage",
@@ -636,4 +635,24 @@ export const fr = {
   "stage.reorder.predict": "Prédiction des candidats : {done} sur {total}",
   "stage.reorder.train_per_product": "Entraînement des modèles par produit : arbre {done} sur {total}",
   "stage.reorder.value": "log loss d'entraînement {value}",
+  // Lecture de tout fichier (rien de lu faux en silence ; .gz et .zip ; fichiers trop grands).
+  "start.dropHintFiles":
+    "Fichiers CSV, TSV ou texte, aussi en .gz ou .zip (chaque CSV contenu est chargé). Une table contient jusqu'à {limit} de texte ; un fichier plus grand est profilé et vous choisissez les colonnes à garder.",
+  "job.text": "{text} de texte",
+  "profile.warnings": "Ce que la lecture a relevé",
+  "profile.warningsHint": "Le fichier a été lu ; ces points méritent un coup d'œil.",
+  "profile.notKept": "Colonnes non gardées",
+  "profile.notKeptHint":
+    "Ce fichier contient plus de texte qu'une table n'en peut tenir ici ({limit}) : chaque colonne a été profilée en une passe (type, valeurs manquantes, étendue) sans être gardée. Choisissez les colonnes à garder, et le fichier est relu en ne gardant qu'elles.",
+  "profile.skippedHint": "Profilées au passage, non gardées. Changez les colonnes à garder, et le fichier est relu.",
+  "profile.notKeptRange": "{min} – {max}, moyenne {mean}",
+  "profile.keepLabel":
+    "Colonnes à garder : noms séparés par des virgules, ou un motif (une expression régulière, comme L3_S29)",
+  "profile.keepMatches": "{count} colonnes correspondent : environ {size} de texte pour {rows} lignes.",
+  "profile.keepNone": "Aucune colonne ne correspond.",
+  "profile.keepBad": "Motif invalide : {message}",
+  "profile.keepTooLarge":
+    "Environ {size} de texte, plus qu'une table n'en peut tenir ici ({limit}) : gardez moins de colonnes.",
+  "profile.keepButton": "Relire en gardant {count} colonnes",
+  "profile.keepMore": "et {count} colonnes de plus",
 };

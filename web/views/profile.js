@@ -1,6 +1,7 @@
-// The data profile, the first thing shown after loading: the file's shape, what the loaded
-// files enable, each column's type, missing share, distinct count, range or top values and
-// distribution, a missingness map, and a preview grid of every row.
+// The data profile, the first thing shown after loading: the file's shape, what the reader
+// warns of, what the loaded files enable, each column's type, missing share, distinct count,
+// range or top values and distribution, a missingness map, and a preview grid of every row; for
+// a file too large to keep, the columns not kept and the picker of those to keep (keep.js).
 
 import { downloadCsv, ensureProfile, fetchRows } from "../actions.js";
 import { h, replace } from "../dom.js";
@@ -11,6 +12,7 @@ import { t } from "../strings.js";
 import { barsCanvas, missingnessCanvas } from "./canvas.js";
 import { DATASETS, datasetOf, KNOWN_FILES } from "./datasets.js";
 import { previewGrid } from "./grid.js";
+import { keepPanel, warningsPanel } from "./keep.js";
 import { panel } from "./panel.js";
 import { useCaseList } from "./usecases.js";
 
@@ -241,10 +243,11 @@ export const profileView = {
       ),
       fileChooser(s),
       facts(p, s.engineMemory),
+      warningsPanel(p),
+      keepPanel(p),
       enabled(s),
-      columnsTable(p),
-      missingness(p),
-      preview(p),
+      // A file too large to keep has only the columns not kept (above).
+      p.columns.length > 0 ? [columnsTable(p), missingness(p), preview(p)] : null,
     );
   },
 };

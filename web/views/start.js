@@ -1,7 +1,7 @@
 // The start screen: a drop zone (also a button opening the file picker), the files loaded so
 // far, and the four datasets with their use cases and a "Try a sample" button each.
 
-import { loadFiles, loadSample, MAX_FILE_BYTES, removeTable } from "../actions.js";
+import { loadFiles, loadSample, removeTable, tableTextLimit } from "../actions.js";
 import { h, replace } from "../dom.js";
 import * as fmt from "../format.js";
 import { go } from "../router.js";
@@ -15,7 +15,7 @@ function dropZone(busy) {
     type: "file",
     id: "file-input",
     multiple: true,
-    accept: ".csv,.tsv,.txt,text/csv",
+    accept: ".csv,.tsv,.txt,.tab,.gz,.zip,text/csv,text/plain,application/gzip,application/zip",
     class: "visually-hidden",
     tabindex: "-1",
     "aria-hidden": "true",
@@ -47,7 +47,7 @@ function dropZone(busy) {
     },
     h("span", { class: "drop-icon", "aria-hidden": "true" }),
     h("span", { class: "drop-title" }, t("start.drop")),
-    h("span", { class: "drop-hint" }, t("start.dropHint", { limit: fmt.bytes(MAX_FILE_BYTES) })),
+    h("span", { class: "drop-hint" }, t("start.dropHintFiles", { limit: fmt.bytes(tableTextLimit()) })),
   );
   return [button, input];
 }

@@ -76,13 +76,21 @@ async function checkpoint(id) {
 
 /**
  * Streams `file` into the engine chunk by chunk, posting progress at least every PROGRESS_MS,
- * and returns its profile. The table stays in the registry under the file's name.
+ * and returns the profile of each CSV file it holds: itself, the text of a .gz, or each CSV of a
+ * .zip (decompressed by the engine as the chunks come, never held whole). `columns`: keep only
+ * these (the others are profiled as they stream past); `only`: read only these CSV files of an
+ * archive. The tables stay in the registry under their names.
  */
-async function ingest(id, file) {
+async function ingest(id, file, { columns = null, only = null, textLimit = null } = {}) {
   const total = file.size;
   const ingest = new engine.Ingest(file.name, total);
+  if (textLimit) ingest.limit_text(textLimit);
+  if (columns) ingest.keep_columns(columns);
+  if (only) ingest.only_files(only);
   const reader = file.stream().getReader();
   let last = 0;
+  // What is being read: the file, or the archive's entry.
+  const reading = () => ingest.entry() || file.name;
   const progress = (phase) => {
     const rows = ingest.rows();
     const seconds = ingest.seconds();
@@ -91,9 +99,10 @@ async function ingest(id, file) {
       id,
       progress: {
         phase,
-        file: file.name,
+        file: reading(),
         bytes: ingest.bytes(),
         total,
+        textBytes: ingest.text_bytes(),
         rows,
         rowsPerSec: seconds > 0 ? rows / seconds : 0,
       },
@@ -117,20 +126,23 @@ async function ingest(id, file) {
     // Inside finish() the Ingest object is borrowed by Rust: the callback must not call it.
     const rows = ingest.rows();
     const bytes = ingest.bytes();
+    const textBytes = ingest.text_bytes();
     let lastProfile = performance.now();
-    const profile = ingest.finish((done, columns) => {
+    const profiles = ingest.finish((done, columns) => {
       const now = performance.now();
       if (now - lastProfile < PROGRESS_MS && done < columns) return;
       lastProfile = now;
       post({
         type: "progress",
         id,
-        progress: { phase: "profile", file: file.name, bytes, total, rows, rowsPerSec: 0, done, columns },
+        progress: { phase: "profile", file: file.name, bytes, total, textBytes, rows, rowsPerSec: 0, done, columns },
       });
     });
-    // What the user waited for, from the first byte read to the profile: shown beside the file.
-    profile.read_seconds = ingest.seconds();
-    return profile;
+    // What the user waited for, from the first byte read to the profile: shown beside a file
+    // read alone (an archive's files share one read).
+    const seconds = ingest.seconds();
+    if (profiles.length === 1) profiles[0].read_seconds = seconds;
+    return profiles;
   } finally {
     reader.cancel().catch(() => {});
     try {
@@ -159,7 +171,7 @@ async function sample(id, { dataset, seed }) {
       });
     });
     const file = new File([bytes], name, { type: "text/csv" });
-    profiles.push(await ingest(id, file));
+    profiles.push(...(await ingest(id, file)));
     // Only once it is loaded: the page holds it like an upload, to reload after a restart.
     post({ type: "file", id, file, dataset });
   }
@@ -194,9 +206,9 @@ async function runUseCase(id, useCase, params) {
 }
 
 const jobs = {
-  async ingest(id, { file }) {
-    const profile = await ingest(id, file);
-    return { profile, summary: summary() };
+  async ingest(id, { file, columns, only, textLimit }) {
+    const profiles = await ingest(id, file, { columns, only, textLimit });
+    return { profiles, summary: summary() };
   },
   async sample(id, args) {
     const { profiles } = await sample(id, args);

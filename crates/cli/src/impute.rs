@@ -79,7 +79,19 @@ pub fn run(parser: lexopt::Parser) -> Result<(), String> {
             args::usage::<ImputeParams>("impute", OWN, ALIASES)
         )
     })?;
-    let (table, _) = read_table(&input, ReadOptions::default())?;
+    // Only the columns the selection needs are read: one station group of Bosch's 2 GB file
+    // fits where the whole file would not.
+    let options = match (&params.columns, args.switch("summary")) {
+        (impute::ColumnSelection::All, _) | (_, true) => ReadOptions::default(),
+        (selection, false) => {
+            let header = tabular::read_path_header(&input).map_err(|e| e.to_string())?;
+            ReadOptions {
+                columns: Some(impute::columns_to_read(&header, selection)),
+                ..ReadOptions::default()
+            }
+        }
+    };
+    let (table, _) = read_table(&input, options)?;
     if args.switch("summary") {
         let summary = impute::summarize(&table, TOP_PATTERNS);
         println!(

@@ -1,15 +1,18 @@
-//! `vitrine profile FILE...`: streams each CSV file through the same parser as the page (1 MiB
-//! chunks), and prints its columns' types, missing values and distinct counts, which public
-//! dataset each file is, and which use cases the files make ready.
+//! `vitrine profile FILE...`: streams each file through the same reader as the page (a CSV
+//! file, a `.gz` of one, a `.zip` of several), and prints, for each CSV file, its columns' types,
+//! missing values and distinct counts, what the reader warns of, which public dataset it is,
+//! and which use cases the files make ready. A file too large to keep whole is profiled in one
+//! pass (counts, missing, ranges, kinds). Exits 1 when a file cannot be read; warnings do not
+//! change that.
 
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use tabular::profile::{profile, ColumnProfile, TableProfile, TopValue};
-use tabular::KnownFile;
-use tabular::{ColumnKind, ReadOptions};
+use tabular::summary::SummaryProfile;
+use tabular::{ColumnKind, KnownFile, ReadOptions, Warning};
 use usecases::catalogue::{statuses, UseCaseStatus};
 
-use crate::input::read_table;
+use crate::input::read_tables;
 
 const USAGE: &str = "usage: vitrine profile FILE...";
 #[derive(Serialize)]
@@ -22,14 +25,20 @@ struct Report {
 
 #[derive(Serialize)]
 struct FileOut {
+    /// The CSV file's name (an archive's entry is named after it).
     path: String,
+    /// The archive it came from, if any.
+    archive: Option<String>,
     rows: u64,
     bytes: u64,
     delimiter: String,
     encoding: String,
     decimal_comma: bool,
     dataset: Option<KnownFile>,
+    /// Every column in file order: those kept with their distinct counts and top values, the
+    /// others (a file too large to keep) with what one pass tells.
     columns: Vec<ColumnOut>,
+    warnings: Vec<Warning>,
 }
 
 #[derive(Serialize)]
@@ -39,13 +48,15 @@ struct ColumnOut {
     kind: ColumnKind,
     missing: u64,
     missing_share: f64,
-    distinct: u64,
+    /// `null` for a column not kept.
+    distinct: Option<u64>,
     min: Option<f64>,
     max: Option<f64>,
     mean: Option<f64>,
     min_label: Option<String>,
     max_label: Option<String>,
     top: Vec<TopValue>,
+    kept: bool,
 }
 
 impl From<ColumnProfile> for ColumnOut {
@@ -55,13 +66,33 @@ impl From<ColumnProfile> for ColumnOut {
             kind: c.kind,
             missing: c.missing,
             missing_share: c.missing_share,
-            distinct: c.distinct,
+            distinct: Some(c.distinct),
             min: c.min,
             max: c.max,
             mean: c.mean,
             min_label: c.min_label,
             max_label: c.max_label,
             top: c.top,
+            kept: true,
+        }
+    }
+}
+
+impl From<SummaryProfile> for ColumnOut {
+    fn from(c: SummaryProfile) -> ColumnOut {
+        ColumnOut {
+            name: c.name,
+            kind: c.kind,
+            missing: c.missing,
+            missing_share: c.missing_share,
+            distinct: None,
+            min: c.min,
+            max: c.max,
+            mean: c.mean,
+            min_label: c.min_label,
+            max_label: c.max_label,
+            top: Vec::new(),
+            kept: false,
         }
     }
 }
@@ -85,17 +116,19 @@ pub fn run(mut parser: lexopt::Parser) -> Result<(), String> {
     }
     let mut files = Vec::new();
     for path in &paths {
-        let table = profile_file(path)?;
-        files.push(table);
+        files.extend(profile_file(path)?);
     }
-    let known: Vec<KnownFile> = files.iter().filter_map(|f| f.dataset).collect();
+    let known: Vec<KnownFile> = files.iter().filter_map(|(f, _)| f.dataset).collect();
     let families: Vec<String> = known.iter().filter_map(family).collect();
     let dataset = match families.first() {
         Some(first) if families.iter().all(|f| f == first) => Some(first.clone()),
         _ => None,
     };
     let report = Report {
-        files: files.into_iter().map(file_out).collect(),
+        files: files
+            .into_iter()
+            .map(|(p, archive)| file_out(p, archive))
+            .collect(),
         dataset,
         use_cases: statuses(&known),
     };
@@ -112,21 +145,32 @@ fn family(file: &KnownFile) -> Option<String> {
     Some(value.as_str()?.split('.').next()?.to_string())
 }
 
-fn file_out(p: TableProfile) -> FileOut {
+fn file_out(p: TableProfile, archive: Option<String>) -> FileOut {
+    let mut columns: Vec<ColumnOut> = p.columns.into_iter().map(ColumnOut::from).collect();
+    columns.extend(p.skipped.into_iter().map(ColumnOut::from));
     FileOut {
         path: p.file,
+        archive,
         rows: p.rows,
         bytes: p.bytes,
         delimiter: p.delimiter,
         encoding: p.encoding,
         decimal_comma: p.decimal_comma,
         dataset: p.dataset,
-        columns: p.columns.into_iter().map(ColumnOut::from).collect(),
+        columns,
+        warnings: p.warnings,
     }
 }
 
-/// Streams one file through the parser and profiles the table.
-fn profile_file(path: &Path) -> Result<TableProfile, String> {
-    let (table, _) = read_table(path, ReadOptions::default())?;
-    Ok(profile(&table))
+/// Streams one file through the reader and profiles each CSV file it holds.
+fn profile_file(path: &Path) -> Result<Vec<(TableProfile, Option<String>)>, String> {
+    let (tables, _) = read_tables(path, ReadOptions::default())?;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+    Ok(tables
+        .iter()
+        .map(|table| {
+            let archive = name.clone().filter(|n| *n != table.name);
+            (profile(table), archive)
+        })
+        .collect())
 }

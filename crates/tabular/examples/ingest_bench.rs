@@ -1,9 +1,12 @@
-//! Ingest throughput: `cargo run --release -p tabular --example ingest_bench -- FILE.csv [--runs N]`.
+//! Ingest throughput: `cargo run --release -p tabular --example ingest_bench -- FILE.csv [--runs N]
+//! [--gz FILE.csv.gz]`.
 //!
 //! `npm run bench ingest` gives it the full-size Rossmann `train.csv` of
-//! `vitrine sample rossmann --scale 1`. Times two reads, each the median of N runs (default 5):
-//! one thread fed 1 MiB chunks from memory (disk time excluded), and `read_path` as the command
-//! line reads a file (from the page cache, in parts on every core). Prints one JSON line.
+//! `vitrine sample rossmann --scale 1`, and the same file gzipped. Times reads, each the median of
+//! N runs (default 5): one thread fed 1 MiB chunks from memory (disk time excluded), `read_path`
+//! as the command line reads a file (from the page cache, in parts on every core), and with
+//! `--gz` one thread fed the compressed file in 1 MiB chunks (decompressed as they come, as the
+//! page and the command line read a `.gz`), which must give the same table. Prints one JSON line.
 
 use std::time::Instant;
 
@@ -43,18 +46,44 @@ fn median_of(runs: usize, mut run: impl FnMut() -> f64) -> f64 {
 
 fn usage() -> ! {
     eprintln!(
-        "usage: ingest_bench FILE.csv [--runs N] (e.g. train.csv of `vitrine sample rossmann --scale 1`)"
+        "usage: ingest_bench FILE.csv [--runs N] [--gz FILE.csv.gz] (e.g. train.csv of `vitrine sample rossmann --scale 1`)"
     );
     std::process::exit(2);
 }
 
+/// Median seconds to read the compressed `bytes` (named `name`) in 1 MiB chunks; checks that
+/// it gives `table`.
+fn gz_median(name: &str, bytes: &[u8], runs: usize, table: &tabular::Table) -> f64 {
+    median_of(runs, || {
+        let start = Instant::now();
+        let mut reader = tabular::InputReader::new(name, tabular::ReadOptions::default())
+            .expecting(bytes.len() as u64);
+        for chunk in bytes.chunks(1 << 20) {
+            reader.push(chunk).expect("parse");
+        }
+        let tables = reader.finish().expect("parse");
+        let seconds = start.elapsed().as_secs_f64();
+        assert_eq!(tables.len(), 1);
+        assert_eq!(
+            tables[0].columns, table.columns,
+            "the .gz reads what the .csv reads"
+        );
+        seconds
+    })
+}
+
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let (path, runs) = match args.as_slice() {
-        [path] => (path, 5),
-        [path, flag, n] if flag == "--runs" => (path, n.parse().unwrap_or_else(|_| usage())),
-        _ => usage(),
-    };
+    let mut args = std::env::args().skip(1);
+    let path = args.next().unwrap_or_else(|| usage());
+    let (mut runs, mut gz) = (5, None);
+    while let Some(flag) = args.next() {
+        let value = args.next().unwrap_or_else(|| usage());
+        match flag.as_str() {
+            "--runs" => runs = value.parse().unwrap_or_else(|_| usage()),
+            "--gz" => gz = Some(std::path::PathBuf::from(value)),
+            _ => usage(),
+        }
+    }
     if runs == 0 {
         usage();
     }
@@ -89,13 +118,24 @@ fn main() {
     let profile = tabular::profile::profile(&table);
     let profile_seconds = profile_start.elapsed().as_secs_f64();
     let core_seconds = core_only(&bytes);
+    let gz = gz.map(|gz| {
+        let compressed = std::fs::read(&gz).expect("read the .gz");
+        let name = gz.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        let seconds = gz_median(&name, &compressed, runs, &table);
+        format!(
+            ",\"gz_bytes\":{},\"gz_seconds\":{seconds:.4},\"gz_mb_per_s\":{:.1},\"gz_text_mb_per_s\":{:.1}",
+            compressed.len(),
+            compressed.len() as f64 / 1e6 / seconds,
+            bytes.len() as f64 / 1e6 / seconds
+        )
+    });
     let kinds: Vec<String> = table
         .columns
         .iter()
         .map(|c| format!("{}:{}", c.name, c.kind().label()))
         .collect();
     println!(
-        "{{\"file\":\"{}\",\"bytes\":{},\"rows\":{},\"columns\":{},\"seconds\":{:.4},\"mb_per_s\":{:.1},\"rows_per_s\":{:.0},\"cores\":{},\"path_seconds\":{:.4},\"path_mb_per_s\":{:.1},\"profile_seconds\":{:.4},\"csv_core_only_mb_per_s\":{:.1},\"kinds\":\"{}\",\"dataset\":{}}}",
+        "{{\"file\":\"{}\",\"bytes\":{},\"rows\":{},\"columns\":{},\"seconds\":{:.4},\"mb_per_s\":{:.1},\"rows_per_s\":{:.0},\"cores\":{},\"path_seconds\":{:.4},\"path_mb_per_s\":{:.1},\"profile_seconds\":{:.4},\"csv_core_only_mb_per_s\":{:.1},\"kinds\":\"{}\",\"dataset\":{}{}}}",
         path.display(),
         bytes.len(),
         table.n_rows,
@@ -112,5 +152,6 @@ fn main() {
         profile
             .dataset
             .map_or_else(|| "null".to_string(), |d| format!("\"{}\"", d.id())),
+        gz.unwrap_or_default(),
     );
 }

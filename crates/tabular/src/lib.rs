@@ -1,7 +1,10 @@
 //! CSV bytes to typed columnar tables.
 //!
 //! The reader is a push parser on top of `csv-core`: the page feeds it the chunks of
-//! `file.stream()` and never holds a file twice. Types are inferred per column over the whole
+//! `file.stream()` and never holds a file twice. A file may also be a `.gz` or a `.zip` of CSV
+//! files, unpacked as it streams ([`InputReader`]). Bad input stops with an error naming its
+//! place, or is read with warnings ([`Warning`]); nothing is read silently wrong. A file with
+//! more text than a table may hold is summarised in one pass instead of refused. Types are inferred per column over the whole
 //! file (a column is promoted when a later row contradicts the earlier ones), so quirks such as
 //! Rossmann's `StateHoliday` turning from `"0"` to `"a"` after 63,555 rows come out right.
 
@@ -16,11 +19,16 @@ pub mod dataset;
 pub mod error;
 pub mod profile;
 pub mod relational;
+pub mod summary;
 pub mod table;
 pub mod write;
 
+mod archive;
 mod builder;
 mod cell;
+mod encoding;
+mod files;
+mod input;
 mod intern;
 mod parallel;
 mod reader;
@@ -28,9 +36,14 @@ mod sniff;
 
 pub use column::{CellMismatch, Column, ColumnData, ColumnKind, TextColumn};
 pub use dataset::KnownFile;
-pub use error::{check_size, CsvError, ErrorKind, MAX_INPUT_BYTES};
-pub use parallel::read_bytes_in_parts;
+pub use error::{
+    check_size, Binary, CsvError, ErrorKind, Warning, WarningKind, LONG_CELL_BYTES,
+    LONG_QUOTED_LINES, MAX_INPUT_BYTES,
+};
 #[cfg(any(unix, windows))]
-pub use parallel::read_path_in_parts;
-pub use reader::{read_bytes, read_path, ReadOptions, StreamReader};
+pub use files::read_path_in_parts;
+pub use files::{read_path, read_path_header, read_path_tables};
+pub use input::{InputProgress, InputReader};
+pub use parallel::read_bytes_in_parts;
+pub use reader::{read_bytes, ReadOptions, StreamReader};
 pub use table::{Encoding, SourceInfo, Table};

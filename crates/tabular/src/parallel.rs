@@ -11,11 +11,158 @@
 //! got there, as a single read would. So the table, and the first error, are always those of
 //! [`StreamReader`] over the whole file.
 
+use crate::builder::{ColumnBuilder, Decode, Diverged};
 use crate::error::{CsvError, ErrorKind};
-use crate::reader::{Appended, Parsing, PartTemplate, ReadOptions, StreamReader};
+use crate::reader::{expected_rows, Parsing, ReadOptions, StreamReader};
 use crate::table::Table;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::ScopedJoinHandle;
+
+/// Why a part could not be appended.
+#[derive(Debug)]
+pub(crate) enum Appended {
+    /// The part, which starts at a record, has a bad record: the file's first error.
+    Error(CsvError),
+    /// The file must be read in one go (see [`crate::builder::ColumnBuilder::append`]).
+    Diverged,
+}
+
+/// What reading a part of a file needs from the file's header.
+#[derive(Clone)]
+pub(crate) struct PartTemplate {
+    delimiter: u8,
+    n_fields: usize,
+    map: Vec<usize>,
+    header_names: Vec<String>,
+    /// Names of the kept columns.
+    names: Vec<String>,
+    latin1: bool,
+    /// Bytes per row in the rows read so far.
+    bytes_per_row: f64,
+}
+
+impl StreamReader {
+    /// What a part of this file read on another thread needs from its header: `None` until the
+    /// header has been read.
+    fn part_template(&self) -> Option<PartTemplate> {
+        // UTF-16 text is not cut at its bytes' newlines; summaries are sums in row order.
+        if self.utf16.is_some() {
+            return None;
+        }
+        let p = self
+            .parsing
+            .as_ref()
+            .filter(|p| p.header_seen && p.summaries.is_empty())?;
+        Some(PartTemplate {
+            delimiter: p.delimiter,
+            n_fields: p.n_fields,
+            map: p.map.clone(),
+            header_names: p.header_names.clone(),
+            names: p.builders.iter().map(|b| b.name.clone()).collect(),
+            latin1: p.decode.latin1,
+            bytes_per_row: self.bytes_per_row(),
+        })
+    }
+
+    /// True when the input so far ends between two records (the next byte starts a record).
+    fn at_record_boundary(&self) -> bool {
+        self.error.is_none()
+            && self
+                .parsing
+                .as_ref()
+                .is_some_and(|p| p.header_seen && p.between_records)
+    }
+
+    /// Takes in the part of the file that follows the input so far (which ends between two
+    /// records), read by [`Parsing::part`] from `bytes` bytes, or its error.
+    fn append_part(&mut self, part: Result<Parsing, CsvError>, bytes: u64) -> Result<(), Appended> {
+        let p = self
+            .parsing
+            .as_mut()
+            .expect("parts follow a header that has been read");
+        let result = match part {
+            Ok(part) => p.append(part).map_err(|Diverged| Appended::Diverged),
+            Err(mut e) => {
+                // The part numbered its lines from 1.
+                e.line = e.line.map(|line| line + p.lines_consumed());
+                Err(Appended::Error(e))
+            }
+        };
+        if let Err(Appended::Error(e)) = &result {
+            self.error = Some(e.clone());
+        }
+        self.bytes += bytes;
+        result
+    }
+}
+
+impl Parsing {
+    /// A parser for a part of a file that starts at the beginning of a line after the header,
+    /// as if that line started a record. Its lines are numbered from 1.
+    fn part(template: &PartTemplate, bytes: u64) -> Parsing {
+        let rows = expected_rows(bytes, template.bytes_per_row, template.names.len());
+        let mut part = Parsing::new(template.delimiter, template.latin1);
+        part.between_records = true;
+        part.header_seen = true;
+        part.n_fields = template.n_fields;
+        part.map.clone_from(&template.map);
+        part.header_names.clone_from(&template.header_names);
+        part.builders = template
+            .names
+            .iter()
+            .map(|name| ColumnBuilder::track_kinds(name.clone(), rows))
+            .collect();
+        part
+    }
+
+    /// Feeds bytes of a part; the end of a part is not the end of the file.
+    fn feed_part(&mut self, input: &[u8], file: &str) -> Result<(), CsvError> {
+        if input.is_empty() {
+            return Ok(());
+        }
+        self.feed(input, file)
+    }
+
+    /// Newlines consumed so far, counting those before this parser's first byte.
+    fn lines_consumed(&self) -> u64 {
+        self.line_base + self.core.line() - 1 + self.fast_lines
+    }
+
+    /// Appends the rows of `part`, which starts where the input of `self` ends (between two
+    /// records), and carries on in its state: the next bytes are those after the part.
+    fn append(&mut self, mut part: Parsing) -> Result<(), Diverged> {
+        let lines_before = self.lines_consumed();
+        if part.decode.latin1 && !self.decode.latin1 {
+            self.switch_to_latin1();
+        } else if self.decode.latin1 && !part.decode.latin1 {
+            part.switch_to_latin1();
+        }
+        let mut builders = std::mem::take(&mut self.builders);
+        for (mine, mut theirs) in builders.iter_mut().zip(std::mem::take(&mut part.builders)) {
+            theirs.shift_lines(lines_before);
+            mine.append(theirs, self.decode.latin1)?;
+        }
+        let mut warnings = std::mem::take(&mut self.warnings);
+        warnings.append(std::mem::take(&mut part.warnings), lines_before);
+        // The rows so far, in the part's reading state (its header fields are this file's).
+        *self = Parsing {
+            builders,
+            warnings,
+            rows: self.rows + part.rows,
+            kept_bytes: self.kept_bytes + part.kept_bytes,
+            limit: self.limit,
+            projected: self.projected,
+            line_base: lines_before + part.line_base,
+            decode: Decode {
+                decimal_comma_seen: self.decode.decimal_comma_seen
+                    || part.decode.decimal_comma_seen,
+                ..self.decode
+            },
+            ..part
+        };
+        Ok(())
+    }
+}
 
 /// Parts smaller than this are not worth a thread.
 #[cfg(any(unix, windows))]
@@ -153,36 +300,22 @@ pub fn read_bytes_in_parts(
     read_in_parts(file_name, &Memory(bytes), options, parts)
 }
 
-/// Reads a file from disk as `parts` parts on as many threads: the same table (or error) as
-/// [`crate::read_path`].
-#[cfg(any(unix, windows))]
-pub fn read_path_in_parts(
-    path: &std::path::Path,
-    options: ReadOptions,
-    parts: usize,
-) -> Result<Table, CsvError> {
-    read_file(path, options, |_| parts)
-}
-
-/// Reads a file from disk in as many parts as `parts` says for its size.
+/// Reads the file at `path` (called `name` in messages) in as many parts as `parts` says for its
+/// size.
 #[cfg(any(unix, windows))]
 pub(crate) fn read_file(
+    name: &str,
     path: &std::path::Path,
     options: ReadOptions,
     parts: impl FnOnce(u64) -> usize,
 ) -> Result<Table, CsvError> {
-    let name = crate::reader::file_name(path);
-    let file = std::fs::File::open(path).map_err(|e| CsvError::unreadable(&name, &e))?;
+    let file = std::fs::File::open(path).map_err(|e| CsvError::unreadable(name, &e))?;
     let len = file
         .metadata()
-        .map_err(|e| CsvError::unreadable(&name, &e))?
+        .map_err(|e| CsvError::unreadable(name, &e))?
         .len();
-    let source = File {
-        file,
-        len,
-        name: &name,
-    };
-    read_in_parts(&name, &source, options, parts(len))
+    let source = File { file, len, name };
+    read_in_parts(name, &source, options, parts(len))
 }
 
 #[cfg(any(unix, windows))]
@@ -200,7 +333,12 @@ fn read_in_parts(
     parts: usize,
 ) -> Result<Table, CsvError> {
     let len = source.len();
-    let parts = parts.max(1) as u64;
+    // A file that may not be kept whole is read in one pass, which can stop keeping it.
+    let parts = if options.summarize_skipped || options.over_limit(len) {
+        1
+    } else {
+        parts.max(1) as u64
+    };
     let mut starts = vec![0];
     for i in 1..parts {
         let start = source.line_start_from(len * i / parts)?;
@@ -321,6 +459,7 @@ mod tests {
         let options = ReadOptions {
             delimiter: Some(b','),
             columns: None,
+            ..Default::default()
         };
         std::thread::scope(|scope| read_parts(scope, "p.csv", &source, options, &ranges, &stop))
     }
@@ -329,6 +468,7 @@ mod tests {
         let options = ReadOptions {
             delimiter: Some(b','),
             columns: None,
+            ..Default::default()
         };
         read_bytes("p.csv", bytes, options)
     }
@@ -351,6 +491,7 @@ mod tests {
         let projected = ReadOptions {
             delimiter: Some(b','),
             columns: Some(vec!["value".into(), "id".into()]),
+            ..Default::default()
         };
         let in_parts = read_bytes_in_parts("p.csv", &bytes, projected.clone(), 4).unwrap();
         assert_eq!(in_parts.header(), ["value", "id"]);
@@ -411,6 +552,7 @@ mod tests {
         let options = ReadOptions {
             delimiter: Some(b','),
             columns: None,
+            ..Default::default()
         };
         let table = read_bytes_in_parts("p.csv", &bytes, options, 2).unwrap();
         assert_eq!(table, sequential(&bytes).unwrap());

@@ -5,6 +5,8 @@ use crate::column::{
     TEXT_MISSING,
 };
 use crate::dataset::{recognize, KnownFile};
+use crate::error::Warning;
+use crate::summary::{ColumnSummary, SummaryProfile};
 use crate::table::Table;
 use serde::Serialize;
 
@@ -81,7 +83,7 @@ pub struct TableProfile {
     pub bytes: u64,
     /// Delimiter as text (`","`, `";"`, `"\t"`, `"|"`).
     pub delimiter: String,
-    /// `"utf-8"` or `"latin-1"`.
+    /// `"utf-8"`, `"latin-1"`, `"utf-16le"` or `"utf-16be"`.
     pub encoding: String,
     /// Numbers used a decimal comma.
     pub decimal_comma: bool,
@@ -89,8 +91,12 @@ pub struct TableProfile {
     pub dataset: Option<KnownFile>,
     /// One summary per column.
     pub columns: Vec<ColumnProfile>,
-    /// Where the holes are.
+    /// Where the holes are (kept columns).
     pub missingness: MissingnessMap,
+    /// The columns not kept, summarised as they streamed past, in file order.
+    pub skipped: Vec<SummaryProfile>,
+    /// What the reader did that the user should know, in the order it happened.
+    pub warnings: Vec<Warning>,
 }
 
 /// Most frequent values kept per column.
@@ -134,6 +140,8 @@ pub fn profile_with_progress(
             })
             .collect(),
         missingness: missingness(table),
+        skipped: table.skipped.iter().map(ColumnSummary::profile).collect(),
+        warnings: table.warnings.clone(),
     }
 }
 

@@ -1,7 +1,8 @@
 //! A parsed file: typed columns of equal length plus where they came from.
 
 use crate::column::Column;
-use crate::error::{CsvError, ErrorKind};
+use crate::error::{CsvError, ErrorKind, Warning};
+use crate::summary::ColumnSummary;
 use serde::Serialize;
 
 /// Character encoding the file was decoded with.
@@ -14,6 +15,12 @@ pub enum Encoding {
     /// of older European exports.
     #[serde(rename = "latin-1")]
     Latin1,
+    /// UTF-16, little-endian, after a byte-order mark (Excel's "Unicode text"), read as UTF-8.
+    #[serde(rename = "utf-16le")]
+    Utf16Le,
+    /// UTF-16, big-endian, after a byte-order mark, read as UTF-8.
+    #[serde(rename = "utf-16be")]
+    Utf16Be,
 }
 
 impl Encoding {
@@ -22,6 +29,8 @@ impl Encoding {
         match self {
             Encoding::Utf8 => "utf-8",
             Encoding::Latin1 => "latin-1",
+            Encoding::Utf16Le => "utf-16le",
+            Encoding::Utf16Be => "utf-16be",
         }
     }
 }
@@ -51,6 +60,12 @@ pub struct Table {
     pub n_rows: usize,
     /// Where the bytes came from and how they were read.
     pub source: SourceInfo,
+    /// What the reader did that the user should know (renamed columns, long cells, …), in the
+    /// order it happened. Errors stop a read; warnings do not.
+    pub warnings: Vec<Warning>,
+    /// Summaries of the columns not kept, in file order, when the read was asked for them or
+    /// the file was too large to keep ([`crate::ReadOptions`]).
+    pub skipped: Vec<ColumnSummary>,
 }
 
 impl Table {

@@ -290,6 +290,7 @@ fn projection_keeps_asked_columns_in_asked_order() {
     let options = ReadOptions {
         delimiter: None,
         columns: Some(vec!["c".into(), "a".into()]),
+        ..Default::default()
     };
     let t = read_bytes("p.csv", b"a,b,c\n1,x,2.5\n2,y,3.5\n", options).unwrap();
     assert_eq!(t.header(), ["c", "a"]);
@@ -301,13 +302,15 @@ fn projection_still_checks_field_counts() {
     let options = ReadOptions {
         delimiter: None,
         columns: Some(vec!["a".into()]),
+        ..Default::default()
     };
     let e = read_bytes("p.csv", b"a,b,c\n1,x,2\n2,y\n", options).unwrap_err();
     assert_eq!(
         e.kind,
         ErrorKind::Ragged {
             expected: 3,
-            found: 2
+            found: 2,
+            open_quote: None,
         }
     );
     assert_eq!(e.line, Some(3));
@@ -318,6 +321,7 @@ fn projection_of_an_unknown_column_is_an_error() {
     let options = ReadOptions {
         delimiter: None,
         columns: Some(vec!["a".into(), "Sales".into()]),
+        ..Default::default()
     };
     let e = read_bytes("test.csv", b"a,b\n1,2\n", options).unwrap_err();
     assert_eq!(
@@ -477,6 +481,7 @@ fn given_delimiter_overrides_sniffing() {
     let options = ReadOptions {
         delimiter: Some(b';'),
         columns: None,
+        ..Default::default()
     };
     let t = read_bytes("d.csv", b"a,b\n1,2\n", options).unwrap();
     assert_eq!(t.header(), ["a,b"]);
@@ -535,15 +540,21 @@ fn errors_are_sticky_after_a_bad_chunk() {
         ReadOptions {
             delimiter: Some(b','),
             columns: None,
+            ..Default::default()
         },
     );
-    reader.push(b"a,b\n1,2\n3\n").unwrap_err();
+    // Past the first 4 KiB, which are held back to see what the file holds.
+    let mut chunk = b"a,b\n".to_vec();
+    chunk.extend(b"1,2\n".repeat(1100));
+    chunk.extend(b"3\n");
+    reader.push(&chunk).unwrap_err();
     assert!(reader.push(b"4,5\n").is_err());
     assert_eq!(
         reader.finish().unwrap_err().kind,
         ErrorKind::Ragged {
             expected: 2,
-            found: 1
+            found: 1,
+            open_quote: None,
         }
     );
 }

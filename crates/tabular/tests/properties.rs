@@ -118,6 +118,8 @@ fn table() -> impl Strategy<Value = Table> {
                 encoding: Encoding::Utf8,
                 decimal_comma: false,
             },
+            warnings: vec![],
+            skipped: vec![],
         })
 }
 
@@ -180,7 +182,7 @@ proptest! {
         let whole = read_bytes("m.csv", &bytes, ReadOptions::default());
         prop_assert_eq!(&read_chunked("m.csv", &bytes, &sizes, ReadOptions::default()), &whole);
         prop_assert_eq!(&read_chunked("m.csv", &bytes, &[1], ReadOptions::default()), &whole);
-        let semicolon = ReadOptions { delimiter: Some(b';'), columns: None };
+        let semicolon = ReadOptions { delimiter: Some(b';'), columns: None, ..Default::default() };
         prop_assert_eq!(
             read_chunked("m.csv", &bytes, &sizes, semicolon.clone()),
             read_bytes("m.csv", &bytes, semicolon)
@@ -258,6 +260,8 @@ proptest! {
             columns: vec![to_column("c".into(), Values::Int(values.clone()), rows)],
             n_rows: rows,
             source: SourceInfo { bytes: 0, delimiter: b',', encoding: Encoding::Utf8, decimal_comma: false },
+            warnings: vec![],
+            skipped: vec![],
         };
         let column = &tabular::profile::profile(&table).columns[0];
         match naive_int_profile(&values) {
@@ -378,7 +382,7 @@ proptest! {
         parts in 2usize..9,
     ) {
         // `;` files also read decimal commas.
-        let options = ReadOptions { delimiter: Some(delimiter), columns: None };
+        let options = ReadOptions { delimiter: Some(delimiter), columns: None, ..Default::default() };
         prop_assert_eq!(
             read_bytes_in_parts("p.csv", &bytes, options.clone(), parts),
             read_bytes("p.csv", &bytes, options)
@@ -388,7 +392,7 @@ proptest! {
     #[test]
     fn parts_do_not_change_messy_input(bytes in messy_bytes(), parts in 2usize..9) {
         for delimiter in [None, Some(b','), Some(b';')] {
-            let options = ReadOptions { delimiter, columns: None };
+            let options = ReadOptions { delimiter, columns: None, ..Default::default() };
             prop_assert_eq!(
                 read_bytes_in_parts("m.csv", &bytes, options.clone(), parts),
                 read_bytes("m.csv", &bytes, options)

@@ -19,7 +19,7 @@ pub struct JsError {
     pub column_name: Option<String>,
     /// The parameter at fault, as the page's form names it.
     pub param: Option<String>,
-    /// `ragged`, `tooLarge`, `emptyFile`, … (see [`kind_name`]).
+    /// `ragged`, `tooLarge`, `emptyFile`, … (see [`tabular::ErrorKind::name`]).
     pub kind: &'static str,
     /// The full message, naming file, line and column.
     pub message: String,
@@ -45,20 +45,6 @@ impl JsError {
     }
 }
 
-/// A short, stable name for each `tabular` error kind.
-fn kind_name(kind: &tabular::ErrorKind) -> &'static str {
-    use tabular::ErrorKind as K;
-    match kind {
-        K::EmptyFile => "emptyFile",
-        K::NoDataRows => "noDataRows",
-        K::Ragged { .. } => "ragged",
-        K::MissingColumn { .. } => "missingColumn",
-        K::NotNumeric { .. } => "notNumeric",
-        K::TooLarge { .. } => "tooLarge",
-        K::Invalid(_) => "invalid",
-    }
-}
-
 impl From<&tabular::CsvError> for JsError {
     fn from(e: &tabular::CsvError) -> JsError {
         JsError {
@@ -67,7 +53,7 @@ impl From<&tabular::CsvError> for JsError {
             column: e.column,
             column_name: e.column_name.clone(),
             param: None,
-            kind: kind_name(&e.kind),
+            kind: e.kind.name(),
             message: e.to_string(),
         }
     }

@@ -11,13 +11,28 @@ fn value(js: JsValue) -> Value {
     serde_wasm_bindgen::from_value(js).expect("a plain JS value")
 }
 
-/// Reads `bytes` as `name` in chunks of `chunk` bytes, as the worker feeds `file.stream()`.
-fn ingest(name: &str, bytes: &[u8], chunk: usize) -> Result<Value, Value> {
+/// Reads `bytes` as `name` in chunks of `chunk` bytes, as the worker feeds `file.stream()`;
+/// returns the profile of each CSV file it holds.
+fn ingest_all(
+    name: &str,
+    bytes: &[u8],
+    chunk: usize,
+    set: impl FnOnce(&mut Ingest),
+) -> Result<Vec<Value>, Value> {
     let mut ingest = Ingest::new(name, bytes.len() as f64).map_err(value)?;
+    set(&mut ingest);
     for part in bytes.chunks(chunk) {
         ingest.push(part).map_err(value)?;
     }
-    ingest.finish(None).map(value).map_err(value)
+    let profiles = value(ingest.finish(None).map_err(value)?);
+    Ok(profiles.as_array().expect("an array of profiles").clone())
+}
+
+/// Reads a CSV file as [`ingest_all`] and returns its profile.
+fn ingest(name: &str, bytes: &[u8], chunk: usize) -> Result<Value, Value> {
+    let mut profiles = ingest_all(name, bytes, chunk, |_| {})?;
+    assert_eq!(profiles.len(), 1);
+    Ok(profiles.remove(0))
 }
 
 const STORES: &str = "\"Store\",\"StoreType\",\"Assortment\",\"CompetitionDistance\",\"CompetitionOpenSinceMonth\",\"CompetitionOpenSinceYear\",\"Promo2\",\"Promo2SinceWeek\",\"Promo2SinceYear\",\"PromoInterval\"\n\
@@ -79,13 +94,56 @@ fn a_ragged_row_is_a_structured_error_with_line_and_column() {
 }
 
 #[wasm_bindgen_test]
-fn a_file_larger_than_the_tab_can_hold_is_refused_before_reading() {
-    let e = value(Ingest::new("train_numeric.csv", 2.1e9).err().unwrap());
-    assert_eq!(e["kind"], json!("tooLarge"));
+fn a_file_larger_than_a_table_can_hold_is_not_refused() {
+    // It is profiled without being kept; the engine's tests read such files.
+    assert!(Ingest::new("train_numeric.csv", 2.1e9).is_ok());
+}
+
+#[wasm_bindgen_test]
+fn a_zip_gives_one_profile_per_csv_file_and_can_be_read_for_some_of_them() {
+    let zip = include_bytes!("../../tabular/tests/fixtures/rossmann_kaggle_layout.zip");
+    let profiles = ingest_all("rossmann-store-sales.zip", zip, 4096, |_| {}).unwrap();
+    let files: Vec<&Value> = profiles.iter().map(|p| &p["file"]).collect();
     assert_eq!(
-        e["message"],
-        json!("train_numeric.csv: the file is 2.1 GB, more than this engine can hold; it can take files up to 1.5 GB")
+        files,
+        [
+            &json!("store.csv"),
+            &json!("test.csv"),
+            &json!("sample.csv")
+        ]
     );
+    assert_eq!(profiles[0]["rows"], json!(1115));
+    assert_eq!(profiles[0]["warnings"][0]["kind"], json!("skippedEntry"));
+    let only = ingest_all("rossmann-store-sales.zip", zip, 4096, |i| {
+        i.only_files(vec!["test.csv".into()])
+    })
+    .unwrap();
+    assert_eq!(only.len(), 1);
+    assert_eq!(only[0]["file"], json!("test.csv"));
+    for name in ["store.csv", "test.csv", "sample.csv"] {
+        remove_table(name);
+    }
+}
+
+#[wasm_bindgen_test]
+fn kept_columns_are_kept_and_the_others_profiled() {
+    let profiles = ingest_all("store.csv", STORES.as_bytes(), 7, |i| {
+        i.keep_columns(vec!["PromoInterval".into(), "Store".into()])
+    })
+    .unwrap();
+    let p = &profiles[0];
+    let kept: Vec<&Value> = p["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| &c["name"])
+        .collect();
+    assert_eq!(kept, [&json!("PromoInterval"), &json!("Store")]);
+    let skipped = p["skipped"].as_array().unwrap();
+    assert_eq!(skipped.len(), 8);
+    assert_eq!(skipped[2]["name"], json!("CompetitionDistance"));
+    assert_eq!(skipped[2]["max"].as_f64(), Some(14130.0));
+    remove_table("store.csv");
 }
 
 #[wasm_bindgen_test]

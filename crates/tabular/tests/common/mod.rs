@@ -24,14 +24,7 @@ pub fn read_chunked(
     options: ReadOptions,
 ) -> Result<Table, CsvError> {
     let mut reader = StreamReader::new(name, options);
-    let mut rest = bytes;
-    let mut i = 0;
-    while !rest.is_empty() {
-        let n = sizes[i % sizes.len()].clamp(1, rest.len());
-        reader.push(&rest[..n])?;
-        rest = &rest[n..];
-        i += 1;
-    }
+    in_chunks(bytes, sizes, |chunk| reader.push(chunk))?;
     reader.finish()
 }
 
@@ -51,4 +44,22 @@ pub fn ints(table: &Table, column: &str) -> Vec<i32> {
         ColumnData::Int(v) => v.clone(),
         other => panic!("{column} is not Int: {other:?}"),
     }
+}
+
+#[path = "../../examples/fuzz_reader/inputs.rs"]
+mod inputs;
+#[allow(unused_imports)] // each test file uses its own subset
+pub use inputs::{gzip, in_chunks, utf16, zip, ZipFile};
+
+/// Reads `bytes` as a file the user has (plain, gzip or zip) in chunks of the given sizes
+/// (cycling), with `options`.
+pub fn read_input(
+    name: &str,
+    bytes: &[u8],
+    sizes: &[usize],
+    options: ReadOptions,
+) -> Result<Vec<Table>, CsvError> {
+    let mut reader = tabular::InputReader::new(name, options).expecting(bytes.len() as u64);
+    in_chunks(bytes, sizes, |chunk| reader.push(chunk))?;
+    reader.finish()
 }

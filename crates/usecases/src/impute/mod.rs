@@ -30,7 +30,8 @@ mod summary;
 pub use groups::{parse_station, station_groups, StationGroup};
 pub use report::{ColumnReport, ImputeReport, SharedHistogram};
 pub use select::{
-    candidate_columns, memory_estimate, plan, ColumnSelection, DroppedColumn, ImputePlan,
+    candidate_columns, columns_to_read, memory_estimate, plan, ColumnSelection, DroppedColumn,
+    ImputePlan,
 };
 pub use summary::{summarize, LineSummary, MissingnessSummary, VisitPattern};
 

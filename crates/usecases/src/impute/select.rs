@@ -123,6 +123,44 @@ fn numeric(kind: ColumnKind) -> bool {
     )
 }
 
+/// The columns of a file with this `header` that an imputation of `selection` reads: the
+/// selected ones (a station key stands for its columns; "all" for every column but the id and
+/// Bosch's `Response`), with the id column first when there is one. Used to read only those
+/// columns of a file too large to hold whole (Bosch's 2 GB `train_numeric.csv`): the table read
+/// is then resolved again with [`plan`], which checks the kinds. Unknown names are kept, so that
+/// the read names them in its error.
+pub fn columns_to_read(header: &[String], selection: &ColumnSelection) -> Vec<String> {
+    let stations = header.iter().any(|h| parse_station(h).is_some());
+    let wanted = |name: &str| -> bool {
+        match selection {
+            ColumnSelection::All => !(is_id(name) || (stations && name == "Response")),
+            ColumnSelection::Names(names) => names.iter().any(|n| {
+                let n = n.trim();
+                name == n
+                    || (parse_station(name).is_some()
+                        && name.strip_prefix(n).is_some_and(|r| r.starts_with('_')))
+            }),
+            ColumnSelection::Pattern(pattern) => {
+                regex_lite::Regex::new(pattern).is_ok_and(|re| re.is_match(name))
+            }
+        }
+    };
+    let mut out: Vec<String> = header.iter().filter(|h| is_id(h)).cloned().collect();
+    out.extend(header.iter().filter(|h| !is_id(h) && wanted(h)).cloned());
+    if let ColumnSelection::Names(names) = selection {
+        for n in names {
+            let n = n.trim();
+            let matched = out
+                .iter()
+                .any(|o| o == n || o.strip_prefix(n).is_some_and(|r| r.starts_with('_')));
+            if !matched {
+                out.push(n.to_string());
+            }
+        }
+    }
+    out
+}
+
 /// Resolves the selection to column indices (file order); an explicitly named column must exist
 /// and be numeric, a pattern or "all" skip what is not numeric with a note.
 fn resolve(
@@ -333,4 +371,33 @@ pub(crate) fn dense(table: &Table, plan: &ImputePlan) -> ndarray::Array2<f64> {
         }
     }
     x
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{columns_to_read, ColumnSelection};
+
+    #[test]
+    fn the_columns_to_read_follow_the_selection_with_the_id_first() {
+        let header: Vec<String> = ["Id", "L3_S29_F1", "L3_S29_F2", "L3_S30_F3", "Response"]
+            .map(String::from)
+            .to_vec();
+        let names = |s: ColumnSelection| columns_to_read(&header, &s);
+        assert_eq!(
+            names(ColumnSelection::Names(vec!["L3_S29".into()])),
+            ["Id", "L3_S29_F1", "L3_S29_F2"]
+        );
+        assert_eq!(
+            names(ColumnSelection::Pattern("S30".into())),
+            ["Id", "L3_S30_F3"]
+        );
+        assert_eq!(
+            names(ColumnSelection::All),
+            ["Id", "L3_S29_F1", "L3_S29_F2", "L3_S30_F3"]
+        );
+        assert_eq!(
+            names(ColumnSelection::Names(vec!["nope".into()])),
+            ["Id", "nope"]
+        );
+    }
 }
