@@ -10,6 +10,7 @@ const sections = {
   ingest: () => import("./ingest.mjs"),
   keep: () => import("./keep.mjs"),
   impute: () => import("./impute.mjs"),
+  orders: () => import("./orders.mjs"),
 };
 
 const wanted = process.argv.slice(2);

@@ -361,9 +361,15 @@ fn the_split_is_by_user_seeded_and_leaves_test_users_out() {
 #[test]
 fn progress_returning_false_cancels() {
     let data = read(&sample(0.005));
+    let params = ReorderParams {
+        trees: 10,
+        per_product_min_pairs: 20,
+        per_product_trees: 5,
+        ..ReorderParams::default()
+    };
     for stop_at in ["features", "train", "predict", "train_per_product"] {
         let mut calls = 0;
-        let result = orders::reorder::run_on(&data, &ReorderParams::default(), &mut |p| {
+        let result = orders::reorder::run_on(&data, &params, &mut |p| {
             calls += 1;
             p.stage != stop_at
         });
