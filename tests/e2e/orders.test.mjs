@@ -26,6 +26,21 @@ after(async () => {
 
 const file = (name) => join(sampleDir, name);
 
+/** The command line's report of `command` (next-order, reorder) on the page's sample files. */
+function onSample(command) {
+  return vitrine([
+    command,
+    "--orders",
+    file("orders.csv"),
+    "--prior",
+    file("order_products__prior.csv"),
+    "--train",
+    file("order_products__train.csv"),
+    "--products",
+    file("products.csv"),
+  ]);
+}
+
 /** The model's and the baseline's figure of a metric card. */
 function metric(page, key) {
   return page.locator(`[data-metric='${key}']`).evaluate((card) => ({
@@ -74,17 +89,7 @@ test("4.1 on the Instacart sample: the command line's figures, the 30-day cap sa
   await page.locator("[data-metric='mae']").waitFor({ timeout: TRAIN_TIMEOUT });
   await idle(page);
 
-  const cli = vitrine([
-    "next-order",
-    "--orders",
-    file("orders.csv"),
-    "--prior",
-    file("order_products__prior.csv"),
-    "--train",
-    file("order_products__train.csv"),
-    "--products",
-    file("products.csv"),
-  ]);
+  const cli = onSample("next-order");
   const mae = await metric(page, "mae");
   assert.ok(Math.abs(mae.model - cli.metrics.mae) < 1e-9, `${mae.model} vs ${cli.metrics.mae}`);
   assert.ok(Math.abs(mae.baseline - cli.baseline.mae) < 1e-9);
@@ -139,17 +144,7 @@ test("4.2 on the Instacart sample: beats the last order, pooled against per-prod
   await page.locator("[data-metric='f1']").waitFor({ timeout: TRAIN_TIMEOUT });
   await idle(page);
 
-  const cli = vitrine([
-    "reorder",
-    "--orders",
-    file("orders.csv"),
-    "--prior",
-    file("order_products__prior.csv"),
-    "--train",
-    file("order_products__train.csv"),
-    "--products",
-    file("products.csv"),
-  ]);
+  const cli = onSample("reorder");
   const f1 = await metric(page, "f1");
   assert.ok(Math.abs(f1.model - cli.metrics.f1) < 1e-9, `${f1.model} vs ${cli.metrics.f1}`);
   assert.ok(Math.abs(f1.baseline - cli.baseline.f1) < 1e-9);

@@ -2,10 +2,11 @@
 // the model's errors beside the naive baseline's, one store's actual and predicted sales over
 // time, the errors of every store, what the model leans on, and the downloads.
 
-import { defaultParams, downloadResult, runUseCase } from "../../actions.js";
+import { defaultParams, runUseCase } from "../../actions.js";
 import { h, replace } from "../../dom.js";
 import * as fmt from "../../format.js";
 import { t } from "../../strings.js";
+import { downloadsPanel } from "../downloads.js";
 import { numberField } from "../fields.js";
 import { metricCard as sharedCard } from "../metrics.js";
 import { panel } from "../panel.js";
@@ -167,28 +168,10 @@ function metrics(r) {
 }
 
 function downloads(result, busy) {
-  const report = result.report;
-  return panel(
-    { title: t("forecast.downloads") },
-    h(
-      "div",
-      { class: "download-row" },
-      result.downloads.map((d) =>
-        h(
-          "button",
-          {
-            type: "button",
-            class: "button secondary",
-            "data-download": d.key,
-            disabled: busy,
-            onClick: () => downloadResult("forecast", d),
-          },
-          t(`forecast.download.${d.key}`),
-        ),
-      ),
-    ),
-    report.rows_forecast > 0
-      ? h("p", { class: "muted small" }, t("forecast.testRows", { rows: fmt.int(report.rows_forecast) }))
+  return downloadsPanel(
+    { name: "forecast", prefix: "forecast", result, busy, title: t("forecast.downloads") },
+    result.report.rows_forecast > 0
+      ? h("p", { class: "muted small" }, t("forecast.testRows", { rows: fmt.int(result.report.rows_forecast) }))
       : h("p", { class: "muted small" }, t("forecast.noTest")),
   );
 }

@@ -4,10 +4,11 @@
 // those whose gap is under the 30-day cap, the losses compared, the distribution of predicted
 // days, a customer lookup, what the model leans on, and the downloads.
 
-import { defaultParams, downloadResult, runUseCase } from "../../actions.js";
+import { defaultParams, runUseCase } from "../../actions.js";
 import { h, replace } from "../../dom.js";
 import * as fmt from "../../format.js";
 import { t } from "../../strings.js";
+import { downloadsPanel } from "../downloads.js";
 import { numberField } from "../fields.js";
 import { importancePanel } from "../importance.js";
 import { metricCard } from "../metrics.js";
@@ -218,29 +219,6 @@ function objectivesPanel(r) {
   );
 }
 
-function downloads(result, busy) {
-  return panel(
-    { title: t("nextOrder.downloads") },
-    h(
-      "div",
-      { class: "download-row" },
-      result.downloads.map((d) =>
-        h(
-          "button",
-          {
-            type: "button",
-            class: "button secondary",
-            "data-download": d.key,
-            disabled: busy,
-            onClick: () => downloadResult(NAME, d),
-          },
-          t(`nextOrder.download.${d.key}`),
-        ),
-      ),
-    ),
-  );
-}
-
 /** The next-order view (use case 4.1). */
 export const nextOrderView = {
   id: "next-order",
@@ -273,7 +251,13 @@ export const nextOrderView = {
           hint: t("nextOrder.importanceHint"),
           limit: 20,
         }),
-        downloads(result, s.job !== null),
+        downloadsPanel({
+          name: NAME,
+          prefix: "nextOrder",
+          result,
+          busy: s.job !== null,
+          title: t("nextOrder.downloads"),
+        }),
       );
     } else {
       dropCharts();

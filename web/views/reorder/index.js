@@ -5,10 +5,11 @@
 // per-product models compared, the threshold, a customer's predicted basket against the actual
 // one, the products to stock, what the model leans on, and the downloads.
 
-import { defaultParams, downloadResult, runUseCase } from "../../actions.js";
+import { defaultParams, runUseCase } from "../../actions.js";
 import { h, replace } from "../../dom.js";
 import * as fmt from "../../format.js";
 import { t } from "../../strings.js";
+import { downloadsPanel } from "../downloads.js";
 import { numberField } from "../fields.js";
 import { importancePanel } from "../importance.js";
 import { metricCard } from "../metrics.js";
@@ -130,29 +131,6 @@ function metrics(r, memory) {
   );
 }
 
-function downloads(result, busy) {
-  return panel(
-    { title: t("reorder.downloads") },
-    h(
-      "div",
-      { class: "download-row" },
-      result.downloads.map((d) =>
-        h(
-          "button",
-          {
-            type: "button",
-            class: "button secondary",
-            "data-download": d.key,
-            disabled: busy,
-            onClick: () => downloadResult(NAME, d),
-          },
-          t(`reorder.download.${d.key}`),
-        ),
-      ),
-    ),
-  );
-}
-
 /** The reorder view (use case 4.2). */
 export const reorderView = {
   id: "reorder",
@@ -184,7 +162,13 @@ export const reorderView = {
           title: t("reorder.importanceTitle"),
           hint: t("reorder.importanceHint"),
         }),
-        downloads(result, s.job !== null),
+        downloadsPanel({
+          name: NAME,
+          prefix: "reorder",
+          result,
+          busy: s.job !== null,
+          title: t("reorder.downloads"),
+        }),
       );
     } else {
       dropChart();

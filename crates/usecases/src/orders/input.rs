@@ -9,6 +9,8 @@ use tabular::relational::{
 use tabular::{CsvError, KnownFile, Table};
 
 use super::history::History;
+use super::training::Span;
+use crate::progress::{Clock, OnProgress};
 use crate::{Tables, UseCaseError};
 
 /// The values of `eval_set`, in code order.
@@ -54,6 +56,27 @@ impl<'a> InstacartTables<'a> {
             products: tables.find(KnownFile::InstacartProducts),
         })
     }
+}
+
+/// Checks that a run's `need` fits (in the page), then reads and checks the tables, reporting
+/// the stage `read` as the first `share` of the run. Returns the data and the seconds it took.
+pub fn read_reporting(
+    tables: InstacartTables<'_>,
+    need: &super::memory::Need,
+    share: f64,
+    on_progress: OnProgress<'_>,
+) -> Result<(Instacart, f64), UseCaseError> {
+    super::memory::check(need)?;
+    let clock = Clock::start();
+    let read = Span {
+        stage: "read",
+        from: 0.0,
+        share,
+    };
+    read.report(on_progress, 0, 1, None)?;
+    let data = Instacart::read(tables)?;
+    read.report(on_progress, 1, 1, None)?;
+    Ok((data, clock.total()))
 }
 
 /// `orders.csv`, one entry per row.

@@ -9,7 +9,8 @@
 //! feature tables ([`table`]); [`split`] holds out validation users (never rows); [`metrics`]
 //! scores; [`training`] trains column by column and predicts in blocks, with progress and
 //! cancel; [`memory`] refuses up front what a page cannot hold; [`next_order`] and [`reorder`]
-//! are the two pipelines with their parameters, reports and fitted results; [`export`] writes
+//! are the two pipelines with their parameters, reports and fitted results (4.2's in
+//! [`reorder_result`]); [`export`] writes
 //! feature tables for the peers.
 
 pub mod candidates;
@@ -20,6 +21,7 @@ pub mod memory;
 pub mod metrics;
 pub mod next_order;
 pub mod reorder;
+pub mod reorder_result;
 pub mod split;
 pub mod table;
 pub mod training;

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::history::NONE;
-use super::input::{Instacart, InstacartTables, EVAL_SETS, PRIOR, TEST};
+use super::input::{read_reporting, Instacart, InstacartTables, EVAL_SETS, PRIOR, TEST};
 use super::metrics::{RegressionScores, CENSORED_AT};
 use super::split::{split_users, Side};
 use super::table::FeatureTable;
@@ -342,17 +342,8 @@ pub fn run(
     on_progress: OnProgress<'_>,
 ) -> Result<NextOrder, UseCaseError> {
     params.check()?;
-    super::memory::check(&super::memory::next_order_need(&inputs))?;
-    let clock = Clock::start();
-    let read = Span {
-        stage: "read",
-        from: 0.0,
-        share: 0.08,
-    };
-    read.report(on_progress, 0, 1, None)?;
-    let data = Instacart::read(inputs)?;
-    read.report(on_progress, 1, 1, None)?;
-    let seconds_read = clock.total();
+    let need = super::memory::next_order_need(&inputs);
+    let (data, seconds_read) = read_reporting(inputs, &need, 0.08, on_progress)?;
     let mut fitted = run_on(&data, params, on_progress)?;
     fitted.report.seconds.read = seconds_read;
     fitted.report.seconds.total += seconds_read;
