@@ -12,7 +12,9 @@
 //! `user_id`/`product_id`, target `days`/`reordered`, 0/1 `valid`) for
 //! `shared/bench/peer_gbdt.py`. With `--train`, fits our boosting on the same rows with the
 //! peers' settings (all features numeric, 200 trees, depth 8, learning rate 0.1, 256 bins) and
-//! prints its fit seconds, MAE (4.1, squared error as the peer) and best F1 / AUC (4.2).
+//! prints its fit seconds, MAE (4.1, squared error as the peer) and best F1 / AUC (4.2). The
+//! JSON also carries what the page's up-front memory check estimates for each run on these files
+//! (`page_need`); with `--need`, only that, once the CSVs are read.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -55,11 +57,12 @@ fn main() -> Result<(), String> {
         args.next()
             .ok_or("usage: orders_bench DIR [--export OUT] [--train]")?,
     );
-    let (mut export, mut fit) = (None, false);
+    let (mut export, mut fit, mut need_only) = (None, false, false);
     while let Some(a) = args.next() {
         match a.as_str() {
             "--export" => export = Some(PathBuf::from(args.next().ok_or("--export needs a dir")?)),
             "--train" => fit = true,
+            "--need" => need_only = true,
             other => return Err(format!("unknown argument {other}")),
         }
     }
@@ -69,14 +72,22 @@ fn main() -> Result<(), String> {
     let train_t = read(&dir, "order_products__train.csv")?;
     let products_t = read(&dir, "products.csv")?;
     let seconds_read = t.elapsed().as_secs_f64();
-    let t = Instant::now();
-    let data = Instacart::read(InstacartTables {
+    let tables = InstacartTables {
         orders: &orders_t,
         prior: &prior_t,
         train: Some(&train_t),
         products: Some(&products_t),
-    })
-    .map_err(|e| e.to_string())?;
+    };
+    let page_need = page_need_json(&tables);
+    if need_only {
+        println!(
+            "{{\"prior_lines\": {}, \"page_need\": {page_need}}}",
+            prior_t.n_rows
+        );
+        return Ok(());
+    }
+    let t = Instant::now();
+    let data = Instacart::read(tables).map_err(|e| e.to_string())?;
     let seconds_typed = t.elapsed().as_secs_f64();
     let prior_lines = prior_t.n_rows;
     let n_orders = orders_t.n_rows;
@@ -216,7 +227,7 @@ fn main() -> Result<(), String> {
         );
     }
     println!(
-        "{{\"orders\": {n_orders}, \"prior_lines\": {prior_lines}, \"users\": {}, \"pairs\": {}, \"user_features\": {}, \"pair_features\": {}, \"seconds\": {{\"read_csv\": {seconds_read:.3}, \"typed_and_checked\": {seconds_typed:.3}, \"user_features\": {seconds_user_features:.3}, \"candidates\": {seconds_candidates:.3}, \"export\": {}}}, \"peak_rss_mb_after_features\": {peak_features:.0}, \"peak_rss_mb\": {:.0}{trained}}}",
+        "{{\"orders\": {n_orders}, \"prior_lines\": {prior_lines}, \"users\": {}, \"pairs\": {}, \"user_features\": {}, \"pair_features\": {}, \"seconds\": {{\"read_csv\": {seconds_read:.3}, \"typed_and_checked\": {seconds_typed:.3}, \"user_features\": {seconds_user_features:.3}, \"candidates\": {seconds_candidates:.3}, \"export\": {}}}, \"peak_rss_mb_after_features\": {peak_features:.0}, \"peak_rss_mb\": {:.0}, \"page_need\": {page_need}{trained}}}",
         history.n_users(),
         pairs.len(),
         users.columns.len(),
@@ -225,6 +236,25 @@ fn main() -> Result<(), String> {
         peak_rss_mb(),
     );
     Ok(())
+}
+
+/// The page's up-front estimate of each run on `tables` (bytes the loaded files take, bytes the
+/// run adds) and whether the check lets it run in a 4 GiB page.
+fn page_need_json(tables: &InstacartTables<'_>) -> String {
+    use orders::memory::{check_within, next_order_need, reorder_need, PAGE_BYTES};
+    let one = |need: orders::memory::Need| {
+        format!(
+            "{{\"loaded_bytes\": {}, \"run_bytes\": {}, \"fits\": {}}}",
+            need.loaded,
+            need.bytes,
+            check_within(&need, PAGE_BYTES).is_ok()
+        )
+    };
+    format!(
+        "{{\"next_order\": {}, \"reorder\": {}}}",
+        one(next_order_need(tables)),
+        one(reorder_need(tables))
+    )
 }
 
 fn train_set_rows(rows: &[u32], valid: &[bool]) -> usize {
