@@ -7,10 +7,10 @@
 //! The bytes per line are measured on the generated files at scale 1 (33 M prior lines, 3.4 M
 //! orders; see the `bench:orders` section of BENCHMARKS.md) and given a margin of about a quarter:
 //! in the page, 4.1 took the engine from 0.82 GB (the four files loaded) to 1.90 GB, 33 bytes a
-//! line; 4.2 then to 2.46 GB, at most 50 bytes a line (the typed line columns, the sort of the
-//! lines by (user, product), the candidate pairs' features, the bins of the training pairs and
-//! the fitted result kept for the page's questions). So a page holds 4.2 on about 45 M prior
-//! lines, the published file's 32 M among them.
+//! line; 4.2 then to 2.46 GB, 2.51 GB with its 20 per-product models, about 51 bytes a line (the
+//! typed line columns, the sort of the lines by (user, product), the candidate pairs' features,
+//! the bins of the training pairs and the fitted result kept for the page's questions). So a page
+//! holds 4.2 on about 48 M prior lines, the published file's 32 M among them.
 
 use tabular::{ColumnData, Table};
 
