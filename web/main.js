@@ -14,8 +14,10 @@ import { LANGUAGES, setLanguage, t } from "./strings.js";
 import { clustersView } from "./views/clusters/index.js";
 import { forecastView } from "./views/forecast/index.js";
 import { imputeView } from "./views/impute/index.js";
+import { nextOrderView } from "./views/next-order/index.js";
 import { countLine, openPrivacy, privacyDialog, renderPrivacy } from "./views/privacy.js";
 import { profileView } from "./views/profile.js";
+import { reorderView } from "./views/reorder/index.js";
 import { propensityView } from "./views/santander/propensity.js";
 import { recommendView } from "./views/santander/recommend.js";
 import { startView } from "./views/start.js";
@@ -29,6 +31,8 @@ registerView(imputeView);
 registerView(propensityView);
 registerView(recommendView);
 registerView(streamView);
+registerView(nextOrderView);
+registerView(reorderView);
 
 const LANG_KEY = "vitrine.lang";
 

@@ -179,3 +179,59 @@ export async function measurePageImpute(file, { m, seed }) {
     await session.close();
   }
 }
+
+/**
+ * Uploads Instacart's `files` into the page in headless Chromium, then runs each of `runs`
+ * ({view, button, metric, params}) from its view with the form's defaults changed by `params`.
+ * Returns {loadSeconds (files chosen to all profiled), engineBytesLoaded, results: per run the
+ * facts the view shows (seconds of reading, features, training and the whole run, timed by the
+ * engine; the engine's memory after the run) and the model's `metric`}.
+ */
+export async function measurePageOrders(files, runs, timeout = 3_600_000) {
+  const session = await launch();
+  try {
+    const page = await session.newPage();
+    await settled(page);
+    const started = performance.now();
+    await upload(page, files);
+    // Every file read: each run's tab enabled, no job left.
+    for (const { view } of runs) {
+      await page.locator(`button.tab[data-view='${view}']:not([disabled])`).waitFor({ timeout });
+    }
+    await page.locator("#cancel").waitFor({ state: "detached", timeout });
+    const loadSeconds = (performance.now() - started) / 1000;
+    const engineBytesLoaded = Number(
+      await page.locator("main .facts .fact[data-fact='memory'] dd").getAttribute("data-bytes"),
+    );
+    const results = [];
+    for (const { view, prefix, metric, params = {} } of runs) {
+      await page.locator(`button.tab[data-view='${view}']`).click();
+      for (const [key, value] of Object.entries(params)) {
+        const field = page.locator(`#${prefix}-${key}`);
+        await field.fill(String(value));
+        await field.dispatchEvent("change");
+      }
+      await page.locator(`#${prefix}-train`).click();
+      await page.locator(`[data-metric='${metric}']`).waitFor({ timeout });
+      await page.locator("#cancel").waitFor({ state: "detached", timeout });
+      const facts = page.locator(`#${prefix}-facts`);
+      const read = async (name) => Number(await facts.getAttribute(`data-${name}`));
+      const value = await page
+        .locator(`[data-metric='${metric}'] .metric-model .metric-value`)
+        .getAttribute("data-value");
+      results.push({
+        view,
+        seconds: await read("seconds"),
+        readSeconds: await read("read-seconds"),
+        featuresSeconds: await read("features-seconds"),
+        trainSeconds: await read("train-seconds"),
+        engineBytes: await read("engine-bytes"),
+        [metric]: Number(value),
+      });
+    }
+    if (page.errors.length > 0) throw new Error(`page errors: ${page.errors.join("; ")}`);
+    return { loadSeconds, engineBytesLoaded, results };
+  } finally {
+    await session.close();
+  }
+}

@@ -17,6 +17,7 @@ const sections = {
   stream: () => import("./stream.mjs"),
   // Documented runs, only when named: the full-size stream takes a while.
   "stream-full": () => import("./stream.mjs").then((m) => ({ run: m.full })),
+  orders: () => import("./orders.mjs"),
 };
 const namedOnly = new Set(["stream-full"]);
 

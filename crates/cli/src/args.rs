@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use usecases::params::{self, Params};
 
 /// An option of a subcommand that is not a parameter.
+#[derive(Clone, Copy)]
 pub struct Own {
     /// Its name, without dashes (`train`).
     pub name: &'static str,

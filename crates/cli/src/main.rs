@@ -7,6 +7,7 @@ mod cluster;
 mod forecast;
 mod impute;
 mod input;
+mod orders;
 mod profile;
 mod propensity;
 mod recommend;
@@ -64,6 +65,16 @@ const COMMANDS: &[Command] = &[
         name: "recommend",
         usage: "recommend --input FILE [--k N] [--similarity cosine|jaccard] [--top 3] [--out FILE]   three products to recommend per customer (use case 3.2)",
         run: recommend::run,
+    },
+    Command {
+        name: "next-order",
+        usage: "next-order --orders FILE --prior FILE [--train FILE] [--products FILE] [--out FILE]   days until each customer's next order (use case 4.1)",
+        run: orders::run_next_order,
+    },
+    Command {
+        name: "reorder",
+        usage: "reorder --orders FILE --prior FILE --train FILE [--products FILE] [--out FILE]   which products each customer buys again (use case 4.2)",
+        run: orders::run_reorder,
     },
 ];
 

@@ -150,6 +150,64 @@ fn subsampled_training_keeps_every_row_at_the_models_prediction() {
 }
 
 #[test]
+fn a_trainer_given_column_by_column_trains_the_same_model() {
+    // More rows than the bin sample, so that both draw the same sample rows.
+    let train = planted(3000, 21);
+    let params = GbdtParams {
+        n_trees: 15,
+        bin_sample_rows: 1000,
+        subsample: 0.8,
+        seed: 4,
+        ..GbdtParams::default()
+    };
+    let whole = params.fit(&train, None).unwrap();
+    let mut asked = Vec::new();
+    let mut trainer = Trainer::from_columns(
+        &params,
+        train.n_features(),
+        &mut |f| {
+            asked.push(f);
+            train.features()[f].clone()
+        },
+        train.target().to_vec(),
+    )
+    .unwrap();
+    while !trainer.done() {
+        trainer.step().unwrap();
+    }
+    assert_eq!(asked, (0..train.n_features()).collect::<Vec<_>>());
+    assert_eq!(trainer.finish().to_json(), whole.to_json());
+    // A column of the wrong length or a bad code is refused as a Dataset refuses it.
+    let short = Trainer::from_columns(
+        &params,
+        1,
+        &mut |_| Feature::numeric("x", vec![0.0; 10]),
+        vec![1.0; 11],
+    );
+    assert!(matches!(short, Err(GbdtError::LengthMismatch { .. })));
+    let code = Trainer::from_columns(
+        &params,
+        1,
+        &mut |_| Feature::categorical("c", vec![0.0, 5.0], 3),
+        vec![1.0, 2.0],
+    );
+    assert!(matches!(
+        code,
+        Err(GbdtError::InvalidCategory { row: 1, .. })
+    ));
+    let labels = Trainer::from_columns(
+        &GbdtParams {
+            objective: Objective::Logistic,
+            ..params.clone()
+        },
+        1,
+        &mut |_| Feature::numeric("x", vec![0.0, 1.0]),
+        vec![0.0, 2.0],
+    );
+    assert!(matches!(labels, Err(GbdtError::InvalidTarget { .. })));
+}
+
+#[test]
 fn saved_and_loaded_model_predicts_bit_identically_on_columns_and_rows() {
     let train = planted(3000, 6);
     let mut test = planted(500, 7);

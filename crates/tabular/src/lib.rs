@@ -19,6 +19,7 @@ pub mod dataset;
 pub mod error;
 pub mod profile;
 pub mod records;
+pub mod relational;
 pub mod rows;
 pub mod summary;
 pub mod table;

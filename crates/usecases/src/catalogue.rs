@@ -79,16 +79,20 @@ pub static CATALOGUE: [UseCaseInfo; 8] = {
         UseCaseInfo {
             id: "4.1",
             name: "next-order",
-            required: &[InstacartOrders],
-            optional: &[InstacartOrderProductsPrior],
-            runner: None,
+            required: &[InstacartOrders, InstacartOrderProductsPrior],
+            optional: &[InstacartOrderProductsTrain, InstacartProducts],
+            runner: Some(Runner::of::<crate::orders::NextOrderUseCase>()),
         },
         UseCaseInfo {
             id: "4.2",
             name: "reorder",
-            required: &[InstacartOrders, InstacartOrderProductsPrior],
-            optional: &[InstacartOrderProductsTrain, InstacartProducts],
-            runner: None,
+            required: &[
+                InstacartOrders,
+                InstacartOrderProductsPrior,
+                InstacartOrderProductsTrain,
+            ],
+            optional: &[InstacartProducts],
+            runner: Some(Runner::of::<crate::orders::ReorderUseCase>()),
         },
     ]
 };
@@ -233,19 +237,25 @@ mod tests {
         assert!(b[2].ready && b[3].missing.is_empty());
         assert_eq!(b[3].optional_missing, [BoschDate]);
         let i = statuses(&[InstacartOrders]);
-        assert!(i[6].missing.is_empty());
-        assert_eq!(i[7].missing, [InstacartOrderProductsPrior]);
+        assert_eq!(i[6].missing, [InstacartOrderProductsPrior]);
         assert_eq!(
-            i[7].optional_missing,
+            i[7].missing,
+            [InstacartOrderProductsPrior, InstacartOrderProductsTrain]
+        );
+        let i = statuses(&[InstacartOrders, InstacartOrderProductsPrior]);
+        assert!(i[6].ready && !i[7].ready);
+        assert_eq!(
+            i[6].optional_missing,
             [InstacartOrderProductsTrain, InstacartProducts]
         );
+        assert_eq!(i[7].missing, [InstacartOrderProductsTrain]);
         let i = statuses(&[
             InstacartOrders,
             InstacartOrderProductsPrior,
-            InstacartProducts,
+            InstacartOrderProductsTrain,
         ]);
-        assert!(i[7].missing.is_empty());
-        assert_eq!(i[7].optional_missing, [InstacartOrderProductsTrain]);
+        assert!(i[6].ready && i[7].ready);
+        assert_eq!(i[7].optional_missing, [InstacartProducts]);
         let s = statuses(&[SantanderTrain]);
         assert!(s[4].missing.is_empty() && s[5].missing.is_empty());
     }

@@ -10,6 +10,7 @@
 //! read as a stream rather than loaded ([`stream`], use case 2.2) has a session its caller feeds
 //! chunks ([`streaming`]).
 
+pub mod boosting;
 pub mod calendar;
 pub mod catalogue;
 pub mod clusters;
@@ -17,6 +18,7 @@ pub mod contract;
 pub mod error;
 pub mod forecast;
 pub mod impute;
+pub mod orders;
 pub mod params;
 pub mod pool;
 pub mod progress;

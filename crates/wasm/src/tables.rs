@@ -223,6 +223,7 @@ pub fn summary() -> Result<JsValue, JsValue> {
 }
 
 /// Size of the instance's linear memory; 0 natively (where the facade is only unit-tested).
+/// wasm32 memory never shrinks, so this is also the peak since the instance started.
 pub(crate) fn engine_memory_bytes() -> u64 {
     #[cfg(target_arch = "wasm32")]
     {

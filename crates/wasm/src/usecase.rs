@@ -62,11 +62,14 @@ pub(crate) fn parse_json(what: &str, json: &str) -> Result<Value, JsValue> {
         .map_err(|e| JsError::other("params", format!("{what} are not JSON: {e}")).to_js())
 }
 
-/// What a run returns to the page: the report and the downloads it offers.
+/// What a run returns to the page: the report, the downloads it offers, and the engine's memory
+/// after it (the peak of the instance so far: wasm32 memory never shrinks).
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct RunResult<'a> {
     report: Value,
     downloads: &'a [Download],
+    engine_memory_bytes: u64,
 }
 
 /// Keeps `fitted` as use case `name`'s last result and returns `{report, downloads}` for the
@@ -75,6 +78,7 @@ pub(crate) fn keep_result(name: &'static str, fitted: Box<dyn Fitted>) -> Result
     let js = to_js(&RunResult {
         report: fitted.report(),
         downloads: &fitted.downloads(),
+        engine_memory_bytes: crate::tables::engine_memory_bytes(),
     })?;
     RESULTS.with(|r| r.borrow_mut().insert(name, fitted));
     Ok(js)
@@ -187,6 +191,7 @@ pub fn usecase_finish(
     let js = to_js(&RunResult {
         report: fitted.report(),
         downloads: &fitted.downloads(),
+        engine_memory_bytes: crate::tables::engine_memory_bytes(),
     })?;
     RESULTS.with(|r| r.borrow_mut().insert(info.name, fitted));
     Ok(js)

@@ -3,11 +3,13 @@
 // baseline's, where it loses to it, one store's actual and predicted sales over time, the
 // errors of every store, how it was judged, what the model leans on, and the downloads.
 
-import { defaultParams, downloadResult, loadModelFile, removeTable, runUseCase } from "../../actions.js";
+import { defaultParams, loadModelFile, removeTable, runUseCase } from "../../actions.js";
 import { h, replace } from "../../dom.js";
 import * as fmt from "../../format.js";
 import { t } from "../../strings.js";
+import { downloadsPanel } from "../downloads.js";
 import { numberField } from "../fields.js";
+import { metricCard as sharedCard } from "../metrics.js";
 import { panel } from "../panel.js";
 import { chartPanel, dropChart } from "./chart.js";
 import { holdoutPanel, lossPanel } from "./losses.js";
@@ -224,32 +226,15 @@ function form(documents, busy) {
   );
 }
 
+const WORDS = {
+  model: "forecast.model",
+  baseline: "forecast.baseline",
+  lower: "forecast.lower",
+  higher: "forecast.higher",
+};
+
 function metricCard(key, label, model, baseline, format) {
-  const better = model <= baseline;
-  return h(
-    "div",
-    { class: "metric", "data-metric": key },
-    h("h3", {}, label),
-    h(
-      "p",
-      { class: "metric-model" },
-      h("span", { class: "metric-value", "data-value": String(model) }, format(model)),
-      h("span", { class: "metric-who" }, t("forecast.model")),
-    ),
-    h(
-      "p",
-      { class: "metric-baseline" },
-      h("span", { class: "metric-value", "data-value": String(baseline) }, format(baseline)),
-      h("span", { class: "metric-who" }, t("forecast.baseline")),
-    ),
-    h(
-      "p",
-      { class: `metric-verdict ${better ? "good" : "bad"}` },
-      baseline > 0
-        ? t(better ? "forecast.lower" : "forecast.higher", { share: fmt.percent(Math.abs(1 - model / baseline)) })
-        : "",
-    ),
-  );
+  return sharedCard({ key, label, model, baseline, format, words: WORDS });
 }
 
 function metrics(r) {
@@ -303,28 +288,10 @@ function metrics(r) {
 }
 
 function downloads(result, busy) {
-  const report = result.report;
-  return panel(
-    { title: t("forecast.downloads") },
-    h(
-      "div",
-      { class: "download-row" },
-      result.downloads.map((d) =>
-        h(
-          "button",
-          {
-            type: "button",
-            class: "button secondary",
-            "data-download": d.key,
-            disabled: busy,
-            onClick: () => downloadResult("forecast", d),
-          },
-          t(`forecast.download.${d.key}`),
-        ),
-      ),
-    ),
-    report.rows_forecast > 0
-      ? h("p", { class: "muted small" }, t("forecast.testRows", { rows: fmt.int(report.rows_forecast) }))
+  return downloadsPanel(
+    { name: "forecast", prefix: "forecast", result, busy, title: t("forecast.downloads") },
+    result.report.rows_forecast > 0
+      ? h("p", { class: "muted small" }, t("forecast.testRows", { rows: fmt.int(result.report.rows_forecast) }))
       : h("p", { class: "muted small" }, t("forecast.noTest")),
   );
 }

@@ -4,6 +4,7 @@
 import { h } from "../../dom.js";
 import * as fmt from "../../format.js";
 import { t } from "../../strings.js";
+import { importancePanel } from "../importance.js";
 import { panel } from "../panel.js";
 import { showStore } from "./chart.js";
 
@@ -78,25 +79,8 @@ export function storeTable(report) {
 }
 
 export function importance(report) {
-  const items = report.importance.filter((i) => i.gain > 0);
-  const top = items[0]?.gain || 1;
-  const total = items.reduce((sum, i) => sum + i.gain, 0) || 1;
-  return panel(
-    { title: t("forecast.importanceTitle"), hint: t("forecast.importanceHint") },
-    h(
-      "ol",
-      { class: "importance" },
-      items.map((i) => {
-        const fill = h("span", { class: "imp-fill" });
-        fill.style.width = `${(100 * i.gain) / top}%`;
-        return h(
-          "li",
-          { "data-feature": i.feature },
-          h("span", { class: "imp-name" }, i.feature),
-          h("span", { class: "imp-bar", "aria-hidden": "true" }, fill),
-          h("span", { class: "imp-share num" }, fmt.percent(i.gain / total)),
-        );
-      }),
-    ),
-  );
+  return importancePanel(report.importance, {
+    title: t("forecast.importanceTitle"),
+    hint: t("forecast.importanceHint"),
+  });
 }

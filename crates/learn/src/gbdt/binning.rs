@@ -169,6 +169,50 @@ fn categorical_codes(values: &[f32], n_categories: u32, max_value_bins: usize) -
     seen
 }
 
+/// The rows numeric cuts are placed from: up to `sample_rows` of `n_rows`, drawn with `rng` and
+/// sorted; `None` for all rows when there are no more than that.
+pub(crate) fn bin_sample(
+    n_rows: usize,
+    sample_rows: usize,
+    rng: &mut ChaCha8Rng,
+) -> Option<Vec<usize>> {
+    (n_rows > sample_rows).then(|| {
+        let mut rows: Vec<usize> = (0..sample_rows)
+            .map(|_| rng.random_range(0..n_rows))
+            .collect();
+        rows.sort_unstable();
+        rows
+    })
+}
+
+/// Fits one feature's bins: numeric cuts from the `sample` rows (all when `None`), categorical
+/// codes from every row.
+pub(crate) fn fit_feature_bins(
+    feature: &Feature,
+    n_bins: usize,
+    sample: Option<&[usize]>,
+) -> FeatureBins {
+    let mut bins = match feature.kind {
+        FeatureKind::Numeric => {
+            let values: Vec<f32> = match sample {
+                Some(rows) => rows.iter().map(|&r| feature.values[r]).collect(),
+                None => feature.values.clone(),
+            };
+            let values = values.into_iter().filter(|v| v.is_finite()).collect();
+            FeatureBins::Numeric {
+                cuts: numeric_cuts(values, n_bins - 1),
+            }
+        }
+        FeatureKind::Categorical { n_categories } => FeatureBins::Categorical {
+            n_categories,
+            categories: categorical_codes(&feature.values, n_categories, n_bins - 1),
+            code_to_bin: Vec::new(),
+        },
+    };
+    bins.index();
+    bins
+}
+
 /// Fits each feature's bins, numeric cuts from up to `sample_rows` rows drawn with `rng`.
 pub(crate) fn fit_bins(
     features: &[Feature],
@@ -177,36 +221,10 @@ pub(crate) fn fit_bins(
     rng: &mut ChaCha8Rng,
 ) -> Vec<FeatureBins> {
     let n_rows = features[0].values.len();
-    let sample: Option<Vec<usize>> = (n_rows > sample_rows).then(|| {
-        let mut rows: Vec<usize> = (0..sample_rows)
-            .map(|_| rng.random_range(0..n_rows))
-            .collect();
-        rows.sort_unstable();
-        rows
-    });
+    let sample = bin_sample(n_rows, sample_rows, rng);
     features
         .iter()
-        .map(|feature| {
-            let mut bins = match feature.kind {
-                FeatureKind::Numeric => {
-                    let values: Vec<f32> = match &sample {
-                        Some(rows) => rows.iter().map(|&r| feature.values[r]).collect(),
-                        None => feature.values.clone(),
-                    };
-                    let values = values.into_iter().filter(|v| v.is_finite()).collect();
-                    FeatureBins::Numeric {
-                        cuts: numeric_cuts(values, n_bins - 1),
-                    }
-                }
-                FeatureKind::Categorical { n_categories } => FeatureBins::Categorical {
-                    n_categories,
-                    categories: categorical_codes(&feature.values, n_categories, n_bins - 1),
-                    code_to_bin: Vec::new(),
-                },
-            };
-            bins.index();
-            bins
-        })
+        .map(|feature| fit_feature_bins(feature, n_bins, sample.as_deref()))
         .collect()
 }
 
@@ -264,11 +282,26 @@ impl BinnedColumns {
     /// Bins every value of `features` with `bins` (one per feature).
     pub(crate) fn new(features: &[Feature], bins: &[FeatureBins]) -> BinnedColumns {
         let n_rows = features.first().map_or(0, |f| f.values.len());
-        let mut out = Vec::with_capacity(n_rows * features.len());
+        let mut columns = BinnedColumns::with_capacity(n_rows, features.len());
         for (feature, fb) in features.iter().zip(bins) {
-            out.extend(feature.values.iter().map(|&v| fb.bin(v)));
+            columns.push(feature, fb);
         }
-        BinnedColumns { bins: out, n_rows }
+        columns
+    }
+
+    /// No column yet, room for `n_features` columns of `n_rows`.
+    pub(crate) fn with_capacity(n_rows: usize, n_features: usize) -> BinnedColumns {
+        BinnedColumns {
+            bins: Vec::with_capacity(n_rows * n_features),
+            n_rows,
+        }
+    }
+
+    /// Bins `feature` (of `n_rows` values) with `bins` as the next column.
+    pub(crate) fn push(&mut self, feature: &Feature, bins: &FeatureBins) {
+        debug_assert_eq!(feature.values.len(), self.n_rows);
+        self.bins
+            .extend(feature.values.iter().map(|&v| bins.bin(v)));
     }
 
     /// Number of rows.

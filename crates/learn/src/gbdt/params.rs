@@ -1,5 +1,7 @@
 //! Settings of boosting, with XGBoost-like defaults, and their validation.
 
+use std::borrow::Cow;
+
 use super::objective::Objective;
 use super::GbdtError;
 use serde::{Deserialize, Serialize};
@@ -46,17 +48,18 @@ impl TargetTransform {
         }
     }
 
-    /// The transformed targets, checked to be in the transform's domain.
-    pub(crate) fn apply(self, y: &[f32]) -> Result<Vec<f32>, GbdtError> {
+    /// The transformed targets, checked to be in the transform's domain (the identity borrows
+    /// them: no copy of a large target).
+    pub(crate) fn apply(self, y: &[f32]) -> Result<Cow<'_, [f32]>, GbdtError> {
         match self {
-            TargetTransform::Identity => Ok(y.to_vec()),
+            TargetTransform::Identity => Ok(Cow::Borrowed(y)),
             TargetTransform::Log1p => match y.iter().position(|&v| v < 0.0) {
                 Some(row) => Err(GbdtError::InvalidTarget {
                     row,
                     value: y[row],
                     expected: "a number >= 0 for a log1p target",
                 }),
-                None => Ok(y.iter().map(|&v| v.ln_1p()).collect()),
+                None => Ok(Cow::Owned(y.iter().map(|&v| v.ln_1p()).collect())),
             },
         }
     }

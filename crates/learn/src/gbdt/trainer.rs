@@ -1,13 +1,17 @@
 //! The boosting loop, one tree per `step()`, so that the page can report progress and cancel
 //! between trees.
 
-use super::binning::{fit_bins, BinnedColumns, BinnedMatrix, FeatureBins};
+use std::borrow::Cow;
+
+use super::binning::{
+    bin_sample, fit_bins, fit_feature_bins, BinnedColumns, BinnedMatrix, FeatureBins,
+};
 use super::bundle::BundledRows;
-use super::data::{check_schema, Dataset, FeatureKind};
+use super::data::{check_schema, Dataset, Feature, FeatureKind};
 use super::grow::{BinNode, Grower, TreeParams};
 use super::model::{GbdtModel, ModelFeature, Node, Tree};
 use super::objective::weighted_median;
-use super::params::{GbdtParams, Growth};
+use super::params::{GbdtParams, Growth, TargetTransform};
 use super::partition::Partition;
 use super::split::{Rule, SplitParams};
 use super::GbdtError;
@@ -35,12 +39,15 @@ pub struct Progress {
 /// Trains an ensemble tree by tree.
 pub struct Trainer<'a> {
     params: GbdtParams,
-    train: &'a Dataset,
+    /// The training target after `params.target`'s transform (what the trees fit), borrowed
+    /// from a [`Dataset`] when there is no transform, owned otherwise.
+    target: Cow<'a, [f32]>,
+    weights: Option<Cow<'a, [f32]>>,
+    /// Name and kind of each feature, kept in the model.
+    schema: Vec<(String, FeatureKind)>,
     valid: Option<&'a Dataset>,
-    /// The training target after `params.target`'s transform: what the trees fit.
-    train_target: Vec<f32>,
     /// The validation target after the same transform.
-    valid_target: Option<Vec<f32>>,
+    valid_target: Option<Cow<'a, [f32]>>,
     bins: Vec<FeatureBins>,
     /// The training rows in bundle codes, for histograms.
     train_rows: BundledRows,
@@ -60,6 +67,77 @@ pub struct Trainer<'a> {
     progress: Progress,
     best_valid: f64,
     done: bool,
+}
+
+/// A training set in bins: what the trainer keeps of it.
+struct Binned<'a> {
+    target: Cow<'a, [f32]>,
+    weights: Option<Cow<'a, [f32]>>,
+    schema: Vec<(String, FeatureKind)>,
+    bins: Vec<FeatureBins>,
+    columns: BinnedColumns,
+}
+
+impl Trainer<'static> {
+    /// A trainer of `n_features` columns given one at a time: `column(f)` returns feature `f`
+    /// of every row (gathered, say, from a table much larger than the training rows), which is
+    /// binned and dropped before the next is asked for. Only one column of raw `f32` values is
+    /// alive at a time beside the `u8` bins: for 7.5 M rows of 24 features, 0.72 GB of floats
+    /// are never held at once, which decides whether a wasm32 page can train on them. Binning,
+    /// and so the model, are the same as [`Trainer::new`]'s on a [`Dataset`] of these columns.
+    /// No validation set.
+    pub fn from_columns(
+        params: &GbdtParams,
+        n_features: usize,
+        column: &mut dyn FnMut(usize) -> Feature,
+        target: Vec<f32>,
+    ) -> Result<Trainer<'static>, GbdtError> {
+        params.check()?;
+        if n_features == 0 {
+            return Err(GbdtError::NoFeatures);
+        }
+        if target.is_empty() {
+            return Err(GbdtError::NoRows);
+        }
+        if let Some(row) = target.iter().position(|y| !y.is_finite()) {
+            return Err(GbdtError::InvalidTarget {
+                row,
+                value: target[row],
+                expected: "a finite number",
+            });
+        }
+        let target = match params.target {
+            TargetTransform::Identity => target,
+            transform => transform.apply(&target)?.into_owned(),
+        };
+        params.objective.check_target(&target)?;
+        let n_rows = target.len();
+        let mut rng = ChaCha8Rng::seed_from_u64(params.seed);
+        let sample = bin_sample(n_rows, params.bin_sample_rows, &mut rng);
+        let mut schema = Vec::with_capacity(n_features);
+        let mut bins = Vec::with_capacity(n_features);
+        let mut columns = BinnedColumns::with_capacity(n_rows, n_features);
+        for f in 0..n_features {
+            let feature = column(f);
+            feature.check(n_rows)?;
+            let fb = fit_feature_bins(&feature, params.n_bins as usize, sample.as_deref());
+            columns.push(&feature, &fb);
+            schema.push((feature.name, feature.kind));
+            bins.push(fb);
+        }
+        Ok(Trainer::from_binned(
+            params,
+            Binned {
+                target: Cow::Owned(target),
+                weights: None,
+                schema,
+                bins,
+                columns,
+            },
+            None,
+            rng,
+        ))
+    }
 }
 
 impl<'a> Trainer<'a> {
@@ -93,6 +171,36 @@ impl<'a> Trainer<'a> {
             &mut rng,
         );
         let train_columns = BinnedColumns::new(train.features(), &bins);
+        Ok(Trainer::from_binned(
+            params,
+            Binned {
+                target: train_target,
+                weights: train.weights().map(Cow::Borrowed),
+                schema,
+                bins,
+                columns: train_columns,
+            },
+            valid.zip(valid_target),
+            rng,
+        ))
+    }
+
+    /// The trainer of binned data: sets every row at the base score.
+    fn from_binned(
+        params: &GbdtParams,
+        train: Binned<'a>,
+        valid: Option<(&'a Dataset, Cow<'a, [f32]>)>,
+        rng: ChaCha8Rng,
+    ) -> Trainer<'a> {
+        let (valid, valid_target) = valid.unzip();
+        let objective = params.objective;
+        let Binned {
+            target,
+            weights,
+            schema,
+            bins,
+            columns: train_columns,
+        } = train;
         let valid_bins = valid.map(|v| BinnedMatrix::new(v.features(), &bins));
         let categorical = bins
             .iter()
@@ -101,10 +209,11 @@ impl<'a> Trainer<'a> {
         let n_bins: Vec<usize> = bins.iter().map(FeatureBins::n_bins).collect();
         let grower = Grower::new(&n_bins, categorical);
         let train_rows = BundledRows::new(&train_columns, grower.bundles());
-        let base_score = objective.base_score(&train_target, train.weights()) as f32;
-        let pred = vec![base_score as f64; train.n_rows()];
+        let n_rows = target.len();
+        let base_score = objective.base_score(&target, weights.as_deref()) as f32;
+        let pred = vec![base_score as f64; n_rows];
         let valid_pred = vec![base_score as f64; valid.map_or(0, Dataset::n_rows)];
-        let train_loss = objective.loss(&train_target, train.weights(), &pred);
+        let train_loss = objective.loss(&target, weights.as_deref(), &pred);
         let valid_loss = valid
             .zip(valid_target.as_deref())
             .map(|(v, y)| objective.loss(y, v.weights(), &valid_pred));
@@ -118,11 +227,12 @@ impl<'a> Trainer<'a> {
             max_leaves: params.max_leaves,
             leaf_wise: params.growth == Growth::LeafWise,
         };
-        Ok(Trainer {
+        Trainer {
             params: params.clone(),
-            train,
+            target,
+            weights,
+            schema,
             valid,
-            train_target,
             valid_target,
             bins,
             train_rows,
@@ -133,7 +243,7 @@ impl<'a> Trainer<'a> {
             base_score,
             pred,
             valid_pred,
-            gh: vec![[0.0; 2]; train.n_rows()],
+            gh: vec![[0.0; 2]; n_rows],
             trees: Vec::new(),
             out_of_sample: Partition::new(),
             rng,
@@ -147,9 +257,10 @@ impl<'a> Trainer<'a> {
             },
             best_valid: valid_loss.unwrap_or(f64::INFINITY),
             done: false,
-        })
+        }
     }
 
+    /// Whether all trees are trained or early stopping has triggered.
     /// Whether all trees are trained or early stopping has triggered.
     pub fn done(&self) -> bool {
         self.done
@@ -166,11 +277,15 @@ impl<'a> Trainer<'a> {
             return Err(GbdtError::AlreadyDone);
         }
         let objective = self.params.objective;
-        let w = self.train.weights();
-        objective.gradients(&self.train_target, w, &self.pred, &mut self.gh);
+        objective.gradients(
+            &self.target,
+            self.weights.as_deref(),
+            &self.pred,
+            &mut self.gh,
+        );
         let sample = self.sample_rows();
         let allowed = self.sample_features();
-        let y = self.train_target.as_slice();
+        let (y, w) = (&*self.target, self.weights.as_deref());
         let grown = self.grower.grow(
             &self.train_rows,
             &self.train_columns,
@@ -225,7 +340,8 @@ impl<'a> Trainer<'a> {
         self.trees.push(tree);
         let trees = self.trees.len();
         self.progress.trees = trees;
-        self.progress.train_loss = objective.loss(&self.train_target, w, &self.pred);
+        self.progress.train_loss =
+            objective.loss(&self.target, self.weights.as_deref(), &self.pred);
         match self.valid.zip(self.valid_target.as_deref()) {
             Some((v, valid_y)) => {
                 let loss = objective.loss(valid_y, v.weights(), &self.valid_pred);
@@ -255,14 +371,10 @@ impl<'a> Trainer<'a> {
             trees.truncate(self.progress.best_trees);
         }
         let features = self
-            .train
-            .features()
-            .iter()
+            .schema
+            .into_iter()
             .zip(self.bins)
-            .map(|(f, bins)| ModelFeature {
-                name: f.name.clone(),
-                bins,
-            })
+            .map(|((name, _), bins)| ModelFeature { name, bins })
             .collect();
         let mut model = GbdtModel::new(self.params, self.base_score, features, trees);
         model
@@ -276,7 +388,7 @@ impl<'a> Trainer<'a> {
     /// growing split the sampled ones, so that a column is read in row order rather than one
     /// row's bins gathered from every column.
     fn add_out_of_sample(&mut self, sample: &[u32], nodes: &[BinNode], values: &[f32]) {
-        let n = self.train.n_rows() as u32;
+        let n = self.target.len() as u32;
         let mut in_sample = sample.iter().copied().peekable();
         self.out_of_sample.reset((0..n).filter(|&r| {
             let sampled = in_sample.peek() == Some(&r);
@@ -315,7 +427,7 @@ impl<'a> Trainer<'a> {
         if share >= 1.0 {
             return None;
         }
-        let n = self.train.n_rows();
+        let n = self.target.len();
         let mut rows: Vec<u32> = (0..n as u32)
             .filter(|_| self.rng.random::<f64>() < share)
             .collect();

@@ -18,13 +18,12 @@ mod train;
 
 use std::io::{self, Write};
 
-use learn::gbdt::{
-    Feature, GbdtError, GbdtModel, GbdtParams, Growth, LoadedModel, TargetTransform, XgbModel,
-};
+use learn::gbdt::{Feature, GbdtModel, GbdtParams, Growth, LoadedModel, TargetTransform, XgbModel};
 use serde::Serialize;
 use serde_json::Value;
 use tabular::{KnownFile, Table};
 
+use crate::boosting::{gbdt_param_error, importance, model_error};
 use crate::calendar::iso_date;
 use crate::contract::{question_args, report_json, unknown_question, Download, Fitted, UseCase};
 use crate::params::Check;
@@ -39,7 +38,7 @@ use report::{
     Seconds, StoreError,
 };
 use split::TimeSplit;
-use train::{model_error, subset, TrainingRows};
+use train::{subset, TrainingRows};
 
 /// A model file to score with instead of training: its name and its JSON text.
 #[derive(Debug, Clone)]
@@ -139,33 +138,7 @@ impl Check for ForecastParams {
                 "hold out at least 1 day",
             ));
         }
-        if self.early_stopping_days > 0 && self.early_stopping_rounds == 0 {
-            return Err(UseCaseError::param(
-                "earlyStoppingRounds",
-                "at least 1 (or earlyStoppingDays 0 to train every tree)",
-            ));
-        }
-        self.gbdt().check().map_err(gbdt_param_error)
-    }
-}
-
-/// A boosting parameter error, named as the forecast's parameters name it.
-fn gbdt_param_error(error: GbdtError) -> UseCaseError {
-    match error {
-        GbdtError::InvalidParam { name, .. } => {
-            let ours = match name {
-                "n_trees" => "trees",
-                "max_depth" => "depth",
-                "max_leaves" => "leaves",
-                "learning_rate" => "learningRate",
-                "min_child_weight" => "minChildWeight",
-                "subsample" => "subsample",
-                "n_bins" => "bins",
-                other => other,
-            };
-            UseCaseError::param(ours, error.to_string())
-        }
-        other => model_error(other),
+        self.gbdt().check().map_err(|e| gbdt_param_error(e, ""))
     }
 }
 
@@ -626,19 +599,6 @@ fn score_loaded(
         test,
     };
     Ok((outcome, names))
-}
-
-fn importance(features: Vec<learn::gbdt::FeatureImportance>) -> Vec<Importance> {
-    let mut importance: Vec<Importance> = features
-        .into_iter()
-        .map(|f| Importance {
-            feature: f.name,
-            gain: f.gain,
-            splits: u64::from(f.splits),
-        })
-        .collect();
-    importance.sort_by(|a, b| b.gain.total_cmp(&a.gain));
-    importance
 }
 
 /// Writes the rows the model trains on and the validation rows, as `Set` (`train`, `valid`),

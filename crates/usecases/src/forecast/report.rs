@@ -92,16 +92,7 @@ pub struct ModelInfo {
     pub features: Vec<String>,
 }
 
-/// A feature's share of the model's total split gain.
-#[derive(Debug, Clone, Serialize)]
-pub struct Importance {
-    /// Feature name.
-    pub feature: String,
-    /// Total gain of the splits on this feature.
-    pub gain: f64,
-    /// Number of splits on this feature.
-    pub splits: u64,
-}
+pub use crate::boosting::Importance;
 
 /// One store's errors, for the sortable table.
 #[derive(Debug, Clone, Serialize)]

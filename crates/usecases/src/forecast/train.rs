@@ -3,17 +3,13 @@
 //! tree), then the model is trained again on every training day with that count, so that it
 //! learns from the most recent days too. Without early stopping, all `trees` are trained.
 
-use learn::gbdt::{Dataset, Feature, GbdtError, GbdtModel, GbdtParams, Trainer};
+use learn::gbdt::{Dataset, Feature, GbdtModel, GbdtParams, Trainer};
 
 use super::report::EarlyStopping;
+use crate::boosting::model_error;
 use crate::calendar::iso_date;
 use crate::progress::Progress;
 use crate::UseCaseError;
-
-/// A learner error in the use case's terms.
-pub(crate) fn model_error(error: GbdtError) -> UseCaseError {
-    UseCaseError::Model(error.to_string())
-}
 
 /// The rows of `features` (and their sales) as a learner's dataset.
 pub(crate) fn dataset(

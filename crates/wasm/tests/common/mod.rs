@@ -28,11 +28,16 @@ pub fn load(name: &str, bytes: &[u8]) -> Value {
 
 /// Loads `files` of the built-in Rossmann sample generated with `seed`.
 pub fn load_rossmann_sample(files: &[&str], seed: u64) {
+    load_sample("rossmann", files, seed);
+}
+
+/// Loads `files` of the built-in sample of `dataset` generated with `seed`.
+pub fn load_sample(dataset: &str, files: &[&str], seed: u64) {
     let progress = js_sys::Function::new_no_args("");
     for file in files {
         load(
             file,
-            &generate_sample("rossmann", file, seed, &progress).unwrap(),
+            &generate_sample(dataset, file, seed, &progress).unwrap(),
         );
     }
 }
