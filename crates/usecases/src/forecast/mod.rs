@@ -138,6 +138,12 @@ impl Check for ForecastParams {
                 "hold out at least 1 day",
             ));
         }
+        if self.early_stopping_days > 0 && self.early_stopping_rounds == 0 {
+            return Err(UseCaseError::param(
+                "earlyStoppingRounds",
+                "at least 1 (or earlyStoppingDays 0 to train every tree)",
+            ));
+        }
         self.gbdt().check().map_err(|e| gbdt_param_error(e, ""))
     }
 }
