@@ -1,0 +1,125 @@
+// English strings of the sales forecast (use case 1.1).
+
+export const forecast = {
+  "view.forecast": "Forecast",
+  "forecast.title": "Daily sales forecast",
+  "forecast.intro":
+    "Gradient-boosted trees learn each store's daily sales from the history in train.csv. The last days of the file are held out: the model forecasts them without seeing them, and its errors are compared with a naive baseline (each store's average for that weekday and promotion status).",
+  "forecast.needs": "Load Rossmann's train.csv (or the Rossmann sample) to train a forecast.",
+  "forecast.settings": "Settings",
+  "forecast.features": "Features",
+  "forecast.features.full": "Known in advance (recommended).",
+  "forecast.features.full.hint":
+    "Store, calendar, promotions, holidays, store type, competition and Promo2; each store's level and its weekday and promotion patterns learned from the training days, its recent trend, and the days before and after holidays, closures and reopenings. Everything here is known on the day being forecast.",
+  "forecast.features.seed": "As first specified, with Customers.",
+  "forecast.features.seed.hint":
+    "Day of week, Customers, Promo and holidays. Customers is unknown on a day being forecast (it is counted once the day is over), so this model cannot forecast test.csv; it only shows what that leak is worth.",
+  "forecast.holdout": "Days held out for validation",
+  "forecast.treesField": "Most trees",
+  "forecast.depth": "Tree depth",
+  "forecast.learningRate": "Learning rate",
+  "forecast.seed": "Random seed",
+  "forecast.train": "Train the forecast",
+  "forecast.cancelHint":
+    "Cancel stops training by restarting the engine: your loaded files are read again automatically.",
+  "forecast.running": "Training the forecast",
+  "forecast.cancelled":
+    "Training cancelled. The engine was restarted and your loaded files were read again; nothing is lost.",
+  "forecast.compareField": "Also train a model on the other feature set, to compare",
+  "forecast.results": "How good is the forecast?",
+  "forecast.facts":
+    "Validation on {from} to {to}: {valid} open store-days, after training on {train} store-days. {trees} trees: features {featuresSeconds} s, training {trainSeconds} s, {seconds} s in all.",
+  "forecast.model": "model",
+  "forecast.baseline": "baseline",
+  "forecast.mae": "Mean absolute error",
+  "forecast.absSum": "Sum of absolute errors",
+  "forecast.rmspe": "RMSPE (competition score)",
+  "forecast.lower": "{share} lower than the baseline",
+  "forecast.higher": "{share} higher than the baseline",
+  "forecast.compare.seed": "With Customers (comparison)",
+  "forecast.compare.full": "Known in advance (comparison)",
+  "forecast.leak":
+    "Customers makes the error look smaller, but it is only known after the day is over: a model that uses it cannot forecast tomorrow. This figure measures the leak, not a usable forecast.",
+  "forecast.leakWorse":
+    "Customers is only known after the day is over, so a model that uses it cannot forecast tomorrow. Here it does worse anyway: these few features do not tell stores apart.",
+  "forecast.chartTitle": "Actual and forecast sales of one store",
+  "forecast.chartLabel": "Daily sales: actual, forecast and baseline",
+  "forecast.store": "Store",
+  "forecast.storeN": "Store {store}",
+  "forecast.actual": "Actual",
+  "forecast.predicted": "Forecast",
+  "forecast.baselineSeries": "Baseline",
+  "forecast.loadingSeries": "Loading the store's days…",
+  "forecast.zoomHint":
+    "The shaded part is the held-out period; after it, the forecast of test.csv when loaded. Drag across the chart to zoom in; double-click to zoom out.",
+  "forecast.storesTitle": "Errors by store",
+  "forecast.storesHint": "Press a column header to sort, a row to chart that store.",
+  "forecast.col.store": "Store",
+  "forecast.col.days": "Days",
+  "forecast.col.mae": "Model MAE",
+  "forecast.col.baselineMae": "Baseline MAE",
+  "forecast.col.absSum": "Sum of abs. errors",
+  "forecast.importanceTitle": "What the model relies on",
+  "forecast.importanceHint": "Share of the error reduction (gain) brought by each feature's splits.",
+  "forecast.downloads": "Downloads",
+  "forecast.download.predictions": "Validation predictions (CSV)",
+  "forecast.download.test": "Forecast of test.csv (CSV)",
+  "forecast.download.model": "Model (JSON)",
+  "forecast.testRows": "test.csv: {rows} days forecast.",
+  "forecast.noTest": "Load test.csv (with the known-in-advance features) to also forecast its days.",
+  "error.forecastTitle": "Could not train the model",
+  "stage.forecast.train": "Training the forecast model: tree {done} of {total}",
+  "stage.forecast.compare": "Training the comparison model (with Customers): tree {done} of {total}",
+  "stage.forecast.value": "validation error {value}",
+  "forecast.source": "Model",
+  "forecast.source.train": "Train a model on these files",
+  "forecast.source.file": "Score with {file}",
+  "forecast.source.remove": "Remove",
+  "forecast.source.load": "Load a model file…",
+  "forecast.source.hint":
+    'A model saved by this page (Model or XGBoost download) or by XGBoost (Booster.save_model("model.json"), regression, numeric splits) reads the forecast\'s features by name. Nothing is trained: the model scores the held-out days and test.csv.',
+  "forecast.score": "Score with the model file",
+  "forecast.target": "What the trees fit",
+  "forecast.target.log1p": "log(1 + sales): relative errors (recommended)",
+  "forecast.target.identity": "Sales as they are",
+  "forecast.earlyStoppingDays": "Early stopping on the last training days",
+  "forecast.leaves": "Leaves per tree",
+  "forecast.minChildWeight": "Fewest days in a leaf",
+  "forecast.refitField": "After early stopping, train again on every training day",
+  "forecast.lossesTitle": "Where the model loses to the baseline",
+  "forecast.lossesHint": "Days and stores whose mean absolute error is higher with the model than with the baseline.",
+  "forecast.loses":
+    "The model loses to the baseline on these files: its mean absolute error is {share} higher. Use the baseline's figures, or look below at the days and stores where the model goes wrong.",
+  "forecast.beats": "The model beats the baseline overall: its mean absolute error is {share} lower.",
+  "forecast.losesOn":
+    "It still loses on {stores} of {allStores} stores ({share} of its total error) and on {days} of {allDays} days.",
+  "forecast.losesRmspe":
+    "Its RMSPE is higher than the baseline's, though: on small stores or unusual days its errors are larger in proportion.",
+  "forecast.daysTitle": "Day by day",
+  "forecast.worstStoresTitle": "Stores where it loses most",
+  "forecast.worseStore": "Store {store}: model {mae}, baseline {baseline}",
+  "forecast.noWorseStore": "No store: the model beats the baseline on every store.",
+  "forecast.col.date": "Day",
+  "forecast.col.stores": "Open stores",
+  "forecast.holdoutTitle": "How the model is judged",
+  "forecast.holdoutValid":
+    "Held out: {from} to {to} ({days} days), the last days of train.csv. {valid} open store-days are scored: mean and sum of absolute errors over all of them, RMSPE over the {rmspe} with sales.",
+  "forecast.holdoutExcluded":
+    "Left out: {closed} store-days when the store was closed (forecast 0, sold 0); {zero} open days without sales count in the absolute errors but not in RMSPE (no percentage error).",
+  "forecast.holdoutTrain":
+    "Trained on {train} open store-days with sales before the held-out days; {excluded} closed or without sales are left out.",
+  "forecast.holdoutBaseline":
+    "Baseline: each store's mean sales for that weekday and promotion status over its open training days (the store's mean, then the chain's, where it has none).",
+  "forecast.earlyStoppingRefit":
+    "Number of trees found by early stopping: a first model learned from the {fit} store-days before {from}, scored after each tree on {from} to {to} ({rows} store-days); its error was lowest at {best} trees ({tried} tried, stopping {rounds} trees after the best). The model was then trained again on every training day with {best} trees. The trees fit {target} of sales.",
+  "forecast.earlyStopping":
+    "Number of trees found by early stopping: the model learned from the {fit} store-days before {from}, scored after each tree on {from} to {to} ({rows} store-days); its error was lowest at {best} trees ({tried} tried). The trees fit {target} of sales.",
+  "forecast.fixedTrees": "{trees} trees, as set (no early stopping). The trees fit {target} of sales.",
+  "forecast.scoredWith":
+    "Scored with the model file {file} ({format}, {trees} trees, predicting {target} of sales); nothing was trained.",
+  "forecast.format.xgboost": "XGBoost JSON",
+  "forecast.format.vitrine-gbdt": "this page's JSON",
+  "forecast.download.xgboost": "Model for XGBoost (JSON)",
+  "stage.forecast.stop": "Finding the number of trees (early stopping): tree {done}, at most {total}",
+  "stage.forecast.compareStop": "Comparison model (with Customers), early stopping: tree {done}, at most {total}",
+};
