@@ -38,6 +38,8 @@ pub struct Parsed<P> {
     pub own: BTreeMap<&'static str, Vec<String>>,
     /// The parameters.
     pub params: P,
+    /// The subcommand's usage, for an error that points at it.
+    pub usage: String,
 }
 
 impl<P> Parsed<P> {
@@ -52,6 +54,12 @@ impl<P> Parsed<P> {
     /// The last value of own option `name` as a path.
     pub fn path(&self, name: &str) -> Option<PathBuf> {
         self.value(name).map(PathBuf::from)
+    }
+
+    /// The path of own option `name`, or the error saying it is required, with the usage.
+    pub fn required_path(&self, name: &str) -> Result<PathBuf, String> {
+        self.path(name)
+            .ok_or_else(|| format!("--{name} is required\n{}", self.usage))
     }
 
     /// Whether switch `name` was given.
@@ -138,7 +146,11 @@ pub fn parse<P: Params>(
     }
     crate::threads::configure(threads)?;
     let params = params::from_flags::<P>(&flags).map_err(|e| format!("{e}\n{}", usage()))?;
-    Ok(Some(Parsed { own: given, params }))
+    Ok(Some(Parsed {
+        own: given,
+        params,
+        usage: usage(),
+    }))
 }
 
 fn push_flag(flags: &mut Vec<(String, String)>, name: &str, value: String) {

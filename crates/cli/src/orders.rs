@@ -89,20 +89,8 @@ struct Files {
 }
 
 impl Files {
-    fn read<P: Params>(
-        args: &args::Parsed<P>,
-        command: &str,
-        own: &[Own],
-        train_required: bool,
-    ) -> Result<Files, String> {
-        let required = |name: &str| {
-            args.path(name).ok_or_else(|| {
-                format!(
-                    "--{name} is required\n{}",
-                    args::usage::<P>(command, own, &[])
-                )
-            })
-        };
+    fn read<P: Params>(args: &args::Parsed<P>, train_required: bool) -> Result<Files, String> {
+        let required = |name: &str| args.required_path(name);
         let read = |path: &Path| read_table(path, ReadOptions::default()).map(|(t, _)| t);
         let orders = read(&required("orders")?)?;
         let prior = read(&required("prior")?)?;
@@ -182,7 +170,7 @@ pub fn run_next_order(parser: lexopt::Parser) -> Result<(), String> {
     else {
         return Ok(());
     };
-    let files = Files::read(&args, "next-order", &own, false)?;
+    let files = Files::read(&args, false)?;
     let fitted = next_order::run(files.inputs(), &args.params, &mut progress_to_stderr())
         .map_err(|e| e.to_string())?;
     let mut written = Vec::new();
@@ -199,7 +187,7 @@ pub fn run_reorder(parser: lexopt::Parser) -> Result<(), String> {
     let Some(args) = args::parse::<reorder::ReorderParams>(parser, "reorder", &own, &[])? else {
         return Ok(());
     };
-    let files = Files::read(&args, "reorder", &own, true)?;
+    let files = Files::read(&args, true)?;
     let fitted = reorder::run(files.inputs(), &args.params, &mut progress_to_stderr())
         .map_err(|e| e.to_string())?;
     let mut written = Vec::new();

@@ -109,12 +109,7 @@ pub fn run(parser: lexopt::Parser) -> Result<(), String> {
     let Some(args) = args::parse::<PropensityParams>(parser, "propensity", OWN, &[])? else {
         return Ok(());
     };
-    let input = args.path("input").ok_or_else(|| {
-        format!(
-            "--input is required\n{}",
-            args::usage::<PropensityParams>("propensity", OWN, &[])
-        )
-    })?;
+    let input = args.required_path("input")?;
     let (store, read_seconds) = read_store(&input)?;
     let plan = plan_store(&store, &args.params, read_seconds).map_err(|e| e.to_string())?;
     drop(store);

@@ -28,12 +28,7 @@ pub fn run(parser: lexopt::Parser) -> Result<(), String> {
     let Some(args) = args::parse::<RecommendParams>(parser, "recommend", OWN, &[])? else {
         return Ok(());
     };
-    let input = args.path("input").ok_or_else(|| {
-        format!(
-            "--input is required\n{}",
-            args::usage::<RecommendParams>("recommend", OWN, &[])
-        )
-    })?;
+    let input = args.required_path("input")?;
     let (store, read_seconds) = read_store(&input)?;
     let plan = plan_store(&store, &args.params, read_seconds).map_err(|e| e.to_string())?;
     drop(store);

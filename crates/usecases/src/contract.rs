@@ -193,10 +193,13 @@ pub trait Fitted {
     /// Writes the download `key`.
     fn download(&self, key: &str, out: &mut dyn Write) -> Result<(), UseCaseError> {
         let _ = out;
-        Err(UseCaseError::Unavailable(format!(
-            "this result has no download named {key}"
-        )))
+        Err(unknown_download("this result", key))
     }
+}
+
+/// The error for a download `what` (a forecast, 4.1 ...) does not offer.
+pub fn unknown_download(what: &str, key: &str) -> UseCaseError {
+    UseCaseError::Unavailable(format!("{what} has no download named {key}"))
 }
 
 /// The error for a question a result or a use case does not answer.

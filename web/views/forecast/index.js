@@ -8,7 +8,7 @@ import { h, replace } from "../../dom.js";
 import * as fmt from "../../format.js";
 import { t } from "../../strings.js";
 import { downloadsPanel } from "../downloads.js";
-import { numberField } from "../fields.js";
+import { checkField, numberField } from "../fields.js";
 import { metricCard as sharedCard } from "../metrics.js";
 import { panel } from "../panel.js";
 import { chartPanel, dropChart } from "./chart.js";
@@ -128,19 +128,7 @@ function targetField() {
 }
 
 function checkbox(id, key, label) {
-  return h(
-    "label",
-    { class: "choice" },
-    h("input", {
-      type: "checkbox",
-      id,
-      checked: params[key],
-      onChange: (event) => {
-        params[key] = event.target.checked;
-      },
-    }),
-    h("span", {}, label),
-  );
+  return checkField({ id, label, params, key });
 }
 
 function form(documents, busy) {

@@ -9,7 +9,7 @@ import { h, replace } from "../../dom.js";
 import * as fmt from "../../format.js";
 import { t } from "../../strings.js";
 import { downloadsPanel } from "../downloads.js";
-import { numberField } from "../fields.js";
+import { checkField, numberField } from "../fields.js";
 import { importancePanel } from "../importance.js";
 import { metricCard } from "../metrics.js";
 import { panel } from "../panel.js";
@@ -29,19 +29,7 @@ const WORDS = {
 let params = null;
 
 function checkbox(id, key, label) {
-  return h(
-    "label",
-    { class: "choice" },
-    h("input", {
-      type: "checkbox",
-      id,
-      checked: params[key],
-      onChange: (event) => {
-        params[key] = event.target.checked;
-      },
-    }),
-    h("span", {}, label),
-  );
+  return checkField({ id, label, params, key });
 }
 
 function objectiveField() {

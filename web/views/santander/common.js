@@ -1,12 +1,10 @@
 // What the propensity (3.1) and recommendation (3.2) views share: product labels, form fields,
-// the months and memory lines, the downloads panel.
+// the months and memory lines.
 
-import { downloadResult } from "../../actions.js";
 import { h } from "../../dom.js";
 import * as fmt from "../../format.js";
 import { t } from "../../strings.js";
 import { numberField } from "../fields.js";
-import { panel } from "../panel.js";
 
 /** The product's readable label, in the page's language. */
 export function productLabel(product) {
@@ -86,28 +84,4 @@ export function runLines(report, result) {
     );
   }
   return lines;
-}
-
-/** Every download of `result`, labelled with `KEY.download.NAME`. */
-export function downloadsPanel(useCase, key, result, busy) {
-  return panel(
-    { title: t("santander.downloads") },
-    h(
-      "div",
-      { class: "download-row" },
-      result.downloads.map((d) =>
-        h(
-          "button",
-          {
-            type: "button",
-            class: "button secondary",
-            "data-download": d.key,
-            disabled: busy,
-            onClick: () => downloadResult(useCase, d),
-          },
-          t(`${key}.download.${d.key}`),
-        ),
-      ),
-    ),
-  );
 }

@@ -8,10 +8,11 @@ import * as fmt from "../../format.js";
 import { poolSize } from "../../pool.js";
 import { state } from "../../store.js";
 import { t } from "../../strings.js";
+import { downloadsPanel } from "../downloads.js";
 import { numberField } from "../fields.js";
 import { panel } from "../panel.js";
 import { barChart, dropCharts } from "./charts.js";
-import { downloadsPanel, forestFields, productLabel, ready, runLines, selectField } from "./common.js";
+import { forestFields, productLabel, ready, runLines, selectField } from "./common.js";
 import { productPanels } from "./product.js";
 
 /** The 24 product columns, in file order (the engine names them the same). */
@@ -270,7 +271,9 @@ function results(result, busy, rerender) {
     local.product = shown.product;
     panels.push(...productPanels(shown, result, busy));
   }
-  panels.push(downloadsPanel("propensity", "propensity", result, busy));
+  panels.push(
+    downloadsPanel({ name: "propensity", prefix: "propensity", result, busy, title: t("santander.downloads") }),
+  );
   return panels;
 }
 

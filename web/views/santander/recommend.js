@@ -9,10 +9,11 @@ import { h, replace } from "../../dom.js";
 import * as fmt from "../../format.js";
 import { poolSize } from "../../pool.js";
 import { t } from "../../strings.js";
+import { downloadsPanel } from "../downloads.js";
 import { numberField } from "../fields.js";
 import { panel } from "../panel.js";
 import { barChart, dropCharts } from "./charts.js";
-import { downloadsPanel, forestFields, productLabel, ready, runLines, selectField } from "./common.js";
+import { forestFields, productLabel, ready, runLines, selectField } from "./common.js";
 import { PRODUCTS } from "./propensity.js";
 
 const METHODS = ["knn_holdings", "knn_recent", "popularity", "forests", "blend"];
@@ -322,7 +323,7 @@ function results(result, busy) {
         format: (v) => fmt.int(v),
       }),
     ),
-    downloadsPanel("recommend", "recommend", result, busy),
+    downloadsPanel({ name: "recommend", prefix: "recommend", result, busy, title: t("santander.downloads") }),
   ];
 }
 

@@ -38,7 +38,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tabular::Table;
 
-use crate::contract::{question_args, report_json, unknown_question, Download, Fitted, UseCase};
+use crate::contract::{
+    question_args, report_json, unknown_download, unknown_question, Download, Fitted, UseCase,
+};
 use crate::params::Check;
 use crate::progress::{Clock, OnProgress};
 use crate::rossmann::{DailyRows, StoreTable};
@@ -290,11 +292,7 @@ impl Fitted for Clustered {
         match key {
             "assignments" => self.write_assignments(out)?,
             "profiles" => self.entities.write_csv(&self.report.id_name, out)?,
-            _ => {
-                return Err(UseCaseError::Unavailable(format!(
-                    "a clustering has no download named {key}"
-                )))
-            }
+            _ => return Err(unknown_download("a clustering", key)),
         }
         Ok(())
     }

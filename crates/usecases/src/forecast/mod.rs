@@ -25,7 +25,9 @@ use tabular::{KnownFile, Table};
 
 use crate::boosting::{gbdt_param_error, importance, model_error};
 use crate::calendar::iso_date;
-use crate::contract::{question_args, report_json, unknown_question, Download, Fitted, UseCase};
+use crate::contract::{
+    question_args, report_json, unknown_download, unknown_question, Download, Fitted, UseCase,
+};
 use crate::params::Check;
 use crate::progress::{Clock, OnProgress};
 use crate::rossmann::{DailyRows, StoreTable};
@@ -789,11 +791,7 @@ impl Fitted for Forecast {
                 let json = self.xgboost_json()?.ok_or_else(no_model)?;
                 out.write_all(json.as_bytes())?;
             }
-            _ => {
-                return Err(UseCaseError::Unavailable(format!(
-                    "a forecast has no download named {key}"
-                )))
-            }
+            _ => return Err(unknown_download("a forecast", key)),
         }
         Ok(())
     }

@@ -21,7 +21,9 @@ use super::table::FeatureTable;
 use super::training::{predict, train_in, Span};
 use super::user_features::{gaps_of, geometric_mean, median, user_features};
 use crate::boosting::{gbdt_param_error, importance, write_importance_csv, Importance};
-use crate::contract::{question_args, report_json, unknown_question, Download, Fitted, UseCase};
+use crate::contract::{
+    question_args, report_json, unknown_download, unknown_question, Download, Fitted, UseCase,
+};
 use crate::params::Check;
 use crate::progress::{Clock, OnProgress};
 use crate::{Tables, UseCaseError};
@@ -643,11 +645,7 @@ impl Fitted for NextOrder {
             "predictions" => self.write_csv(out)?,
             "importance" => write_importance_csv(&self.report.importance, out)?,
             "model" => out.write_all(self.model.to_json().as_bytes())?,
-            _ => {
-                return Err(UseCaseError::Unavailable(format!(
-                    "4.1 has no download named {key}"
-                )))
-            }
+            _ => return Err(unknown_download("4.1", key)),
         }
         Ok(())
     }

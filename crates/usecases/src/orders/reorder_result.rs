@@ -12,7 +12,9 @@ use super::input::{EVAL_SETS, TEST};
 use super::metrics::{ClassScores, ThresholdPoint};
 use super::split::Side;
 use crate::boosting::{write_importance_csv, Importance};
-use crate::contract::{question_args, report_json, unknown_question, Download, Fitted};
+use crate::contract::{
+    question_args, report_json, unknown_download, unknown_question, Download, Fitted,
+};
 use crate::UseCaseError;
 
 /// Which model the predictions come from.
@@ -514,11 +516,7 @@ impl Fitted for Reorder {
             "per_product" => self.write_per_product_csv(out)?,
             "importance" => write_importance_csv(&self.report.importance, out)?,
             "model" => out.write_all(self.model.to_json().as_bytes())?,
-            _ => {
-                return Err(UseCaseError::Unavailable(format!(
-                    "4.2 has no download named {key}"
-                )))
-            }
+            _ => return Err(unknown_download("4.2", key)),
         }
         Ok(())
     }

@@ -20,7 +20,9 @@ use serde::Deserialize;
 use serde_json::Value;
 use tabular::{KnownFile, Table};
 
-use crate::contract::{question_args, report_json, unknown_question, Download, Fitted, UseCase};
+use crate::contract::{
+    question_args, report_json, unknown_download, unknown_question, Download, Fitted, UseCase,
+};
 use crate::params::Check;
 use crate::pool::{run_here, Fits, Plan, Pooled};
 use crate::progress::{Clock, OnProgress};
@@ -527,11 +529,7 @@ impl Fitted for Propensity {
             "campaign" => self.write_campaign(out)?,
             "scores" => self.write_scores(out)?,
             "report" => out.write_all(self.report().to_string().as_bytes())?,
-            _ => {
-                return Err(UseCaseError::Unavailable(format!(
-                    "a propensity run has no download named {key}"
-                )))
-            }
+            _ => return Err(unknown_download("a propensity run", key)),
         }
         Ok(())
     }

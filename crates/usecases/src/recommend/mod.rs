@@ -21,7 +21,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tabular::{KnownFile, Table};
 
-use crate::contract::{question_args, report_json, unknown_question, Download, Fitted, UseCase};
+use crate::contract::{
+    question_args, report_json, unknown_download, unknown_question, Download, Fitted, UseCase,
+};
 use crate::params::Check;
 use crate::pool::{run_here, Fits, Plan, Pooled};
 use crate::progress::{Clock, OnProgress};
@@ -642,11 +644,7 @@ impl Fitted for Recommendations {
             "recommendations" => self.write_recommendations(out)?,
             "evaluation" => self.write_evaluation(out)?,
             "report" => out.write_all(self.report().to_string().as_bytes())?,
-            _ => {
-                return Err(UseCaseError::Unavailable(format!(
-                    "a recommendation run has no download named {key}"
-                )))
-            }
+            _ => return Err(unknown_download("a recommendation run", key)),
         }
         Ok(())
     }

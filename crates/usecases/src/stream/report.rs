@@ -9,7 +9,7 @@ use learn::online::{Alert, Quality};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::contract::{report_json, Download, Fitted};
+use crate::contract::{report_json, unknown_download, Download, Fitted};
 use crate::streaming::StreamFile;
 use crate::UseCaseError;
 
@@ -154,9 +154,7 @@ impl Fitted for StreamResult {
             "alerts" | "scores" => Err(UseCaseError::Unavailable(format!(
                 "the {key} file was streamed out as the stream ran: its reader keeps it"
             ))),
-            other => Err(UseCaseError::Unavailable(format!(
-                "this result has no download named {other}"
-            ))),
+            other => Err(unknown_download("this result", other)),
         }
     }
 }
