@@ -352,7 +352,7 @@ function showCut(s, container) {
 export const clustersView = {
   id: "clusters",
   label: "view.clusters",
-  order: 40,
+  order: 35,
   useCase: "1.2",
   available: (s) => s.tables.length > 0,
   render(container, s) {

@@ -135,7 +135,7 @@ function metrics(r, memory) {
 export const reorderView = {
   id: "reorder",
   label: "view.reorder",
-  order: 61,
+  order: 65,
   useCase: "4.2",
   available: (s) => s.useCases.some((u) => u.id === "4.2" && u.ready),
   render(container, s) {

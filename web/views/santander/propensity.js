@@ -281,7 +281,7 @@ function results(result, busy, rerender) {
 export const propensityView = {
   id: "propensity",
   label: "view.propensity",
-  order: 60,
+  order: 50,
   useCase: "3.1",
   available: (s) => ready(s, "3.1"),
   render(container, s) {

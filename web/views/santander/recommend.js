@@ -331,7 +331,7 @@ function results(result, busy) {
 export const recommendView = {
   id: "recommend",
   label: "view.recommend",
-  order: 70,
+  order: 55,
   useCase: "3.2",
   available: (s) => ready(s, "3.2"),
   render(container, s) {
