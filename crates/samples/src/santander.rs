@@ -39,32 +39,7 @@ pub const FULL_MONTH_COUNTS: [u64; 17] = [
 ];
 
 /// The 24 product flag columns, in file order.
-pub const PRODUCTS: [&str; 24] = [
-    "ind_ahor_fin_ult1",
-    "ind_aval_fin_ult1",
-    "ind_cco_fin_ult1",
-    "ind_cder_fin_ult1",
-    "ind_cno_fin_ult1",
-    "ind_ctju_fin_ult1",
-    "ind_ctma_fin_ult1",
-    "ind_ctop_fin_ult1",
-    "ind_ctpp_fin_ult1",
-    "ind_deco_fin_ult1",
-    "ind_deme_fin_ult1",
-    "ind_dela_fin_ult1",
-    "ind_ecue_fin_ult1",
-    "ind_fond_fin_ult1",
-    "ind_hip_fin_ult1",
-    "ind_plan_fin_ult1",
-    "ind_pres_fin_ult1",
-    "ind_reca_fin_ult1",
-    "ind_tjcr_fin_ult1",
-    "ind_valo_fin_ult1",
-    "ind_viv_fin_ult1",
-    "ind_nomina_ult1",
-    "ind_nom_pens_ult1",
-    "ind_recibo_ult1",
-];
+pub use tabular::dataset::SANTANDER_PRODUCTS as PRODUCTS;
 
 const NOMINA: usize = 21;
 const NOM_PENS: usize = 22;

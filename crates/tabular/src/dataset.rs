@@ -120,7 +120,8 @@ const ROSSMANN_TEST: &[&str] = &[
     "StateHoliday",
     "SchoolHoliday",
 ];
-const SANTANDER_TRAIN: &[&str] = &[
+/// Santander `train_ver2.csv`: the customer columns, then [`SANTANDER_PRODUCTS`].
+const SANTANDER_CUSTOMER: &[&str] = &[
     "fecha_dato",
     "ncodpers",
     "ind_empleado",
@@ -145,6 +146,9 @@ const SANTANDER_TRAIN: &[&str] = &[
     "ind_actividad_cliente",
     "renta",
     "segmento",
+];
+/// Santander's 24 product flag columns, in file order (the last 24 of `train_ver2.csv`).
+pub const SANTANDER_PRODUCTS: [&str; 24] = [
     "ind_ahor_fin_ult1",
     "ind_aval_fin_ult1",
     "ind_cco_fin_ult1",
@@ -236,11 +240,12 @@ fn recognize_bosch(file_name: &str, header: &[&str]) -> Option<KnownFile> {
 pub fn recognize(file_name: &str, header: &[&str]) -> Option<KnownFile> {
     let header: Vec<&str> = header.iter().map(|h| h.trim()).collect();
     let header = header.as_slice();
+    let santander_train = [SANTANDER_CUSTOMER, &SANTANDER_PRODUCTS].concat();
     let lists: [(&[&str], KnownFile); 9] = [
         (ROSSMANN_TRAIN, KnownFile::RossmannTrain),
         (ROSSMANN_STORE, KnownFile::RossmannStore),
         (ROSSMANN_TEST, KnownFile::RossmannTest),
-        (SANTANDER_TRAIN, KnownFile::SantanderTrain),
+        (&santander_train, KnownFile::SantanderTrain),
         (INSTACART_ORDERS, KnownFile::InstacartOrders),
         (INSTACART_PRODUCTS, KnownFile::InstacartProducts),
         (INSTACART_AISLES, KnownFile::InstacartAisles),
