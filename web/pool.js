@@ -126,7 +126,10 @@ export function startPooledRun(useCase, params, { onProgress = () => {} } = {}) 
     }
     const transfer = pooled.results.map((bytes) => bytes.buffer);
     const result = await step(startJob("finish", { useCase, results: pooled.results }, { onProgress, transfer }));
-    return { ...result, pool: { workers: pooled.workers, memory: pooled.memory, engineMemory: result.memory } };
+    return {
+      ...result,
+      pool: { workers: pooled.workers, memory: pooled.memory, engineMemory: result.engineMemoryBytes },
+    };
   })();
   return { promise, cancel };
 }

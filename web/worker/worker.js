@@ -235,11 +235,10 @@ async function planUseCase(id, useCase, params) {
   return engine.usecase_plan(useCase, JSON.stringify(params ?? {}), useCaseProgress(id, useCase));
 }
 
-/** Finishes the planned run with the pool's results; adds the engine's memory to the result. */
+/** Finishes the planned run with the pool's results. */
 async function finishUseCase(id, useCase, results) {
   await checkpoint(id);
-  const result = engine.usecase_finish(useCase, results, useCaseProgress(id, useCase));
-  return { ...result, memory: engine.memory_bytes() };
+  return engine.usecase_finish(useCase, results, useCaseProgress(id, useCase));
 }
 
 /** A stream's control settings (running at full speed until told otherwise). */

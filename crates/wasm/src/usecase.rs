@@ -188,13 +188,7 @@ pub fn usecase_finish(
     let fitted = plan
         .finish(results, &mut |p| send_progress(on_progress, p))
         .map_err(use_case_error)?;
-    let js = to_js(&RunResult {
-        report: fitted.report(),
-        downloads: &fitted.downloads(),
-        engine_memory_bytes: crate::tables::engine_memory_bytes(),
-    })?;
-    RESULTS.with(|r| r.borrow_mut().insert(info.name, fitted));
-    Ok(js)
+    keep_result(info.name, fitted)
 }
 
 /// Forgets use case `name`'s planned run (its pool was cancelled). Returns whether there was one.
