@@ -255,13 +255,29 @@ async function runJob(name, key, params, start, extra = {}) {
 
 /**
  * Runs use case `name` with `params` on the loaded tables (see runJob); a run of independent fits
- * (one forest per product) goes to a pool of workers.
+ * (one forest per product) goes to a pool of workers, after the file it keeps compactly is read.
  */
 export function runUseCase(name, key, params) {
-  const pooled = state().catalogue.find((u) => u.name === name)?.pooled;
+  const entry = state().catalogue.find((u) => u.name === name);
   return runJob(name, key, params, (onProgress) =>
-    pooled ? startPooledRun(name, params, { onProgress }) : startJob("run", { useCase: name, params }, { onProgress }),
+    entry?.pooled
+      ? startPooledRun(name, params, { onProgress, compact: compactSource(entry) })
+      : startJob("run", { useCase: name, params }, { onProgress }),
   );
+}
+
+/**
+ * The loaded file use case `entry` reads into a compact form ({name, file}: the table and the
+ * File it came from), or null: Santander's months are read from the file itself, so that a file
+ * too large to hold as a table runs.
+ */
+function compactSource(entry) {
+  for (const dataset of entry.compact ?? []) {
+    const table = state().tables.find((tb) => tb.dataset === dataset);
+    const source = table && heldSource(table.name);
+    if (source) return { name: table.name, file: source.file };
+  }
+  return null;
 }
 
 /**

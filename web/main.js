@@ -104,6 +104,7 @@ function jobLabel(job) {
   if (!p) return job.label;
   if (p.phase === "generate") return t("job.generating", { file: p.file });
   if (p.phase === "profile") return t("job.profiling", { file: p.file });
+  if (p.phase === "compact") return t("job.compacting", { file: p.file });
   // A use case's stage, in its own words: `stage.NAME.STAGE` with {done} of {total}.
   if (p.phase === "usecase") {
     return t(`stage.${p.useCase}.${p.stage}`, { done: fmt.int(p.done), total: fmt.int(p.total) });
@@ -119,7 +120,8 @@ function renderJob(s) {
     return;
   }
   const p = job.progress;
-  let share = p?.total > 0 && p.phase === "read" ? p.bytes / p.total : null;
+  const reading = p?.phase === "read" || p?.phase === "compact";
+  let share = p?.total > 0 && reading ? p.bytes / p.total : null;
   if (p?.phase === "usecase") share = p.fraction;
   const bar = h("progress", { max: "1", class: "bar", "aria-label": jobLabel(job) });
   if (share !== null) bar.value = share;
@@ -131,7 +133,7 @@ function renderJob(s) {
     }
   }
   if (p?.rows > 0) figures.push(t("job.rows", { rows: fmt.int(p.rows) }));
-  if (p?.rowsPerSec > 0 && p.phase === "read") figures.push(t("job.rate", { rate: fmt.int(p.rowsPerSec) }));
+  if (p?.rowsPerSec > 0 && reading) figures.push(t("job.rate", { rate: fmt.int(p.rowsPerSec) }));
   if (p?.total > 0) figures.push(t("job.bytes", { done: fmt.bytes(p.bytes), total: fmt.bytes(p.total) }));
   if (p?.textBytes > p?.bytes) figures.push(t("job.text", { text: fmt.bytes(p.textBytes) }));
   else if (p?.bytes > 0) figures.push(fmt.bytes(p.bytes));

@@ -86,11 +86,14 @@ export function runOnPool(plan, { size = poolSize(), onDone = () => {} } = {}) {
 
 /**
  * Runs use case `useCase` (whose catalogue entry says `pooled`) with `params`: the engine worker
- * plans it, the pool fits its jobs, the engine worker finishes it. Returns {promise, cancel}
- * like startJob; the result is {report, downloads, pool: {workers, memory, engineMemory}}.
- * Progress: the plan's and finish's own stages, and `fit` with {done} of {total} from the pool.
+ * reads the file the use case keeps compactly (`compact`: {name, file}, the loaded table and its
+ * File; skipped when the engine holds its form already), plans the run, the pool fits its jobs,
+ * the engine worker finishes it. Returns {promise, cancel} like startJob; the result is
+ * {report, downloads, pool: {workers, memory, engineMemory}, compact: what the compact read kept
+ * ({table, rows, bytes, seconds, held: read by an earlier run})}. Progress: the compact read's
+ * bytes, the plan's and finish's own stages, and `fit` with {done} of {total} from the pool.
  */
-export function startPooledRun(useCase, params, { onProgress = () => {} } = {}) {
+export function startPooledRun(useCase, params, { onProgress = () => {}, compact = null } = {}) {
   let current = null;
   let cancelled = false;
   const cancel = () => {
@@ -103,6 +106,7 @@ export function startPooledRun(useCase, params, { onProgress = () => {} } = {}) 
     return job.promise;
   };
   const promise = (async () => {
+    const kept = compact ? await step(startJob("compact", compact, { onProgress })) : null;
     const plan = await step(startJob("plan", { useCase, params }, { onProgress }));
     const size = poolSize();
     const fitting = (done, total) =>
@@ -129,6 +133,7 @@ export function startPooledRun(useCase, params, { onProgress = () => {} } = {}) 
     return {
       ...result,
       pool: { workers: pooled.workers, memory: pooled.memory, engineMemory: result.engineMemoryBytes },
+      compact: kept,
     };
   })();
   return { promise, cancel };

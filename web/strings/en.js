@@ -57,6 +57,7 @@ export const en = {
   "job.reading": "Reading {file}",
   "job.generating": "Writing the sample file {file}",
   "job.profiling": "Profiling {file}",
+  "job.compacting": "Reading {file} into compact months (what the models keep of it)",
   "job.restoring": "Restoring loaded files after an engine restart",
   "job.exporting": "Preparing {file}",
   "job.cancel": "Cancel",

@@ -53,6 +53,7 @@ export const fr = {
   "job.reading": "Lecture de {file}",
   "job.generating": "Écriture du fichier d'exemple {file}",
   "job.profiling": "Profil de {file}",
+  "job.compacting": "Lecture de {file} en mois compacts (ce que les modèles en gardent)",
   "job.restoring": "Rechargement des fichiers après un redémarrage du moteur",
   "job.exporting": "Préparation de {file}",
   "job.cancel": "Annuler",

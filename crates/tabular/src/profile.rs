@@ -128,7 +128,7 @@ pub fn profile_with_progress(
         delimiter: char::from(table.source.delimiter).to_string(),
         encoding: table.source.encoding.label().to_string(),
         decimal_comma: table.source.decimal_comma,
-        dataset: recognize(&table.name, &header),
+        dataset: recognize(&table.name, &table.file_header()),
         columns: table
             .columns
             .iter()

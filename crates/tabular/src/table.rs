@@ -91,4 +91,11 @@ impl Table {
     pub fn header(&self) -> Vec<&str> {
         self.columns.iter().map(|c| c.name.as_str()).collect()
     }
+
+    /// The file's column names: those kept, then those not kept (profiled as they streamed
+    /// past). What recognises the file, whether it was held whole, in part or not at all.
+    pub fn file_header(&self) -> Vec<&str> {
+        let skipped = self.skipped.iter().map(|s| s.name.as_str());
+        self.header().into_iter().chain(skipped).collect()
+    }
 }

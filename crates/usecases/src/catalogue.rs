@@ -19,6 +19,9 @@ pub struct UseCaseInfo {
     pub required: &'static [KnownFile],
     /// Files that add to it when loaded.
     pub optional: &'static [KnownFile],
+    /// Files it reads into a compact form ([`crate::compact`]) rather than as a table, so
+    /// that it runs on a file too large to hold as one: the page reads them before a run.
+    pub compact: &'static [KnownFile],
     /// How to run it; `None` for a use case this build does not run yet.
     pub runner: Option<Runner>,
 }
@@ -39,6 +42,7 @@ pub static CATALOGUE: [UseCaseInfo; 8] = {
             name: "forecast",
             required: &[RossmannTrain],
             optional: &[RossmannStore, RossmannTest],
+            compact: &[],
             runner: Some(Runner::of::<crate::forecast::SalesForecast>()),
         },
         UseCaseInfo {
@@ -46,6 +50,7 @@ pub static CATALOGUE: [UseCaseInfo; 8] = {
             name: "cluster",
             required: &[RossmannTrain],
             optional: &[RossmannStore],
+            compact: &[],
             runner: Some(Runner::of::<crate::clusters::Clustering>()),
         },
         UseCaseInfo {
@@ -53,6 +58,7 @@ pub static CATALOGUE: [UseCaseInfo; 8] = {
             name: "impute",
             required: &[BoschNumeric],
             optional: &[],
+            compact: &[],
             runner: Some(Runner::of::<crate::impute::MultipleImputation>()),
         },
         UseCaseInfo {
@@ -60,6 +66,7 @@ pub static CATALOGUE: [UseCaseInfo; 8] = {
             name: "stream",
             required: &[BoschNumeric],
             optional: &[BoschDate],
+            compact: &[],
             runner: Some(Runner::streamed::<crate::stream::ConformityStream>()),
         },
         UseCaseInfo {
@@ -67,6 +74,7 @@ pub static CATALOGUE: [UseCaseInfo; 8] = {
             name: "propensity",
             required: &[SantanderTrain],
             optional: &[],
+            compact: &[SantanderTrain],
             runner: Some(Runner::pooled::<crate::propensity::PropensityForests>()),
         },
         UseCaseInfo {
@@ -74,6 +82,7 @@ pub static CATALOGUE: [UseCaseInfo; 8] = {
             name: "recommend",
             required: &[SantanderTrain],
             optional: &[],
+            compact: &[SantanderTrain],
             runner: Some(Runner::pooled::<crate::recommend::ProductRecommendations>()),
         },
         UseCaseInfo {
@@ -81,6 +90,7 @@ pub static CATALOGUE: [UseCaseInfo; 8] = {
             name: "next-order",
             required: &[InstacartOrders, InstacartOrderProductsPrior],
             optional: &[InstacartOrderProductsTrain, InstacartProducts],
+            compact: &[],
             runner: Some(Runner::of::<crate::orders::NextOrderUseCase>()),
         },
         UseCaseInfo {
@@ -92,6 +102,7 @@ pub static CATALOGUE: [UseCaseInfo; 8] = {
                 InstacartOrderProductsTrain,
             ],
             optional: &[InstacartProducts],
+            compact: &[],
             runner: Some(Runner::of::<crate::orders::ReorderUseCase>()),
         },
     ]
@@ -156,6 +167,8 @@ pub struct UseCaseEntry {
     pub required: &'static [KnownFile],
     /// Files it may use.
     pub optional: &'static [KnownFile],
+    /// Files it reads into a compact form before a run ([`UseCaseInfo::compact`]).
+    pub compact: &'static [KnownFile],
     /// This build runs it.
     pub runnable: bool,
     /// Its run's independent fits may go to a pool of workers (`usecase_plan`).
@@ -177,6 +190,7 @@ pub fn entries() -> Vec<UseCaseEntry> {
             name: u.name,
             required: u.required,
             optional: u.optional,
+            compact: u.compact,
             runnable: u.runnable(),
             pooled: u.runner.is_some_and(|r| r.plan.is_some()),
             streamed: u.runner.is_some_and(|r| r.is_streamed()),
@@ -218,6 +232,24 @@ mod tests {
             statuses(&[RossmannTrain])[0].optional_missing,
             [RossmannStore, RossmannTest]
         );
+    }
+
+    /// The page reads a compact form before a pooled run's plan (web/pool.js): a use case that
+    /// reads a file compactly is pooled, and needs that file.
+    #[test]
+    fn compact_files_are_read_by_pooled_use_cases_that_need_them() {
+        for u in CATALOGUE.iter().filter(|u| !u.compact.is_empty()) {
+            assert!(u.runner.is_some_and(|r| r.plan.is_some()), "{}", u.name);
+            assert!(
+                u.compact.iter().all(|f| u.required.contains(f)),
+                "{}",
+                u.name
+            );
+            assert!(u
+                .compact
+                .iter()
+                .all(|&f| crate::compact::reader(f, "f").is_some()));
+        }
     }
 
     #[test]

@@ -21,6 +21,7 @@ use serde::Serialize;
 use serde_json::Value;
 use tabular::{KnownFile, Table};
 
+use crate::compact::Compact;
 use crate::params::{self, Documented, ParamDoc, Params};
 use crate::pool::{plan_erased, PlanFn, Pooled};
 use crate::progress::{OnProgress, Progress};
@@ -39,6 +40,13 @@ pub trait Tables {
     /// The loaded text file named `name` that is not a table (a model file in JSON), which a
     /// use case's parameter names. None by default.
     fn document(&self, name: &str) -> Option<&str> {
+        let _ = name;
+        None
+    }
+
+    /// The compact form a use case read the loaded table `name` into ([`crate::compact`]): how
+    /// a file too large to hold as a table is still read. None by default.
+    fn compact(&self, name: &str) -> Option<&Compact> {
         let _ = name;
         None
     }
@@ -77,6 +85,7 @@ pub trait Tables {
 pub struct TableSet {
     tables: Vec<(Table, Option<KnownFile>)>,
     documents: Vec<(String, String)>,
+    compacts: Vec<(String, Compact)>,
 }
 
 impl TableSet {
@@ -87,8 +96,7 @@ impl TableSet {
 
     /// Adds `table`, recognising it by its header and name; a table of the same name is replaced.
     pub fn add(&mut self, table: Table) {
-        let header: Vec<&str> = table.columns.iter().map(|c| c.name.as_str()).collect();
-        let known = tabular::dataset::recognize(&table.name, &header);
+        let known = tabular::dataset::recognize(&table.name, &table.file_header());
         self.tables.retain(|(t, _)| t.name != table.name);
         self.tables.push((table, known));
     }
@@ -97,6 +105,12 @@ impl TableSet {
     pub fn add_document(&mut self, name: &str, text: String) {
         self.documents.retain(|(n, _)| n != name);
         self.documents.push((name.to_string(), text));
+    }
+
+    /// Keeps `compact`, the compact form of table `name`, replacing one of the same name.
+    pub fn add_compact(&mut self, name: &str, compact: Compact) {
+        self.compacts.retain(|(n, _)| n != name);
+        self.compacts.push((name.to_string(), compact));
     }
 
     /// The public files recognised among the tables.
@@ -125,6 +139,13 @@ impl Tables for TableSet {
             .iter()
             .find(|(n, _)| n == name)
             .map(|(_, text)| text.as_str())
+    }
+
+    fn compact(&self, name: &str) -> Option<&Compact> {
+        self.compacts
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, c)| c)
     }
 }
 

@@ -14,6 +14,7 @@ pub mod boosting;
 pub mod calendar;
 pub mod catalogue;
 pub mod clusters;
+pub mod compact;
 pub mod contract;
 pub mod error;
 pub mod forecast;

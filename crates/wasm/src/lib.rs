@@ -13,6 +13,7 @@
 //! [`init`] installs a hook that keeps the message: the worker reads it with [`take_panic`]
 //! right after catching the trap, reports it as the job's error and is replaced by a fresh one.
 
+mod compact;
 mod error;
 mod ingest;
 mod samples;
@@ -20,6 +21,7 @@ mod stream;
 mod tables;
 mod usecase;
 
+pub use compact::{compact_kept, CompactRead};
 pub use error::JsError;
 pub use ingest::{Ingest, MAX_FILE_BYTES};
 pub use samples::{generate_sample, generate_stream_sample, sample_datasets, sample_files};

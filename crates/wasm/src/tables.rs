@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use tabular::profile::{self, TableProfile};
 use tabular::{KnownFile, Table};
 use usecases::catalogue::{self, UseCaseStatus};
+use usecases::compact::Compact;
 use usecases::Tables;
 use wasm_bindgen::prelude::*;
 
@@ -17,6 +18,8 @@ struct Entry {
     table: Table,
     /// Computed once at load: the profile view asks for it again on every visit.
     profile: TableProfile,
+    /// The compact form a use case read the file into (`crate::compact`), once read.
+    compact: Option<Compact>,
 }
 
 thread_local! {
@@ -74,10 +77,37 @@ pub(crate) fn insert(
     let profile = profile::profile_with_progress(&table, on_column);
     let js = to_js(&profile)?;
     TABLES.with(|t| {
-        t.borrow_mut()
-            .insert(table.name.clone(), Entry { table, profile })
+        t.borrow_mut().insert(
+            table.name.clone(),
+            Entry {
+                table,
+                profile,
+                compact: None,
+            },
+        )
     });
     Ok(js)
+}
+
+/// The public file loaded table `name` was recognised as, if any.
+pub(crate) fn recognised_as(name: &str) -> Result<Option<KnownFile>, JsValue> {
+    with_entry(name, |e| Ok(e.profile.dataset))
+}
+
+/// Keeps `compact` beside loaded table `name` (until the table is removed or loaded again).
+pub(crate) fn keep_compact(name: &str, compact: Compact) -> Result<(), JsValue> {
+    TABLES.with(|t| match t.borrow_mut().get_mut(name) {
+        Some(entry) => {
+            entry.compact = Some(compact);
+            Ok(())
+        }
+        None => Err(JsError::other("noTable", format!("{name} is not loaded")).to_js()),
+    })
+}
+
+/// `f` of loaded table `name`'s compact form, if it has one.
+pub(crate) fn with_compact<R>(name: &str, f: impl Fn(&Compact) -> R) -> Option<R> {
+    TABLES.with(|t| t.borrow().get(name).and_then(|e| e.compact.as_ref()).map(f))
 }
 
 fn with_entry<R>(name: &str, f: impl FnOnce(&Entry) -> Result<R, JsValue>) -> Result<R, JsValue> {
@@ -112,6 +142,10 @@ impl Tables for Registry<'_> {
 
     fn document(&self, name: &str) -> Option<&str> {
         self.1.get(name).map(String::as_str)
+    }
+
+    fn compact(&self, name: &str) -> Option<&Compact> {
+        self.0.get(name).and_then(|e| e.compact.as_ref())
     }
 }
 
@@ -188,6 +222,8 @@ pub fn summary() -> Result<JsValue, JsValue> {
         columns: usize,
         bytes: u64,
         dataset: Option<KnownFile>,
+        /// Bytes of its compact form, once a use case read it so.
+        compact_bytes: Option<u64>,
     }
     #[derive(Serialize)]
     #[serde(rename_all = "camelCase")]
@@ -210,6 +246,7 @@ pub fn summary() -> Result<JsValue, JsValue> {
                 columns: e.table.columns.len(),
                 bytes: e.table.source.bytes,
                 dataset: e.profile.dataset,
+                compact_bytes: e.compact.as_ref().map(|c| c.bytes),
             })
             .collect();
         let loaded: Vec<KnownFile> = t.values().filter_map(|e| e.profile.dataset).collect();

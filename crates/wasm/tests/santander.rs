@@ -8,8 +8,8 @@ mod common;
 use common::{ask, download, load, run_quietly, value};
 use serde_json::{json, Value};
 use vitrine_wasm::{
-    catalogue, fit_load, fit_run, remove_table, summary, usecase_drop_plan, usecase_finish,
-    usecase_plan,
+    catalogue, compact_kept, fit_load, fit_run, remove_table, summary, usecase_drop_plan,
+    usecase_finish, usecase_plan, CompactRead, Ingest,
 };
 use wasm_bindgen_test::wasm_bindgen_test;
 
@@ -167,5 +167,105 @@ fn a_bad_product_flag_is_named_and_the_file_stays_loaded() {
     assert_eq!(error["columnName"], json!("ind_recibo_ult1"), "{error}");
     let tables = value(summary().unwrap())["tables"].clone();
     assert_eq!(tables.as_array().unwrap().len(), 1);
+    remove_table("train_ver2.csv");
+}
+
+/// Loads `bytes` as the page loads a file above its text limit: profiled, not kept.
+fn load_not_kept(name: &str, bytes: &[u8]) {
+    let mut ingest = Ingest::new(name, bytes.len() as f64).unwrap();
+    ingest.limit_text(1_000.0);
+    for part in bytes.chunks(1 << 16) {
+        ingest.push(part).unwrap();
+    }
+    ingest.finish(None).unwrap();
+}
+
+/// Reads loaded table `name` into its compact form from `bytes`, as the page's worker does.
+fn read_compactly(name: &str, bytes: &[u8]) -> Result<Value, Value> {
+    let mut read = CompactRead::new(name, name).map_err(value)?;
+    for part in bytes.chunks(50_000) {
+        read.push(part).map_err(value)?;
+    }
+    read.finish().map(value).map_err(value)
+}
+
+#[wasm_bindgen_test]
+fn a_file_too_large_for_a_table_runs_from_its_compact_months() {
+    let bytes = sample();
+    load("train_ver2.csv", &bytes);
+    let whole = run_on_a_pool("propensity", &quick());
+    remove_table("train_ver2.csv");
+
+    load_not_kept("train_ver2.csv", &bytes);
+    assert!(compact_kept("train_ver2.csv").unwrap().is_null());
+    let refused = run_quietly("propensity", &quick()).unwrap_err();
+    assert!(
+        refused["message"].as_str().unwrap().contains("too large"),
+        "{refused}"
+    );
+    let kept = read_compactly("train_ver2.csv", &bytes).unwrap();
+    assert_eq!(value(compact_kept("train_ver2.csv").unwrap()), kept);
+    let table = value(summary().unwrap())["tables"][0].clone();
+    assert_eq!(kept["rows"], table["rows"]);
+    assert_eq!(table["compactBytes"], kept["bytes"]);
+    // 24 bytes a customer-month, against the file's text.
+    assert!(
+        kept["bytes"].as_u64().unwrap() * 4 < bytes.len() as u64,
+        "{kept}"
+    );
+    let compact = run_on_a_pool("propensity", &quick());
+    let figures = |r: &Value| -> Vec<Value> {
+        let products = r["products"].as_array().unwrap();
+        let keys = [
+            "product",
+            "auc",
+            "f1",
+            "oob_auc",
+            "threshold",
+            "importance",
+            "rules",
+        ];
+        products
+            .iter()
+            .map(|p| keys.iter().map(|k| p[*k].clone()).collect())
+            .collect()
+    };
+    assert_eq!(figures(&whole).len(), 2);
+    assert_eq!(figures(&whole), figures(&compact));
+    // Loaded again, the table forgets the form read from its previous file.
+    load_not_kept("train_ver2.csv", &bytes);
+    assert!(compact_kept("train_ver2.csv").unwrap().is_null());
+    remove_table("train_ver2.csv");
+}
+
+#[wasm_bindgen_test]
+fn a_bad_cell_in_a_compact_read_is_named_and_the_file_stays_loaded() {
+    let text = String::from_utf8(sample()).unwrap();
+    let mut lines: Vec<String> = text.lines().map(String::from).collect();
+    let line = &mut lines[30];
+    let cut = line.rfind(',').unwrap();
+    line.replace_range(cut + 1.., "2");
+    let bytes = (lines.join("\n") + "\n").into_bytes();
+    load_not_kept("train_ver2.csv", &bytes);
+    let error = read_compactly("train_ver2.csv", &bytes).unwrap_err();
+    assert_eq!(
+        (&error["file"], &error["line"], &error["column"]),
+        (&json!("train_ver2.csv"), &json!(31), &json!(48)),
+        "{error}"
+    );
+    assert!(compact_kept("train_ver2.csv").unwrap().is_null());
+    assert_eq!(
+        value(summary().unwrap())["tables"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    let error = value(
+        CompactRead::new("nowhere.csv", "nowhere.csv")
+            .err()
+            .unwrap(),
+    );
+    assert_eq!(error["kind"], json!("noTable"));
     remove_table("train_ver2.csv");
 }

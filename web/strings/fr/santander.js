@@ -43,6 +43,10 @@ export const santander = {
   "santander.needs": "Chargez d'abord train_ver2.csv de Santander (ou l'exemple Santander).",
   "santander.downloads": "Téléchargements",
   "santander.workers": "{workers} workers",
+  "santander.compact":
+    "Lu depuis {file} au fil du flux : {rows} lignes gardées en {bytes} d'instantanés mensuels (un bit par produit), en {seconds} s.",
+  "santander.compactHeld":
+    "{file} a été lu plus tôt : {rows} lignes gardées en {bytes} d'instantanés mensuels (un bit par produit).",
   "santander.memory": "Mémoire : moteur {engine}, plus grand worker {worker}.",
   "santander.months":
     "Mois {train} → {valid} pour apprendre, {valid} → {last} pour juger ; les clients de {last} sont notés.",

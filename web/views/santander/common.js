@@ -66,6 +66,26 @@ export function runLines(report, result) {
       t("santander.months", { train: report.train_month, valid: report.valid_month, last: report.last_month }),
     ),
   ];
+  if (result.compact) {
+    const c = result.compact;
+    lines.push(
+      h(
+        "p",
+        {
+          class: "muted small santander-compact",
+          "data-rows": String(c.rows),
+          "data-bytes": String(c.bytes),
+          "data-held": String(c.held),
+        },
+        t(c.held ? "santander.compactHeld" : "santander.compact", {
+          file: c.table,
+          rows: fmt.int(c.rows),
+          bytes: fmt.bytes(c.bytes),
+          seconds: fmt.num(c.seconds, 3),
+        }),
+      ),
+    );
+  }
   if (result.pool) {
     lines.push(
       h(

@@ -18,7 +18,6 @@ use learn::forest::{
 };
 use serde::Deserialize;
 use serde_json::Value;
-use tabular::{KnownFile, Table};
 
 use crate::contract::{
     question_args, report_json, unknown_download, unknown_question, Download, Fitted, UseCase,
@@ -541,18 +540,18 @@ pub struct PropensityForests;
 impl UseCase for PropensityForests {
     const NAME: &'static str = "propensity";
     type Params = PropensityParams;
-    type Inputs<'a> = &'a Table;
+    type Inputs<'a> = read::Source<'a>;
     type Fitted = Propensity;
 
     fn inputs<'a>(
         tables: &'a dyn Tables,
         _params: &PropensityParams,
-    ) -> Result<&'a Table, UseCaseError> {
-        tables.require(Self::NAME, KnownFile::SantanderTrain)
+    ) -> Result<read::Source<'a>, UseCaseError> {
+        read::Source::of(tables, Self::NAME)
     }
 
     fn run(
-        inputs: &Table,
+        inputs: read::Source<'_>,
         params: &PropensityParams,
         on_progress: OnProgress<'_>,
     ) -> Result<Propensity, UseCaseError> {
@@ -565,7 +564,7 @@ impl Pooled for PropensityForests {
     type Plan = PropensityPlan;
 
     fn plan(
-        inputs: &Table,
+        inputs: read::Source<'_>,
         params: &PropensityParams,
         on_progress: OnProgress<'_>,
     ) -> Result<PropensityPlan, UseCaseError> {

@@ -19,7 +19,6 @@ use std::io::Write;
 use learn::neighbours::{KnnModel, KnnParams, Popularity, Ratings, Similarity, NO_ITEM};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use tabular::{KnownFile, Table};
 
 use crate::contract::{
     question_args, report_json, unknown_download, unknown_question, Download, Fitted, UseCase,
@@ -656,18 +655,18 @@ pub struct ProductRecommendations;
 impl UseCase for ProductRecommendations {
     const NAME: &'static str = "recommend";
     type Params = RecommendParams;
-    type Inputs<'a> = &'a Table;
+    type Inputs<'a> = read::Source<'a>;
     type Fitted = Recommendations;
 
     fn inputs<'a>(
         tables: &'a dyn Tables,
         _params: &RecommendParams,
-    ) -> Result<&'a Table, UseCaseError> {
-        tables.require(Self::NAME, KnownFile::SantanderTrain)
+    ) -> Result<read::Source<'a>, UseCaseError> {
+        read::Source::of(tables, Self::NAME)
     }
 
     fn run(
-        inputs: &Table,
+        inputs: read::Source<'_>,
         params: &RecommendParams,
         on_progress: OnProgress<'_>,
     ) -> Result<Recommendations, UseCaseError> {
@@ -680,7 +679,7 @@ impl Pooled for ProductRecommendations {
     type Plan = RecommendPlan;
 
     fn plan(
-        inputs: &Table,
+        inputs: read::Source<'_>,
         params: &RecommendParams,
         on_progress: OnProgress<'_>,
     ) -> Result<RecommendPlan, UseCaseError> {

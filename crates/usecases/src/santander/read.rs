@@ -5,8 +5,12 @@
 //! with its file, line and column: a product flag that is neither 0, 1 nor empty, an age that
 //! is text, a product column missing from the header.
 
+use std::borrow::Cow;
+
 use tabular::records::{Record, RecordSink, RecordStream};
-use tabular::{ColumnData, CsvError, ErrorKind, Table};
+use tabular::{ColumnData, CsvError, ErrorKind, KnownFile, Table};
+
+use crate::Tables;
 
 use super::store::{
     Dictionary, Person, Row, SantanderStore, StoreBuilder, MISSING, MISSING_MONTHS,
@@ -353,18 +357,57 @@ pub fn read_path(
     reader.finish().map(Some)
 }
 
-/// Reads a loaded `train_ver2.csv` table for a run's plan (3.1 and 3.2 alike), telling the
-/// `read` and `plan` stages; returns the store and the read's seconds.
-pub fn for_plan(
-    table: &Table,
+/// Where a run reads `train_ver2.csv` from: the loaded table, or the compact store the file was
+/// read into ([`crate::compact`]: a file too large to hold as a table).
+#[derive(Debug, Clone, Copy)]
+pub enum Source<'a> {
+    /// The loaded table (the built-in sample, a file that fits).
+    Table(&'a Table),
+    /// The store the file was read into, and the seconds the read took.
+    Store(&'a SantanderStore, f64),
+}
+
+impl<'a> Source<'a> {
+    /// Use case `use_case`'s source among `tables`: the compact store of the loaded Santander
+    /// table when one was read, else the table itself.
+    pub fn of(
+        tables: &'a dyn Tables,
+        use_case: &'static str,
+    ) -> Result<Source<'a>, crate::UseCaseError> {
+        let table = tables.require(use_case, KnownFile::SantanderTrain)?;
+        if let Some(compact) = tables.compact(&table.name) {
+            if let Some(store) = compact.get::<SantanderStore>() {
+                return Ok(Source::Store(store, compact.seconds));
+            }
+        }
+        if table.columns.is_empty() && table.n_rows > 0 {
+            return Err(crate::UseCaseError::Input(format!(
+                "{} was too large to hold as a table and has not been read into its compact \
+                 months yet: read it again (the page does so before a run)",
+                table.name
+            )));
+        }
+        Ok(Source::Table(table))
+    }
+}
+
+/// Reads the source of a run's plan (3.1 and 3.2 alike), telling the `read` and `plan` stages;
+/// returns the store (borrowed when it was read before) and the read's seconds.
+pub fn for_plan<'a>(
+    source: Source<'a>,
     on_progress: crate::progress::OnProgress<'_>,
-) -> Result<(SantanderStore, f64), crate::UseCaseError> {
+) -> Result<(Cow<'a, SantanderStore>, f64), crate::UseCaseError> {
     crate::contract::stage(on_progress, "read", 0.0)?;
-    let clock = crate::progress::Clock::start();
-    let store = from_table(table)?;
-    let read_seconds = clock.lap();
+    let read = match source {
+        Source::Table(table) => {
+            let clock = crate::progress::Clock::start();
+            let store = from_table(table)?;
+            (Cow::Owned(store), clock.lap())
+        }
+        Source::Store(store, seconds) => (Cow::Borrowed(store), seconds),
+    };
     crate::contract::stage(on_progress, "plan", 0.03)?;
-    Ok((store, read_seconds))
+    Ok(read)
 }
 
 /// Reads a loaded `train_ver2.csv` table. A table keeps no line numbers: a row's line is
