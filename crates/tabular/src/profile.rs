@@ -119,7 +119,6 @@ pub fn profile_with_progress(
     table: &Table,
     on_column: &mut dyn FnMut(usize, usize),
 ) -> TableProfile {
-    let header = table.header();
     let total = table.columns.len();
     TableProfile {
         file: table.name.clone(),
