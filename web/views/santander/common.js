@@ -75,6 +75,7 @@ export function runLines(report, result) {
           class: "muted small santander-compact",
           "data-rows": String(c.rows),
           "data-bytes": String(c.bytes),
+          "data-seconds": String(c.seconds),
           "data-held": String(c.held),
         },
         t(c.held ? "santander.compactHeld" : "santander.compact", {
