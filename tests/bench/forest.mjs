@@ -12,12 +12,18 @@
 // schedstat, the peer's from time.process_time() at the perf_counter() calls around its fit
 // (tests/bench/cpu.mjs; the peer's script is unchanged).
 //
+// In wasm, beside them: the same example built for wasm32-wasip1 and run in Node's WASI
+// (tests/bench/wasi.mjs: our forest on V8, the same file and arguments), and YDF-JS's random
+// forest (tests/bench/peer_ydf_forest.mjs: Yggdrasil compiled to wasm, the in-browser peer, with
+// its defaults, which its JS learner does not let a caller change), on the rare-event rows.
+//
 // `node tests/bench/forest.mjs` prints the section without writing BENCHMARKS.md.
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { runPeerWithCpu } from "./cpu.mjs";
 import { dataDir, machine, ratio, run as runCommand, runJson, sharedBench, writeSection } from "./lib.mjs";
+import { runWasiJson, wasiExample } from "./wasi.mjs";
 
 const SCALE = 0.05;
 const PRODUCT = "ind_recibo_ult1";
@@ -63,6 +69,12 @@ export async function measure() {
     rows.push({ config, ours, peer });
   }
   const first = rows[0].ours;
+  const wasm = runWasiJson(wasiExample("learn", "forest_bench"), path.dirname(file), [
+    `/data/${path.basename(file)}`,
+    "--target",
+    "y",
+  ]);
+  const ydf = runJson(process.execPath, [path.join("tests", "bench", "peer_ydf_forest.mjs"), file, "--target", "y"]);
   const lines = [
     `## Random forest, Santander take-up of ${PRODUCT} (use case 3.1)`,
     ``,
@@ -79,6 +91,17 @@ export async function measure() {
         `${ratio(ours.fit_s, peer.fit_s)} (${ratio(ours.fit_cpu_s, peer.fit_cpu_s)}) | ` +
         `${ours.auc.toFixed(4)} | ${peer.auc.toFixed(4)} | ${ours.best_f1.toFixed(4)} | ${peer.best_f1.toFixed(4)} |`,
     ),
+    ``,
+    `In wasm (one thread each; wall seconds: the wasm runtimes give no thread CPU time):`,
+    ``,
+    `| engine | fit s | this / ours native, wall | AUC | best F1 |`,
+    `|---|---|---|---|---|`,
+    `| ours native, rare-event setting (first row above) | ${first.fit_s.toFixed(2)} | 1 | ${first.auc.toFixed(4)} | ${first.best_f1.toFixed(4)} |`,
+    `| ours in wasm (forest_bench for wasm32-wasip1, Node ${process.version} WASI) | ${wasm.fit_s.toFixed(2)} | ${ratio(wasm.fit_s, first.fit_s)} | ${wasm.auc.toFixed(4)} | ${wasm.best_f1.toFixed(4)} |`,
+    `| YDF-JS random forest (ydf-training, wasm in Node; its defaults: 300 trees, depth 16, no class weights) | ${ydf.fit_s.toFixed(1)} | ${ratio(ydf.fit_s, first.fit_s)} | ${ydf.auc.toFixed(4)} | ${ydf.best_f1.toFixed(4)} |`,
+    ``,
+    `Ours in wasm grows the same forest as native (same AUC to the last digit: the same seeded code); YDF-JS scores the`,
+    `validation rows with mean probability ${(100 * ydf.mean_p).toFixed(2)} % (plain bootstrap, majority votes of trees that rarely see a take-up).`,
     ``,
     `Ours, rare-event setting: out-of-bag AUC ${first.oob_auc.toFixed(4)}, precision in the top 5 % ${(100 * first.precision_at_5pct).toFixed(1)} %,`,
     `mean calibrated probability ${(100 * first.mean_p).toFixed(2)} % against a validation take-up of ${(100 * first.base_rate_valid).toFixed(2)} %.`,

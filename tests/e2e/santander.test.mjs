@@ -141,7 +141,9 @@ test("a file larger than a table can hold runs from its compact months, with the
   };
   const first = await train();
   assert.equal(first.held, "false");
-  const lines = readFileSync(join(ARTIFACTS, "santander-sample", "train_ver2.csv"), "utf8").trim().split("\n");
+  const lines = readFileSync(join(ARTIFACTS, "santander-sample", "train_ver2.csv"), "utf8")
+    .trim()
+    .split("\n");
   assert.equal(first.rows, lines.length - 1);
   assert.ok(first.bytes > 0 && first.bytes < 30 * first.rows, `${first.bytes} bytes`);
   assert.deepEqual(
