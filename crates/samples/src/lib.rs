@@ -114,6 +114,15 @@ impl FromStr for Dataset {
     }
 }
 
+/// One file of `dataset` at `scale` with `seed`, in memory ([`write_file`]): for tests and
+/// small samples. Panics on an unknown file or a bad scale (a caller's mistake).
+pub fn file_bytes(dataset: Dataset, file: &str, scale: f64, seed: u64) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    write_file(dataset, file, scale, seed, &mut bytes)
+        .unwrap_or_else(|e| panic!("{dataset} sample {file}: {e}"));
+    bytes
+}
+
 /// Writes one file of `dataset` at `scale` (1.0 = the public file's size) with `seed`.
 ///
 /// Streams in 64 KiB blocks: it never holds the file. An unknown file name or a scale that is not

@@ -119,16 +119,7 @@ mod tests {
     use serde_json::{json, Value};
 
     fn sample() -> Vec<u8> {
-        let mut bytes = Vec::new();
-        samples::write_file(
-            samples::Dataset::Santander,
-            "train_ver2.csv",
-            0.002,
-            7,
-            &mut bytes,
-        )
-        .unwrap();
-        bytes
+        samples::file_bytes(samples::Dataset::Santander, "train_ver2.csv", 0.002, 7)
     }
 
     fn read(bytes: &[u8], limit: Option<u64>) -> tabular::Table {

@@ -9,16 +9,7 @@ use usecases::santander::SantanderStore;
 mod archives;
 
 fn sample() -> Vec<u8> {
-    let mut bytes = Vec::new();
-    samples::write_file(
-        samples::Dataset::Santander,
-        "train_ver2.csv",
-        0.001,
-        5,
-        &mut bytes,
-    )
-    .unwrap();
-    bytes
+    samples::file_bytes(samples::Dataset::Santander, "train_ver2.csv", 0.001, 5)
 }
 
 fn zipped(bytes: &[u8]) -> Vec<u8> {

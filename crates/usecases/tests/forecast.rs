@@ -10,8 +10,7 @@ use usecases::forecast::features::FeatureSet;
 use usecases::forecast::{export_features, run, ForecastInputs, ForecastParams, ModelFile};
 
 fn sample_table(file: &str, scale: f64) -> Table {
-    let mut bytes = Vec::new();
-    samples::write_file(Dataset::Rossmann, file, scale, 7, &mut bytes).unwrap();
+    let bytes = samples::file_bytes(Dataset::Rossmann, file, scale, 7);
     read_bytes(file, &bytes, ReadOptions::default()).unwrap()
 }
 

@@ -51,8 +51,7 @@ fn close(ours: f64, theirs: f64) -> bool {
 }
 
 fn sample_table(file: &str) -> Table {
-    let mut bytes = Vec::new();
-    samples::write_file(Dataset::Rossmann, file, 0.01, 3, &mut bytes).unwrap();
+    let bytes = samples::file_bytes(Dataset::Rossmann, file, 0.01, 3);
     read_bytes(file, &bytes, ReadOptions::default()).unwrap()
 }
 

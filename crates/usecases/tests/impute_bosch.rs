@@ -16,8 +16,7 @@ const EXTRA_BLANK: f64 = 0.3;
 /// The sample's `train_numeric.csv`, with a further 30% of station L0_S0's cells blanked at
 /// random (on top of the generator's 5%), so that how holes are filled matters.
 fn sample() -> Table {
-    let mut bytes = Vec::new();
-    samples::write_file(Dataset::Bosch, "train_numeric.csv", SCALE, SEED, &mut bytes).unwrap();
+    let bytes = samples::file_bytes(Dataset::Bosch, "train_numeric.csv", SCALE, SEED);
     let text = String::from_utf8(bytes).unwrap();
     let mut lines = text.lines();
     let header = lines.next().unwrap();

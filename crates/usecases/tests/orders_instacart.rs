@@ -16,8 +16,7 @@ use usecases::UseCaseError;
 const SEED: u64 = 7;
 
 fn sample_table(file: &str, scale: f64) -> Table {
-    let mut bytes = Vec::new();
-    samples::write_file(Dataset::Instacart, file, scale, SEED, &mut bytes).unwrap();
+    let bytes = samples::file_bytes(Dataset::Instacart, file, scale, SEED);
     read_bytes(file, &bytes, ReadOptions::default()).unwrap()
 }
 

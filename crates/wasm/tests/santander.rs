@@ -15,16 +15,7 @@ use wasm_bindgen_test::wasm_bindgen_test;
 
 /// A Santander file a fifth of the page's sample (the facade's tests run unoptimised).
 fn sample() -> Vec<u8> {
-    let mut bytes = Vec::new();
-    samples::write_file(
-        samples::Dataset::Santander,
-        "train_ver2.csv",
-        0.002,
-        42,
-        &mut bytes,
-    )
-    .unwrap();
-    bytes
+    samples::file_bytes(samples::Dataset::Santander, "train_ver2.csv", 0.002, 42)
 }
 
 fn quick() -> Value {

@@ -199,15 +199,7 @@ fn bad_parameters_and_short_files_are_named() {
 
 #[test]
 fn the_use_case_runs_on_the_loaded_sample_with_its_downloads() {
-    let mut bytes = Vec::new();
-    samples::write_file(
-        samples::Dataset::Santander,
-        "train_ver2.csv",
-        0.002,
-        42,
-        &mut bytes,
-    )
-    .unwrap();
+    let bytes = samples::file_bytes(samples::Dataset::Santander, "train_ver2.csv", 0.002, 42);
     let mut tables = TableSet::new();
     tables.add(
         tabular::read_bytes("train_ver2.csv", &bytes, tabular::ReadOptions::default()).unwrap(),

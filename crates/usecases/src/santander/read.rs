@@ -477,16 +477,7 @@ mod tests {
     use super::*;
 
     fn sample(scale: f64) -> Vec<u8> {
-        let mut bytes = Vec::new();
-        samples::write_file(
-            samples::Dataset::Santander,
-            "train_ver2.csv",
-            scale,
-            7,
-            &mut bytes,
-        )
-        .unwrap();
-        bytes
+        samples::file_bytes(samples::Dataset::Santander, "train_ver2.csv", scale, 7)
     }
 
     #[test]

@@ -46,8 +46,7 @@ pub fn load_sample(dataset: &str, files: &[&str], seed: u64) {
 /// a smaller file keeps the debug build's training short.
 pub fn load_rossmann_scaled(files: &[&str], scale: f64, seed: u64) {
     for file in files {
-        let mut bytes = Vec::new();
-        samples::write_file(samples::Dataset::Rossmann, file, scale, seed, &mut bytes).unwrap();
+        let bytes = samples::file_bytes(samples::Dataset::Rossmann, file, scale, seed);
         load(file, &bytes);
     }
 }
