@@ -41,7 +41,6 @@ async function main([wasm, dataDir, ...args]) {
     env: {},
     preopens: { "/data": dataDir },
     stdout: out,
-    stderr: 2,
     returnOnExit: true,
   });
   const instance = await WebAssembly.instantiate(await WebAssembly.compile(readFileSync(wasm)), wasi.getImportObject());
