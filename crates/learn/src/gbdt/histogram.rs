@@ -101,7 +101,7 @@ pub(crate) fn build_active(
     assert!(slots
         .iter()
         .all(|&(b, o)| b < n_bundles && o + bins.n_codes()[b] <= hist.len()));
-    let mut add = |row_bins: &[u8], [g, h]: [f32; 2]| {
+    let add = |row_bins: &[u8], [g, h]: [f32; 2]| {
         let (g, h) = (g as f64, h as f64);
         for &(b, o) in &slots {
             // SAFETY: b < n_bundles == row_bins.len(), and o + code < o + n_codes[b] <=
@@ -114,25 +114,7 @@ pub(crate) fn build_active(
             slot[1] += h;
         }
     };
-    match rows {
-        None => {
-            for (row_bins, &pair) in bins.raw().chunks_exact(n_bundles).zip(gh) {
-                add(row_bins, pair);
-            }
-        }
-        Some(rows) => {
-            let raw = bins.raw();
-            for (i, &r) in rows.iter().enumerate() {
-                if let Some(&ahead) = rows.get(i + PREFETCH_AHEAD) {
-                    let ahead = ahead as usize;
-                    prefetch(raw.as_ptr().wrapping_add(ahead * n_bundles));
-                    prefetch(gh.as_ptr().wrapping_add(ahead));
-                }
-                let r = r as usize;
-                add(bins.row(r), gh[r]);
-            }
-        }
-    }
+    each_row(bins, gh, rows, add);
 }
 
 /// Adds rows into the histogram of features `first..first + offsets.len() - 1`, whose slice
@@ -145,7 +127,6 @@ fn build_features(
     gh: &[[f32; 2]],
     rows: Option<&[u32]>,
 ) {
-    let n_bundles = bins.n_bundles();
     let base = offsets[0];
     let local: Vec<usize> = offsets[..offsets.len() - 1]
         .iter()
@@ -159,7 +140,7 @@ fn build_features(
         .iter()
         .zip(&bins.n_codes()[first..last])
         .all(|(o, n)| o + n <= hist.len()));
-    let mut add = |row_bins: &[u8], [g, h]: [f32; 2]| {
+    let add = |row_bins: &[u8], [g, h]: [f32; 2]| {
         let (g, h) = (g as f64, h as f64);
         for (&b, &o) in row_bins[first..last].iter().zip(&local) {
             // SAFETY: o + b < o + n_codes[f] <= hist.len() (asserted above, and b < n_codes[f]
@@ -169,6 +150,19 @@ fn build_features(
             slot[1] += h;
         }
     };
+    each_row(bins, gh, rows, add);
+}
+
+/// Calls `add(codes, gradient pair)` for the rows `rows` (all rows when `None`) in their order,
+/// prefetching the rows ahead: the row loop every histogram build shares.
+#[inline(always)]
+fn each_row(
+    bins: &BundledRows,
+    gh: &[[f32; 2]],
+    rows: Option<&[u32]>,
+    mut add: impl FnMut(&[u8], [f32; 2]),
+) {
+    let n_bundles = bins.n_bundles();
     match rows {
         None => {
             for (row_bins, &pair) in bins.raw().chunks_exact(n_bundles).zip(gh) {

@@ -105,6 +105,16 @@ pub(crate) fn train(
         early_stopping_rounds: Some(rounds),
         ..gbdt.clone()
     };
+    let early = |trees_tried, best_trees| EarlyStopping {
+        from: iso_date(stop_from),
+        to: iso_date(rows.valid_from - 1),
+        rows: stop_rows.len(),
+        rows_fit: fit_rows.len(),
+        rounds,
+        trees_tried,
+        best_trees,
+        refit,
+    };
     if refit && side_by_side() {
         let fit_set = dataset(features, sales, &fit_rows)?;
         let stop_set = dataset(features, sales, &stop_rows)?;
@@ -126,17 +136,7 @@ pub(crate) fn train(
         if !on_progress(&finished) {
             return Err(UseCaseError::Cancelled);
         }
-        let early = EarlyStopping {
-            from: iso_date(stop_from),
-            to: iso_date(rows.valid_from - 1),
-            rows: stop_rows.len(),
-            rows_fit: fit_rows.len(),
-            rounds,
-            trees_tried,
-            best_trees,
-            refit,
-        };
-        return Ok((model, Some(early)));
+        return Ok((model, Some(early(trees_tried, best_trees))));
     }
     let (first, trees_tried) = {
         let fit_set = dataset(features, sales, &fit_rows)?;
@@ -145,16 +145,7 @@ pub(crate) fn train(
             on_progress(&tree_progress(stop_stage, p, start, first_share))
         })?
     };
-    let early = EarlyStopping {
-        from: iso_date(stop_from),
-        to: iso_date(rows.valid_from - 1),
-        rows: stop_rows.len(),
-        rows_fit: fit_rows.len(),
-        rounds,
-        trees_tried,
-        best_trees: first.n_trees(),
-        refit,
-    };
+    let early = early(trees_tried, first.n_trees());
     if !refit {
         return Ok((first, Some(early)));
     }
