@@ -266,6 +266,24 @@ mod tests {
         build(&mut right, &layout, &m, &gh, Some(&[1, 2, 4]));
         assert_eq!(all, right);
     }
+    /// The features binned (on `bin_rows` sampled rows) and bundled, their codes' histogram
+    /// layout, and a random gradient pair per row.
+    pub(super) fn bundled_with_gradients(
+        features: &[Feature],
+        bin_rows: usize,
+        rng: &mut ChaCha8Rng,
+    ) -> (Bundles, BundledRows, Layout, Vec<[f32; 2]>) {
+        let fb = fit_bins(features, 256, bin_rows, rng);
+        let n_bins: Vec<usize> = fb.iter().map(FeatureBins::n_bins).collect();
+        let bundles = Bundles::new(&n_bins);
+        let rows = BundledRows::new(&BinnedColumns::new(features, &fb), &bundles);
+        let layout = Layout::new(bundles.n_codes());
+        let gh = (0..features[0].values.len())
+            .map(|_| [rng.random::<f32>() - 0.5, rng.random()])
+            .collect();
+        (bundles, rows, layout, gh)
+    }
+
     #[test]
     fn a_histogram_of_some_bundles_equals_the_full_one_on_those_bundles() {
         let mut rng = ChaCha8Rng::seed_from_u64(5);
@@ -279,14 +297,7 @@ mod tests {
                 )
             })
             .collect();
-        let fb = fit_bins(&features, 256, n, &mut rng);
-        let n_bins: Vec<usize> = fb.iter().map(FeatureBins::n_bins).collect();
-        let bundles = Bundles::new(&n_bins);
-        let m = BundledRows::new(&BinnedColumns::new(&features, &fb), &bundles);
-        let layout = Layout::new(bundles.n_codes());
-        let gh: Vec<[f32; 2]> = (0..n)
-            .map(|_| [rng.random::<f32>() - 0.5, rng.random()])
-            .collect();
+        let (bundles, m, layout, gh) = bundled_with_gradients(&features, n, &mut rng);
         let rows: Vec<u32> = (0..n as u32).filter(|r| r % 5 != 2).collect();
         let active: Vec<usize> = (0..bundles.len()).filter(|b| b % 2 == 1).collect();
         for sample in [None, Some(&rows[..])] {
@@ -309,8 +320,6 @@ mod tests {
 #[cfg(all(test, feature = "threads"))]
 mod thread_tests {
     use super::*;
-    use crate::gbdt::binning::{fit_bins, BinnedColumns, FeatureBins};
-    use crate::gbdt::bundle::Bundles;
     use crate::gbdt::data::Feature;
     use rand::{Rng, SeedableRng};
     use rand_chacha::ChaCha8Rng;
@@ -322,14 +331,7 @@ mod thread_tests {
         let features: Vec<Feature> = (0..PARALLEL_MIN_BUNDLES + 3)
             .map(|i| Feature::numeric(format!("x{i}"), (0..n).map(|_| rng.random()).collect()))
             .collect();
-        let fb = fit_bins(&features, 256, 10_000, &mut rng);
-        let n_bins: Vec<usize> = fb.iter().map(FeatureBins::n_bins).collect();
-        let bundles = Bundles::new(&n_bins);
-        let m = BundledRows::new(&BinnedColumns::new(&features, &fb), &bundles);
-        let layout = Layout::new(bundles.n_codes());
-        let gh: Vec<[f32; 2]> = (0..n)
-            .map(|_| [rng.random::<f32>() - 0.5, rng.random()])
-            .collect();
+        let (_, m, layout, gh) = super::tests::bundled_with_gradients(&features, 10_000, &mut rng);
         let rows: Vec<u32> = (0..n as u32).filter(|r| r % 3 != 0).collect();
         for sample in [None, Some(&rows[..])] {
             let mut serial = vec![[0.0; 2]; layout.total()];
