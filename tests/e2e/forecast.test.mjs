@@ -182,12 +182,29 @@ test("an uploaded train.csv with the public file's quirks trains too", async () 
   await upload(page, [path, join(FIXTURES, "rossmann_store.csv")]);
   await page.locator("main[data-view='profile'] .facts").waitFor();
   await idle(page);
+  // Each tree on a share of the days and of the features, as the command line's --subsample
+  // and --feature-fraction choose them.
+  await page.locator("button.tab[data-view='forecast']").click();
+  for (const [id, value] of [
+    ["#fc-subsample", "0.8"],
+    ["#fc-featureFraction", "0.5"],
+  ]) {
+    await page.locator(id).fill(value);
+    await page.locator(id).dispatchEvent("change");
+  }
   await trainForecast(page);
   // Sales here are a store level times weekday and promo effects, which the baseline models
   // exactly: the model need not beat it, but its error must stay small beside sales of ~5,600.
   const mae = await forecastMetric(page, "mae");
   assert.ok(mae.model.value > 0 && mae.model.value < 560, JSON.stringify(mae));
   assert.equal(await page.locator("table.store-errors tbody tr").count(), 20);
+  const files = ["forecast", "--train", path, "--store", join(FIXTURES, "rossmann_store.csv")];
+  const shares = vitrine([...files, "--subsample", "0.8", "--feature-fraction", "0.5"]);
+  assert.ok(
+    Math.abs(shares.metrics.mae - mae.model.value) < 1e-6 * shares.metrics.mae,
+    `page ${mae.model.value} vs command line ${shares.metrics.mae}`,
+  );
+  assert.notEqual(vitrine(files).metrics.mae, shares.metrics.mae, "the shares change the model");
   assert.deepEqual(page.errors, []);
 });
 

@@ -26,6 +26,7 @@ pub fn gbdt_param_error(error: GbdtError, prefix: &str) -> UseCaseError {
                 "learning_rate" => "learningRate",
                 "n_bins" => "bins",
                 "min_child_weight" => "minChildWeight",
+                "colsample_bytree" => "featureFraction",
                 other => other,
             };
             let name = if prefix.is_empty() {

@@ -251,6 +251,49 @@ fn without_a_refit_the_model_is_the_early_stopped_one() {
     assert_eq!(forecast.model.as_ref().unwrap().n_trees(), early.best_trees);
 }
 
+/// Natively on two threads, the early-stopping fit and the refit run side by side; the model is
+/// the one a refit trained afterwards with the count found makes, tree for tree.
+#[cfg(feature = "threads")]
+#[test]
+fn the_refit_beside_early_stopping_is_the_refit_after_it() {
+    let train = sample_table("train.csv", 0.01);
+    let params = ForecastParams {
+        compare_seed: false,
+        ..quick_params()
+    };
+    let on = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        let mut stages = Vec::new();
+        let forecast = pool
+            .install(|| {
+                run(inputs(&train, None, None), &params, &mut |p| {
+                    stages.push((p.stage, p.done));
+                    true
+                })
+            })
+            .unwrap();
+        let last_train = stages.iter().rev().find(|(s, _)| *s == "train").copied();
+        (forecast, last_train)
+    };
+    let (after, after_train) = on(1);
+    let (beside, beside_train) = on(2);
+    let early = beside.report.early_stopping.as_ref().unwrap();
+    let early_after = after.report.early_stopping.as_ref().unwrap();
+    assert!(early.refit);
+    assert_eq!(early.best_trees, early_after.best_trees);
+    assert_eq!(early.trees_tried, early_after.trees_tried);
+    assert_eq!(
+        beside.model.as_ref().unwrap().to_json(),
+        after.model.as_ref().unwrap().to_json()
+    );
+    assert_eq!(beside.report.metrics.mae, after.report.metrics.mae);
+    assert_eq!(after_train, Some(("train", early.best_trees as u64)));
+    assert_eq!(beside_train, after_train);
+}
+
 #[test]
 fn cancelling_stops_training() {
     let train = sample_table("train.csv", 0.01);
@@ -293,6 +336,13 @@ fn parameters_are_checked_under_their_own_names() {
             ..ForecastParams::default()
         }),
         "minChildWeight"
+    );
+    assert_eq!(
+        name(ForecastParams {
+            feature_fraction: 0.0,
+            ..ForecastParams::default()
+        }),
+        "featureFraction"
     );
     assert_eq!(
         name(ForecastParams {

@@ -18,6 +18,8 @@ export const forecast = {
   "forecast.treesField": "Most trees",
   "forecast.depth": "Tree depth",
   "forecast.learningRate": "Learning rate",
+  "forecast.subsample": "Share of days per tree",
+  "forecast.featureFraction": "Share of features per tree",
   "forecast.seed": "Random seed",
   "forecast.train": "Train the forecast",
   "forecast.cancelHint":

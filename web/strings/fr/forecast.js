@@ -18,6 +18,8 @@ export const forecast = {
   "forecast.treesField": "Arbres au plus",
   "forecast.depth": "Profondeur des arbres",
   "forecast.learningRate": "Taux d'apprentissage",
+  "forecast.subsample": "Part des jours par arbre",
+  "forecast.featureFraction": "Part des variables par arbre",
   "forecast.seed": "Graine aléatoire",
   "forecast.train": "Entraîner la prévision",
   "forecast.cancelHint":

@@ -61,16 +61,27 @@ impl Bundles {
         &self.n_codes
     }
 
+    /// The bundles holding at least one feature flagged in `allowed`, ascending: the only ones
+    /// a tree restricted to those features needs histograms of.
+    pub(crate) fn active(&self, allowed: &[bool]) -> Vec<usize> {
+        (0..self.len())
+            .filter(|&b| self.members[b].iter().any(|&(f, _)| allowed[f]))
+            .collect()
+    }
+
     /// Each feature's histogram (`features` layout) from a histogram of bundle codes (`codes`
-    /// layout).
+    /// layout), for the bundles `active` (ascending); the other features' histograms are left
+    /// as they were.
     pub(crate) fn unbundle(
         &self,
         joint: &[GradSum],
         codes: &Layout,
         out: &mut [GradSum],
         features: &Layout,
+        active: &[usize],
     ) {
-        for (b, members) in self.members.iter().enumerate() {
+        for &b in active {
+            let members = &self.members[b];
             let cells = &joint[codes.offsets[b]..codes.offsets[b + 1]];
             if let [(f, _)] = members[..] {
                 out[features.offsets[f]..features.offsets[f + 1]].copy_from_slice(cells);
@@ -225,7 +236,8 @@ mod tests {
             histogram::build(&mut joint, &codes, &rows, &gh, Some(&sample));
             let layout = Layout::new(&n_bins);
             let mut unbundled = vec![[f64::NAN; 2]; layout.total()];
-            bundles.unbundle(&joint, &codes, &mut unbundled, &layout);
+            let all: Vec<usize> = (0..bundles.len()).collect();
+            bundles.unbundle(&joint, &codes, &mut unbundled, &layout, &all);
             let mut direct = vec![[0.0; 2]; layout.total()];
             for &r in &sample {
                 for f in 0..features.len() {

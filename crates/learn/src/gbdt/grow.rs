@@ -72,6 +72,8 @@ pub(crate) struct Grower {
     categorical: Vec<bool>,
     partition: Partition,
     pool: Vec<Vec<GradSum>>,
+    /// The bundles the tree being grown may split on (holding an allowed feature), ascending.
+    active: Vec<usize>,
 }
 
 impl Grower {
@@ -87,6 +89,7 @@ impl Grower {
             categorical,
             partition: Partition::new(),
             pool: Vec::new(),
+            active: Vec::new(),
         }
     }
 
@@ -98,6 +101,22 @@ impl Grower {
     /// The rows of a leaf range of the last grown tree.
     pub(crate) fn rows(&self, leaf: &LeafRows) -> &[u32] {
         self.partition.rows(leaf.begin, leaf.end)
+    }
+
+    /// The histogram of `rows` (all rows when `None`) over the active bundles, into a zeroed
+    /// `hist`: all of them with the (threaded) full build, else only theirs.
+    fn build(
+        &self,
+        hist: &mut [GradSum],
+        bins: &BundledRows,
+        gh: &[[f32; 2]],
+        rows: Option<&[u32]>,
+    ) {
+        if self.active.len() == self.bundles.len() {
+            histogram::build(hist, &self.codes, bins, gh, rows);
+        } else {
+            histogram::build_active(hist, &self.codes, bins, gh, rows, &self.active);
+        }
     }
 
     fn take_hist(&mut self) -> Vec<GradSum> {
@@ -123,6 +142,7 @@ impl Grower {
             None => self.partition.reset(0..bins.n_rows() as u32),
         }
         let n = self.partition.len();
+        self.active = self.bundles.active(allowed);
         let root_sum = match sample {
             Some(rows) => rows
                 .iter()
@@ -136,7 +156,7 @@ impl Grower {
         let mut candidates: Vec<Candidate> = Vec::new();
         if can_split(p, 0, root_sum, n) {
             let mut hist = self.take_hist();
-            histogram::build(&mut hist, &self.codes, bins, gh, sample);
+            self.build(&mut hist, bins, gh, sample);
             self.consider(
                 &mut tree,
                 &mut candidates,
@@ -184,13 +204,7 @@ impl Grower {
                     (mid, end)
                 };
                 let mut small = self.take_hist();
-                histogram::build(
-                    &mut small,
-                    &self.codes,
-                    bins,
-                    gh,
-                    Some(self.partition.rows(sb, se)),
-                );
+                self.build(&mut small, bins, gh, Some(self.partition.rows(sb, se)));
                 histogram::subtract(&mut parent_hist, &small);
                 let (lh, rh) = if left_smaller {
                     (small, parent_hist)
@@ -237,8 +251,13 @@ impl Grower {
         allowed: &[bool],
         p: &TreeParams,
     ) {
-        self.bundles
-            .unbundle(&hist, &self.codes, &mut self.unbundled, &self.layout);
+        self.bundles.unbundle(
+            &hist,
+            &self.codes,
+            &mut self.unbundled,
+            &self.layout,
+            &self.active,
+        );
         match best_split(
             &self.unbundled,
             &self.layout,

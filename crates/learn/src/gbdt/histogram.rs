@@ -80,6 +80,43 @@ pub(crate) fn build(
     build_features(hist, &layout.offsets, 0, bins, gh, rows);
 }
 
+/// Adds the rows `rows` (all rows when `None`) into the zeroed `hist`, for the bundles `active`
+/// only (ascending): a tree that may not split on some features (`colsample_bytree` below 1)
+/// skips the bundles none of its features are in, and their cells stay zero. Each cell adds the
+/// same rows in the same order as [`build`], so the sums are bit-identical to its.
+pub(crate) fn build_active(
+    hist: &mut [GradSum],
+    layout: &Layout,
+    bins: &BundledRows,
+    gh: &[[f32; 2]],
+    rows: Option<&[u32]>,
+    active: &[usize],
+) {
+    debug_assert_eq!(hist.len(), layout.total());
+    let n_bundles = bins.n_bundles();
+    let slots: Vec<(usize, usize)> = active.iter().map(|&b| (b, layout.offsets[b])).collect();
+    // Checked once here, so that the unchecked indexes below are in bounds: every active bundle
+    // is a bundle of the rows, and its codes (below n_codes[b], BundledRows' invariant) fit in
+    // the histogram from its offset.
+    assert!(slots
+        .iter()
+        .all(|&(b, o)| b < n_bundles && o + bins.n_codes()[b] <= hist.len()));
+    let add = |row_bins: &[u8], [g, h]: [f32; 2]| {
+        let (g, h) = (g as f64, h as f64);
+        for &(b, o) in &slots {
+            // SAFETY: b < n_bundles == row_bins.len(), and o + code < o + n_codes[b] <=
+            // hist.len() (asserted above).
+            let slot = unsafe {
+                let code = *row_bins.get_unchecked(b) as usize;
+                hist.get_unchecked_mut(o + code)
+            };
+            slot[0] += g;
+            slot[1] += h;
+        }
+    };
+    each_row(bins, gh, rows, add);
+}
+
 /// Adds rows into the histogram of features `first..first + offsets.len() - 1`, whose slice
 /// `hist` starts at that first feature's offset (`offsets` are absolute).
 fn build_features(
@@ -90,7 +127,6 @@ fn build_features(
     gh: &[[f32; 2]],
     rows: Option<&[u32]>,
 ) {
-    let n_bundles = bins.n_bundles();
     let base = offsets[0];
     let local: Vec<usize> = offsets[..offsets.len() - 1]
         .iter()
@@ -104,7 +140,7 @@ fn build_features(
         .iter()
         .zip(&bins.n_codes()[first..last])
         .all(|(o, n)| o + n <= hist.len()));
-    let mut add = |row_bins: &[u8], [g, h]: [f32; 2]| {
+    let add = |row_bins: &[u8], [g, h]: [f32; 2]| {
         let (g, h) = (g as f64, h as f64);
         for (&b, &o) in row_bins[first..last].iter().zip(&local) {
             // SAFETY: o + b < o + n_codes[f] <= hist.len() (asserted above, and b < n_codes[f]
@@ -114,6 +150,19 @@ fn build_features(
             slot[1] += h;
         }
     };
+    each_row(bins, gh, rows, add);
+}
+
+/// Calls `add(codes, gradient pair)` for the rows `rows` (all rows when `None`) in their order,
+/// prefetching the rows ahead: the row loop every histogram build shares.
+#[inline(always)]
+fn each_row(
+    bins: &BundledRows,
+    gh: &[[f32; 2]],
+    rows: Option<&[u32]>,
+    mut add: impl FnMut(&[u8], [f32; 2]),
+) {
+    let n_bundles = bins.n_bundles();
     match rows {
         None => {
             for (row_bins, &pair) in bins.raw().chunks_exact(n_bundles).zip(gh) {
@@ -181,7 +230,7 @@ mod tests {
     use crate::gbdt::binning::{fit_bins, BinnedColumns, FeatureBins};
     use crate::gbdt::bundle::Bundles;
     use crate::gbdt::data::Feature;
-    use rand::SeedableRng;
+    use rand::{Rng, SeedableRng};
     use rand_chacha::ChaCha8Rng;
 
     #[test]
@@ -200,7 +249,8 @@ mod tests {
         build(&mut all, &layout, &m, &gh, None);
         let per_feature = Layout::new(&n_bins);
         let mut unbundled = vec![[0.0; 2]; per_feature.total()];
-        bundles.unbundle(&all, &layout, &mut unbundled, &per_feature);
+        let every: Vec<usize> = (0..bundles.len()).collect();
+        bundles.unbundle(&all, &layout, &mut unbundled, &per_feature, &every);
         assert_eq!(
             per_feature.feature(&unbundled, 0),
             &[[4.0, 1.0], [1.0, 1.0], [5.0, 2.0], [5.0, 2.0]]
@@ -216,13 +266,60 @@ mod tests {
         build(&mut right, &layout, &m, &gh, Some(&[1, 2, 4]));
         assert_eq!(all, right);
     }
+    /// The features binned (on `bin_rows` sampled rows) and bundled, their codes' histogram
+    /// layout, and a random gradient pair per row.
+    pub(super) fn bundled_with_gradients(
+        features: &[Feature],
+        bin_rows: usize,
+        rng: &mut ChaCha8Rng,
+    ) -> (Bundles, BundledRows, Layout, Vec<[f32; 2]>) {
+        let fb = fit_bins(features, 256, bin_rows, rng);
+        let n_bins: Vec<usize> = fb.iter().map(FeatureBins::n_bins).collect();
+        let bundles = Bundles::new(&n_bins);
+        let rows = BundledRows::new(&BinnedColumns::new(features, &fb), &bundles);
+        let layout = Layout::new(bundles.n_codes());
+        let gh = (0..features[0].values.len())
+            .map(|_| [rng.random::<f32>() - 0.5, rng.random()])
+            .collect();
+        (bundles, rows, layout, gh)
+    }
+
+    #[test]
+    fn a_histogram_of_some_bundles_equals_the_full_one_on_those_bundles() {
+        let mut rng = ChaCha8Rng::seed_from_u64(5);
+        let n = 2_000;
+        let features: Vec<Feature> = (0..6)
+            .map(|i| {
+                let k = [300, 3, 40, 300, 7, 2][i];
+                Feature::numeric(
+                    format!("x{i}"),
+                    (0..n).map(|_| rng.random_range(0..k) as f32).collect(),
+                )
+            })
+            .collect();
+        let (bundles, m, layout, gh) = bundled_with_gradients(&features, n, &mut rng);
+        let rows: Vec<u32> = (0..n as u32).filter(|r| r % 5 != 2).collect();
+        let active: Vec<usize> = (0..bundles.len()).filter(|b| b % 2 == 1).collect();
+        for sample in [None, Some(&rows[..])] {
+            let mut full = vec![[0.0; 2]; layout.total()];
+            build(&mut full, &layout, &m, &gh, sample);
+            let mut some = vec![[0.0; 2]; layout.total()];
+            build_active(&mut some, &layout, &m, &gh, sample, &active);
+            for b in 0..bundles.len() {
+                let cells = layout.offsets[b]..layout.offsets[b + 1];
+                if active.contains(&b) {
+                    assert_eq!(full[cells.clone()], some[cells]);
+                } else {
+                    assert!(some[cells].iter().all(|c| *c == [0.0; 2]));
+                }
+            }
+        }
+    }
 }
 
 #[cfg(all(test, feature = "threads"))]
 mod thread_tests {
     use super::*;
-    use crate::gbdt::binning::{fit_bins, BinnedColumns, FeatureBins};
-    use crate::gbdt::bundle::Bundles;
     use crate::gbdt::data::Feature;
     use rand::{Rng, SeedableRng};
     use rand_chacha::ChaCha8Rng;
@@ -234,14 +331,7 @@ mod thread_tests {
         let features: Vec<Feature> = (0..PARALLEL_MIN_BUNDLES + 3)
             .map(|i| Feature::numeric(format!("x{i}"), (0..n).map(|_| rng.random()).collect()))
             .collect();
-        let fb = fit_bins(&features, 256, 10_000, &mut rng);
-        let n_bins: Vec<usize> = fb.iter().map(FeatureBins::n_bins).collect();
-        let bundles = Bundles::new(&n_bins);
-        let m = BundledRows::new(&BinnedColumns::new(&features, &fb), &bundles);
-        let layout = Layout::new(bundles.n_codes());
-        let gh: Vec<[f32; 2]> = (0..n)
-            .map(|_| [rng.random::<f32>() - 0.5, rng.random()])
-            .collect();
+        let (_, m, layout, gh) = super::tests::bundled_with_gradients(&features, 10_000, &mut rng);
         let rows: Vec<u32> = (0..n as u32).filter(|r| r % 3 != 0).collect();
         for sample in [None, Some(&rows[..])] {
             let mut serial = vec![[0.0; 2]; layout.total()];

@@ -261,7 +261,6 @@ impl<'a> Trainer<'a> {
     }
 
     /// Whether all trees are trained or early stopping has triggered.
-    /// Whether all trees are trained or early stopping has triggered.
     pub fn done(&self) -> bool {
         self.done
     }
@@ -366,10 +365,26 @@ impl<'a> Trainer<'a> {
 
     /// The fitted model; with early stopping, cut back to the best number of trees.
     pub fn finish(self) -> GbdtModel {
+        let keep = if self.params.early_stopping_rounds.is_some() && self.valid.is_some() {
+            self.progress.best_trees
+        } else {
+            self.trees.len()
+        };
+        self.model(keep)
+    }
+
+    /// The model of the first `n_trees` trees trained (all of them if fewer), as a trainer of
+    /// the same parameters asked for `n_trees` would have finished it: each tree depends only on
+    /// the ones before it, so a fit can run ahead while another decides how many trees to keep.
+    pub fn finish_at(mut self, n_trees: usize) -> GbdtModel {
+        self.params.n_trees = n_trees;
+        self.model(n_trees)
+    }
+
+    /// The model of the first `keep` trees.
+    fn model(self, keep: usize) -> GbdtModel {
         let mut trees = self.trees;
-        if self.params.early_stopping_rounds.is_some() && self.valid.is_some() {
-            trees.truncate(self.progress.best_trees);
-        }
+        trees.truncate(keep);
         let features = self
             .schema
             .into_iter()

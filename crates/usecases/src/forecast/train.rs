@@ -105,6 +105,39 @@ pub(crate) fn train(
         early_stopping_rounds: Some(rounds),
         ..gbdt.clone()
     };
+    let early = |trees_tried, best_trees| EarlyStopping {
+        from: iso_date(stop_from),
+        to: iso_date(rows.valid_from - 1),
+        rows: stop_rows.len(),
+        rows_fit: fit_rows.len(),
+        rounds,
+        trees_tried,
+        best_trees,
+        refit,
+    };
+    if refit && side_by_side() {
+        let fit_set = dataset(features, sales, &fit_rows)?;
+        let stop_set = dataset(features, sales, &stop_rows)?;
+        let train = dataset(features, sales, rows.train)?;
+        let (model, trees_tried, best_trees) = fit_beside_refit(
+            (&stopping, gbdt),
+            (&fit_set, &stop_set),
+            (&train, &valid),
+            &mut |p| on_progress(&tree_progress(stop_stage, p, start, share)),
+        )?;
+        // The refit's trees were trained beside: its stage ends at once, with the count kept.
+        let finished = Progress {
+            stage,
+            done: best_trees as u64,
+            total: best_trees as u64,
+            fraction: start + share,
+            value: None,
+        };
+        if !on_progress(&finished) {
+            return Err(UseCaseError::Cancelled);
+        }
+        return Ok((model, Some(early(trees_tried, best_trees))));
+    }
     let (first, trees_tried) = {
         let fit_set = dataset(features, sales, &fit_rows)?;
         let stop_set = dataset(features, sales, &stop_rows)?;
@@ -112,16 +145,7 @@ pub(crate) fn train(
             on_progress(&tree_progress(stop_stage, p, start, first_share))
         })?
     };
-    let early = EarlyStopping {
-        from: iso_date(stop_from),
-        to: iso_date(rows.valid_from - 1),
-        rows: stop_rows.len(),
-        rows_fit: fit_rows.len(),
-        rounds,
-        trees_tried,
-        best_trees: first.n_trees(),
-        refit,
-    };
+    let early = early(trees_tried, first.n_trees());
     if !refit {
         return Ok((first, Some(early)));
     }
@@ -159,6 +183,65 @@ fn fit(
     }
     let tried = trainer.progress().trees;
     Ok((trainer.finish(), tried))
+}
+
+/// Whether the early-stopping fit and the refit run side by side: natively on two threads or
+/// more. The page's wasm runs on one thread, where the refit trains its trees after.
+fn side_by_side() -> bool {
+    #[cfg(feature = "threads")]
+    {
+        rayon::current_num_threads() > 1
+    }
+    #[cfg(not(feature = "threads"))]
+    {
+        false
+    }
+}
+
+/// The early-stopping fit (`stopping` on `fit_set`, scored on `stop_set`) and the refit (`refit`
+/// on every training row) a tree each in turn, on two threads: the refit's trees do not depend
+/// on how many it will keep, so it keeps pace and, once the first fit has found the count, its
+/// first trees are the model, the same as a refit started afterwards with that count. A whole
+/// tree per thread and step: histograms of these few dozen columns are too small to share
+/// between threads (each would read every row), two fits are not. Returns the model, the trees
+/// the first fit tried and the count it found.
+#[cfg(feature = "threads")]
+fn fit_beside_refit(
+    (stopping, refit): (&GbdtParams, &GbdtParams),
+    (fit_set, stop_set): (&Dataset, &Dataset),
+    (train, valid): (&Dataset, &Dataset),
+    on_progress: &mut dyn FnMut(&learn::gbdt::Progress) -> bool,
+) -> Result<(GbdtModel, usize, usize), UseCaseError> {
+    let mut first = Trainer::new(stopping, fit_set, Some(stop_set)).map_err(model_error)?;
+    let mut again = Trainer::new(refit, train, Some(valid)).map_err(model_error)?;
+    while !first.done() {
+        let ahead = !again.done();
+        let (a, b) = rayon::join(
+            || first.step(),
+            || if ahead { again.step() } else { Ok(()) },
+        );
+        a.map_err(model_error)?;
+        b.map_err(model_error)?;
+        if !on_progress(first.progress()) {
+            return Err(UseCaseError::Cancelled);
+        }
+    }
+    let tried = first.progress().trees;
+    let best = first.finish().n_trees().max(1);
+    while again.progress().trees < best && !again.done() {
+        again.step().map_err(model_error)?;
+    }
+    Ok((again.finish_at(best), tried, best))
+}
+
+#[cfg(not(feature = "threads"))]
+fn fit_beside_refit(
+    _: (&GbdtParams, &GbdtParams),
+    _: (&Dataset, &Dataset),
+    _: (&Dataset, &Dataset),
+    _: &mut dyn FnMut(&learn::gbdt::Progress) -> bool,
+) -> Result<(GbdtModel, usize, usize), UseCaseError> {
+    unreachable!("side_by_side() is false without threads")
 }
 
 /// One tree's progress as the use case reports it: `share` of the bar from `start`.
