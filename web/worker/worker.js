@@ -8,6 +8,12 @@ import init, * as engine from "./pkg/vitrine_wasm.js";
 
 /** Longest quiet spell between two progress messages of a running job. */
 const PROGRESS_MS = 150;
+/**
+ * A stream's live report (latest risks, metrics over time, alerts: the charts' data) goes with
+ * the progress at most this often: serialising it and redrawing the charts on the page's thread
+ * took as much CPU as the stream itself at every 150 ms, on a machine of 2 cores.
+ */
+const LIVE_MS = 500;
 
 /**
  * This file also serves the pool of workers that fit a run's independent models (web/pool.js
@@ -104,6 +110,8 @@ async function ingest(id, file, { columns = null, only = null, textLimit = null 
   if (columns) ingest.keep_columns(columns);
   if (only) ingest.only_files(only);
   const reader = file.stream().getReader();
+  // The next chunk is asked for before this one is pushed: the browser reads while the engine parses.
+  let ahead = reader.read();
   let last = 0;
   // What is being read: the file, or the archive's entry.
   const reading = () => ingest.entry() || file.name;
@@ -127,7 +135,8 @@ async function ingest(id, file, { columns = null, only = null, textLimit = null 
   try {
     progress("read");
     for (;;) {
-      const { done, value } = await reader.read();
+      const { done, value } = await ahead;
+      if (!done) ahead = reader.read();
       if (done) break;
       ingest.push(value);
       const now = performance.now();
@@ -305,16 +314,19 @@ async function streamUseCase(id, { useCase, params, files, entries = {} }) {
   };
   const control = controlOf(id);
   let lastPost = -Infinity;
+  let lastLive = -Infinity;
   // The pace is kept from the moment it was set: parts scored since then over the time.
   let pace = { speed: control.speed, at: performance.now(), parts: 0 };
   const report = (paused) => {
     lastPost = performance.now();
     drain();
     const progress = session.progress();
+    const withLive = paused || lastPost - lastLive >= LIVE_MS;
+    if (withLive) lastLive = lastPost;
     post({
       type: "progress",
       id,
-      progress: { ...progress, phase: "usecase", useCase, paused, live: session.live() },
+      progress: { ...progress, phase: "usecase", useCase, paused, live: withLive ? session.live() : null },
     });
   };
   /** After each call: progress, pause, pace and cancel. */
@@ -352,8 +364,12 @@ async function streamUseCase(id, { useCase, params, files, entries = {} }) {
       }
       const reader = files[next.role].stream().getReader();
       try {
+        // The next chunk is asked for before this one is pushed: the browser reads the file
+        // while the engine works.
+        let ahead = reader.read();
         for (;;) {
-          const { done, value } = await reader.read();
+          const { done, value } = await ahead;
+          if (!done) ahead = reader.read();
           if (done) break;
           for (const piece of pieces(value, control.speed)) {
             session.push(piece);

@@ -36,6 +36,12 @@ const local = {
   change: null,
   /** The live nodes of the layout shown: updated in place as reports come. */
   live: null,
+  /**
+   * The last live report received and what was last drawn (report, paused): the worker sends
+   * the live report with fewer progress messages than it sends counts.
+   */
+  lastLive: null,
+  drawn: { report: null, paused: false },
 };
 
 function select(id, label, key, options) {
@@ -318,7 +324,10 @@ export const streamView = {
   render(container, s) {
     const result = s.results[NAME];
     const running = local.running && s.job !== null;
-    const live = running ? s.job.progress?.live : null;
+    if (!running) local.lastLive = null;
+    else if (s.job.progress?.live) local.lastLive = s.job.progress.live;
+    const live = running ? local.lastLive : null;
+    const paused = Boolean(s.job?.progress?.paused);
     const key = [
       s.lang,
       result,
@@ -331,7 +340,10 @@ export const streamView = {
       local.chosen.date,
     ];
     if (container.key && key.every((k, i) => k === container.key[i])) {
-      if (live && local.live) local.live.fill(live, s.job.progress.paused);
+      if (live && local.live && (live !== local.drawn.report || paused !== local.drawn.paused)) {
+        local.live.fill(live, paused);
+        local.drawn = { report: live, paused };
+      }
       return;
     }
     container.key = key;
@@ -358,5 +370,6 @@ export const streamView = {
     }
     replace(container, ...children);
     if (shown) local.live.fill(shown, false);
+    local.drawn = { report: shown, paused: false };
   },
 };
