@@ -14,7 +14,7 @@ import { t } from "../../strings.js";
 import { checkField, numberField } from "../fields.js";
 import { panel } from "../panel.js";
 import { chartHolders, dropCharts, fillCharts } from "./charts.js";
-import { defaultSource, filesFor, sourcePanel } from "./source.js";
+import { canFollow, defaultSource, filesFor, pickGrowingFile, sourcePanel } from "./source.js";
 import { alertFeed, baselineTable } from "./tables.js";
 
 const NAME = "stream";
@@ -41,6 +41,8 @@ const local = {
    * the live report with fewer progress messages than it sends counts.
    */
   lastLive: null,
+  /** The name of the growing file the running stream follows, or null. */
+  following: null,
   drawn: { report: null, paused: false },
 };
 
@@ -115,9 +117,34 @@ function settings(busy, running) {
         { type: "button", class: "button primary", id: "stream-run", disabled: busy, onClick: start },
         t("stream.run"),
       ),
+      canFollow() && !local.following
+        ? h(
+            "button",
+            { type: "button", class: "button secondary", id: "stream-follow", disabled: busy, onClick: follow },
+            t("stream.follow"),
+          )
+        : null,
+      local.following
+        ? h(
+            "button",
+            {
+              type: "button",
+              class: "button secondary",
+              id: "stream-follow-stop",
+              onClick: (event) => {
+                event.currentTarget.disabled = true;
+                controlStream({ stop: true });
+              },
+            },
+            t("stream.followStop"),
+          )
+        : null,
       controls(running),
       h("span", { class: "muted small" }, t("stream.cancelHint")),
     ),
+    local.following
+      ? h("p", { class: "muted small", id: "stream-following" }, t("stream.following", { file: local.following }))
+      : null,
   );
 }
 
@@ -139,6 +166,30 @@ async function start() {
   } finally {
     local.running = false;
     local.paused = false;
+    update({});
+  }
+}
+
+/**
+ * Follows a growing file the user picks: the rows already in it, then those appended, until
+ * Stop (where the browser has the File System Access API; the button is not shown elsewhere).
+ */
+async function follow() {
+  const handle = await pickGrowingFile();
+  if (!handle) return;
+  const file = await handle.getFile();
+  local.running = true;
+  local.paused = false;
+  local.following = file.name;
+  local.change = null;
+  const run = runStream(NAME, "stream", { ...params }, { numeric: file }, { change: null }, {}, handle);
+  controlStream({ speed: local.speed, paused: false });
+  try {
+    await run;
+  } finally {
+    local.running = false;
+    local.paused = false;
+    local.following = null;
     update({});
   }
 }
@@ -338,6 +389,7 @@ export const streamView = {
       local.source,
       local.chosen.numeric,
       local.chosen.date,
+      local.following,
     ];
     if (container.key && key.every((k, i) => k === container.key[i])) {
       if (live && local.live && (live !== local.drawn.report || paused !== local.drawn.paused)) {
