@@ -106,6 +106,7 @@ export async function run(parts = 59_187) {
     recall: page.recall,
     drifts: page.firstDrift === null ? [] : [{ row: page.firstDrift }],
   };
+  const riverLoad = os.loadavg()[0].toFixed(1);
   const peers = { hoeffding: river(file, "hoeffding"), logreg: river(file, "logreg") };
   const faster = Math.max(peers.hoeffding.rows_per_s, peers.logreg.rows_per_s);
   const bestMcc = Math.max(peers.hoeffding.mcc, peers.logreg.mcc);
@@ -139,7 +140,7 @@ export async function run(parts = 59_187) {
     `| River ${peers.hoeffding.version} Hoeffding tree | ${int(peers.hoeffding.rows_per_s)} | ${(peers.hoeffding.rows_per_s / faster).toFixed(1)}x | ${f3(peers.hoeffding.mcc)} | ${f3(peers.hoeffding.auc)} | – | – | – | – |`,
     `| River ${peers.logreg.version} logistic regression | ${int(peers.logreg.rows_per_s)} | ${(peers.logreg.rows_per_s / faster).toFixed(1)}x | ${f3(peers.logreg.mcc)} | ${f3(peers.logreg.auc)} | – | – | – | – |`,
     "",
-    `River's best MCC: ${f3(bestMcc)}; ours (default): ${f3(ours["window-gbdt"].mcc)}. The first wasm run includes the engine compiling and optimising the stream's code (the page's first stream pays it too); the page's row is the stream view's own figures (its rows/s from the session's start, reading included), its drift the first one found: the page is no faster than Node here although Chromium runs wasm faster (DESIGN.md), since its worker hands a live report to the page every 150 ms and the charts redraw on the same 2 cores; \`npm run bench stream-full\` for the full size. River's peer script (../shared/bench/peer_stream.py) reports MCC and AUC only, so its alerts and recall are not shown; MCC 0 at threshold 0.5 means it raised no alert or none that was right. Load average at the start: ${load}.`,
+    `River's best MCC: ${f3(bestMcc)}; ours (default): ${f3(ours["window-gbdt"].mcc)}. The first wasm run includes the engine compiling and optimising the stream's code (the page's first stream pays it too); the page's row is the stream view's own figures (its rows/s from the session's start, reading included), its drift the first one found: the page's worker hands the charts' data to the page every 500 ms (the counts every 150 ms) and the charts redraw on the same 2 cores; \`npm run bench stream-full\` for the full size. River's peer script (../shared/bench/peer_stream.py) reports MCC and AUC only, so its alerts and recall are not shown; MCC 0 at threshold 0.5 means it raised no alert or none that was right. Load average (1 min) at the start: ${load}; before River's runs: ${riverLoad}; at the end: ${os.loadavg()[0].toFixed(1)} (the machine is shared: a ratio is only as good as the load was even).`,
   ];
   console.log(lines.join("\n"));
   writeSection("stream", lines.join("\n"));
