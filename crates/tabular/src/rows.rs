@@ -1053,9 +1053,9 @@ mod tests {
     #[test]
     #[ignore]
     fn scaling_down_agrees_with_the_division_everywhere() {
-        for decimals in 0..POW10.len() {
+        for (decimals, power) in POW10.iter().enumerate() {
             for mantissa in 0..1u64 << 24 {
-                let expected = mantissa as f32 / POW10[decimals];
+                let expected = mantissa as f32 / power;
                 assert_eq!(
                     scaled_down(mantissa, decimals),
                     expected,
