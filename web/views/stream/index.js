@@ -120,7 +120,7 @@ function settings(busy, running) {
       canFollow() && !local.following
         ? h(
             "button",
-            { type: "button", class: "button secondary", id: "stream-follow", disabled: busy, onClick: follow },
+            { type: "button", class: "button secondary", id: "stream-follow", disabled: busy, onClick: followFile },
             t("stream.follow"),
           )
         : null,
@@ -155,34 +155,18 @@ async function start() {
     if (local.source === "chosen") update({ notice: t("stream.chooseFirst") });
     return;
   }
-  local.running = true;
-  local.paused = false;
-  local.change = chosen.changeRow;
-  const extra = { change: chosen.changeRow };
-  const run = runStream(NAME, "stream", { ...params }, chosen.files, extra, chosen.entries ?? {});
-  controlStream({ speed: local.speed, paused: false });
-  try {
-    await run;
-  } finally {
-    local.running = false;
-    local.paused = false;
-    update({});
-  }
+  await stream(chosen.files, chosen.entries ?? {}, chosen.changeRow);
 }
 
 /**
- * Follows a growing file the user picks: the rows already in it, then those appended, until
- * Stop (where the browser has the File System Access API; the button is not shown elsewhere).
+ * Runs the stream on `files` (`entries`: the CSV to read of an archive, by role; `changeRow`:
+ * the sample's planted change or null; `follow`: the handle of a growing file to follow).
  */
-async function follow() {
-  const handle = await pickGrowingFile();
-  if (!handle) return;
-  const file = await handle.getFile();
+async function stream(files, entries, changeRow, follow = null) {
   local.running = true;
   local.paused = false;
-  local.following = file.name;
-  local.change = null;
-  const run = runStream(NAME, "stream", { ...params }, { numeric: file }, { change: null }, {}, handle);
+  local.change = changeRow;
+  const run = runStream(NAME, "stream", { ...params }, files, { change: changeRow }, entries, follow);
   controlStream({ speed: local.speed, paused: false });
   try {
     await run;
@@ -192,6 +176,18 @@ async function follow() {
     local.following = null;
     update({});
   }
+}
+
+/**
+ * Follows a growing file the user picks: the rows already in it, then those appended, until
+ * Stop (where the browser has the File System Access API; the button is not shown elsewhere).
+ */
+async function followFile() {
+  const handle = await pickGrowingFile();
+  if (!handle) return;
+  const file = await handle.getFile();
+  local.following = file.name;
+  await stream({ numeric: file }, {}, null, handle);
 }
 
 /** Pause/resume (while a stream runs) and the pace (set before or during a run). */
