@@ -285,16 +285,17 @@ function compactSource(entry) {
  * file to read in an archive}, the first one otherwise): the worker reads them
  * chunk by chunk, posting progress with a live report (`job.progress.live`); `controlStream`
  * pauses it or sets its pace meanwhile. `extra` is kept with the result (what the view needs to
- * draw it, such as a sample's planted change). See runJob.
+ * draw it, such as a sample's planted change). `follow`: the FileSystemFileHandle of a growing
+ * numeric file, whose appended rows are read until `controlStream({stop: true})`. See runJob.
  */
-export async function runStream(name, key, params, files, extra = {}, entries = {}) {
+export async function runStream(name, key, params, files, extra = {}, entries = {}, follow = null) {
   try {
     return await runJob(
       name,
       key,
       params,
       (onProgress) => {
-        const job = startJob("stream", { useCase: name, params, files, entries }, { onProgress });
+        const job = startJob("stream", { useCase: name, params, files, entries, follow }, { onProgress });
         controlCurrent = job.control;
         return job;
       },
@@ -305,7 +306,10 @@ export async function runStream(name, key, params, files, extra = {}, entries = 
   }
 }
 
-/** Pauses, resumes or paces the running stream: {paused, speed (parts per second, 0: full)}. */
+/**
+ * Pauses, resumes or paces the running stream: {paused, speed (parts per second, 0: full), stop
+ * (a followed file: read no more appended rows and finish)}.
+ */
 export function controlStream(settings) {
   controlCurrent?.(settings);
 }

@@ -8,6 +8,14 @@ import init, * as engine from "./pkg/vitrine_wasm.js";
 
 /** Longest quiet spell between two progress messages of a running job. */
 const PROGRESS_MS = 150;
+/**
+ * A stream's live report (latest risks, metrics over time, alerts: the charts' data) goes with
+ * the progress at most this often: serialising it and redrawing the charts on the page's thread
+ * took as much CPU as the stream itself at every 150 ms, on a machine of 2 cores.
+ */
+const LIVE_MS = 500;
+/** How often a followed file is looked at for appended rows. */
+const FOLLOW_MS = 500;
 
 /**
  * This file also serves the pool of workers that fit a run's independent models (web/pool.js
@@ -104,6 +112,8 @@ async function ingest(id, file, { columns = null, only = null, textLimit = null 
   if (columns) ingest.keep_columns(columns);
   if (only) ingest.only_files(only);
   const reader = file.stream().getReader();
+  // The next chunk is asked for before this one is pushed: the browser reads while the engine parses.
+  let ahead = reader.read();
   let last = 0;
   // What is being read: the file, or the archive's entry.
   const reading = () => ingest.entry() || file.name;
@@ -127,7 +137,8 @@ async function ingest(id, file, { columns = null, only = null, textLimit = null 
   try {
     progress("read");
     for (;;) {
-      const { done, value } = await reader.read();
+      const { done, value } = await ahead;
+      if (!done) ahead = reader.read();
       if (done) break;
       ingest.push(value);
       const now = performance.now();
@@ -333,9 +344,11 @@ function* pieces(chunk, speed) {
  * chunk, and does the work it asks for in steps. Between two calls it posts progress with the
  * live report (at least every PROGRESS_MS), keeps the streamed downloads it writes out (as
  * Blobs, outside wasm memory), honours a cancel, a pause and a pace in parts per second (the
- * "control" messages). Returns {report, downloads}; the engine keeps the fitted result.
+ * "control" messages). `follow`: the FileSystemFileHandle of the numeric file, which keeps
+ * growing: after its end, the rows appended to it are read every FOLLOW_MS until a control
+ * message says {stop: true}. Returns {report, downloads}; the engine keeps the fitted result.
  */
-async function streamUseCase(id, { useCase, params, files, entries = {} }) {
+async function streamUseCase(id, { useCase, params, files, entries = {}, follow = null }) {
   const entry = engine.catalogue().find((u) => u.name === useCase);
   const outputs = (entry?.streamed_outputs ?? []).map((d) => d.key);
   const inputs = Object.entries(files).map(([role, file]) => ({
@@ -360,16 +373,19 @@ async function streamUseCase(id, { useCase, params, files, entries = {} }) {
   };
   const control = controlOf(id);
   let lastPost = -Infinity;
+  let lastLive = -Infinity;
   // The pace is kept from the moment it was set: parts scored since then over the time.
   let pace = { speed: control.speed, at: performance.now(), parts: 0 };
   const report = (paused) => {
     lastPost = performance.now();
     drain();
     const progress = session.progress();
+    const withLive = paused || lastPost - lastLive >= LIVE_MS;
+    if (withLive) lastLive = lastPost;
     post({
       type: "progress",
       id,
-      progress: { ...progress, phase: "usecase", useCase, paused, live: session.live() },
+      progress: { ...progress, phase: "usecase", useCase, paused, live: withLive ? session.live() : null },
     });
   };
   /** After each call: progress, pause, pace and cancel. */
@@ -395,6 +411,26 @@ async function streamUseCase(id, { useCase, params, files, entries = {} }) {
       }
     }
   };
+  /** Pushes `blob`'s bytes into the session as they are read. */
+  const readInto = async (blob) => {
+    const reader = blob.stream().getReader();
+    try {
+      // The next chunk is asked for before this one is pushed: the browser reads the file
+      // while the engine works.
+      let ahead = reader.read();
+      for (;;) {
+        const { done, value } = await ahead;
+        if (!done) ahead = reader.read();
+        if (done) break;
+        for (const piece of pieces(value, control.speed)) {
+          session.push(piece);
+          await tick();
+        }
+      }
+    } finally {
+      reader.cancel().catch(() => {});
+    }
+  };
   try {
     report(false);
     for (;;) {
@@ -405,18 +441,24 @@ async function streamUseCase(id, { useCase, params, files, entries = {} }) {
         await tick();
         continue;
       }
-      const reader = files[next.role].stream().getReader();
-      try {
-        for (;;) {
-          const { done, value } = await reader.read();
-          if (done) break;
-          for (const piece of pieces(value, control.speed)) {
-            session.push(piece);
-            await tick();
+      await readInto(files[next.role]);
+      if (follow && next.role === "numeric") {
+        // A growing file: its appended bytes, from where the last snapshot ended, until the
+        // page says stop. A line cut by a snapshot waits in the engine for its end.
+        let offset = files[next.role].size;
+        while (!control.stop) {
+          await rest(id, FOLLOW_MS);
+          await checkpoint(id);
+          if (control.stop) break;
+          const grown = await follow.getFile();
+          // A file rewritten shorter is no longer the one followed.
+          if (grown.size < offset) break;
+          if (grown.size > offset) {
+            await readInto(grown.slice(offset));
+            offset = grown.size;
           }
+          await tick(true);
         }
-      } finally {
-        reader.cancel().catch(() => {});
       }
       session.end_pass();
       await tick(true);

@@ -20,6 +20,11 @@ export const stream = {
   "stream.source.dateFile": "Time stamps, optional (train_date.csv)",
   "stream.source.snapshot":
     "A file opened in the browser is a snapshot taken when it is chosen: rows appended to it later are not read. To follow a file that grows, use the command line: vitrine stream --numeric FILE --follow.",
+  "stream.source.snapshotFollow":
+    "A file chosen above is a snapshot taken when it is chosen. To score the rows appended to a file as it grows (a machine's export, a log), follow it: the page reads the rows already there, then looks for new ones every half second until you stop.",
+  "stream.follow": "Follow a growing file…",
+  "stream.followStop": "Stop following",
+  "stream.following": "Following {file}: rows appended to it are read as they come. Stop to see the result.",
   "stream.settings": "Model and alerts",
   "stream.settingsHint": "The defaults scored best (MCC) on a generated stream whose defect rule changes.",
   "stream.model": "Model",

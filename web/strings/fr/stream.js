@@ -21,6 +21,12 @@ export const stream = {
   "stream.source.dateFile": "Horodatages, facultatif (train_date.csv)",
   "stream.source.snapshot":
     "Un fichier ouvert dans le navigateur est figé au moment où il est choisi : les lignes ajoutées ensuite ne sont pas lues. Pour suivre un fichier qui grandit, utilisez la ligne de commande : vitrine stream --numeric FICHIER --follow.",
+  "stream.source.snapshotFollow":
+    "Un fichier choisi ci-dessus est figé au moment où il est choisi. Pour noter les lignes ajoutées à un fichier qui grandit (l'export d'une machine, un journal), suivez-le : la page lit les lignes déjà présentes, puis cherche les nouvelles toutes les demi-secondes jusqu'à ce que vous arrêtiez.",
+  "stream.follow": "Suivre un fichier qui grandit…",
+  "stream.followStop": "Arrêter le suivi",
+  "stream.following":
+    "Suivi de {file} : les lignes qui s'y ajoutent sont lues à mesure. Arrêtez pour voir le résultat.",
   "stream.settings": "Modèle et alertes",
   "stream.settingsHint":
     "Les réglages par défaut ont obtenu le meilleur MCC sur un flux généré dont la règle de défaut change.",

@@ -14,7 +14,7 @@ import { t } from "../../strings.js";
 import { checkField, numberField } from "../fields.js";
 import { panel } from "../panel.js";
 import { chartHolders, dropCharts, fillCharts } from "./charts.js";
-import { defaultSource, filesFor, sourcePanel } from "./source.js";
+import { canFollow, defaultSource, filesFor, pickGrowingFile, sourcePanel } from "./source.js";
 import { alertFeed, baselineTable } from "./tables.js";
 
 const NAME = "stream";
@@ -36,6 +36,14 @@ const local = {
   change: null,
   /** The live nodes of the layout shown: updated in place as reports come. */
   live: null,
+  /**
+   * The last live report received and what was last drawn (report, paused): the worker sends
+   * the live report with fewer progress messages than it sends counts.
+   */
+  lastLive: null,
+  /** The name of the growing file the running stream follows, or null. */
+  following: null,
+  drawn: { report: null, paused: false },
 };
 
 function select(id, label, key, options) {
@@ -109,9 +117,34 @@ function settings(busy, running) {
         { type: "button", class: "button primary", id: "stream-run", disabled: busy, onClick: start },
         t("stream.run"),
       ),
+      canFollow() && !local.following
+        ? h(
+            "button",
+            { type: "button", class: "button secondary", id: "stream-follow", disabled: busy, onClick: followFile },
+            t("stream.follow"),
+          )
+        : null,
+      local.following
+        ? h(
+            "button",
+            {
+              type: "button",
+              class: "button secondary",
+              id: "stream-follow-stop",
+              onClick: (event) => {
+                event.currentTarget.disabled = true;
+                controlStream({ stop: true });
+              },
+            },
+            t("stream.followStop"),
+          )
+        : null,
       controls(running),
       h("span", { class: "muted small" }, t("stream.cancelHint")),
     ),
+    local.following
+      ? h("p", { class: "muted small", id: "stream-following" }, t("stream.following", { file: local.following }))
+      : null,
   );
 }
 
@@ -122,19 +155,39 @@ async function start() {
     if (local.source === "chosen") update({ notice: t("stream.chooseFirst") });
     return;
   }
+  await stream(chosen.files, chosen.entries ?? {}, chosen.changeRow);
+}
+
+/**
+ * Runs the stream on `files` (`entries`: the CSV to read of an archive, by role; `changeRow`:
+ * the sample's planted change or null; `follow`: the handle of a growing file to follow).
+ */
+async function stream(files, entries, changeRow, follow = null) {
   local.running = true;
   local.paused = false;
-  local.change = chosen.changeRow;
-  const extra = { change: chosen.changeRow };
-  const run = runStream(NAME, "stream", { ...params }, chosen.files, extra, chosen.entries ?? {});
+  local.change = changeRow;
+  const run = runStream(NAME, "stream", { ...params }, files, { change: changeRow }, entries, follow);
   controlStream({ speed: local.speed, paused: false });
   try {
     await run;
   } finally {
     local.running = false;
     local.paused = false;
+    local.following = null;
     update({});
   }
+}
+
+/**
+ * Follows a growing file the user picks: the rows already in it, then those appended, until
+ * Stop (where the browser has the File System Access API; the button is not shown elsewhere).
+ */
+async function followFile() {
+  const handle = await pickGrowingFile();
+  if (!handle) return;
+  const file = await handle.getFile();
+  local.following = file.name;
+  await stream({ numeric: file }, {}, null, handle);
 }
 
 /** Pause/resume (while a stream runs) and the pace (set before or during a run). */
@@ -318,7 +371,10 @@ export const streamView = {
   render(container, s) {
     const result = s.results[NAME];
     const running = local.running && s.job !== null;
-    const live = running ? s.job.progress?.live : null;
+    if (!running) local.lastLive = null;
+    else if (s.job.progress?.live) local.lastLive = s.job.progress.live;
+    const live = running ? local.lastLive : null;
+    const paused = Boolean(s.job?.progress?.paused);
     const key = [
       s.lang,
       result,
@@ -329,9 +385,13 @@ export const streamView = {
       local.source,
       local.chosen.numeric,
       local.chosen.date,
+      local.following,
     ];
     if (container.key && key.every((k, i) => k === container.key[i])) {
-      if (live && local.live) local.live.fill(live, s.job.progress.paused);
+      if (live && local.live && (live !== local.drawn.report || paused !== local.drawn.paused)) {
+        local.live.fill(live, paused);
+        local.drawn = { report: live, paused };
+      }
       return;
     }
     container.key = key;
@@ -358,5 +418,6 @@ export const streamView = {
     }
     replace(container, ...children);
     if (shown) local.live.fill(shown, false);
+    local.drawn = { report: shown, paused: false };
   },
 };

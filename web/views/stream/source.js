@@ -2,8 +2,8 @@
 // order whose defect rule changes half-way), the Bosch files loaded on the start screen, or
 // files chosen here. A chosen file is read as a stream and never loaded as a table, so it may
 // be of any size (the 2 GB train_numeric.csv included). A file in the browser is a snapshot
-// taken when it is chosen: rows appended later are not read (the command line follows a
-// growing file).
+// taken when it is chosen: rows appended later are not read, unless the file is followed
+// (where the browser has the File System Access API: pickGrowingFile).
 
 import { loadedFile, makeStreamSample } from "../../actions.js";
 import { h } from "../../dom.js";
@@ -105,8 +105,35 @@ export function sourcePanel(s, local, onChange) {
     local.source === "chosen"
       ? h("div", { class: "fields" }, fileInput(local, "numeric", onChange), fileInput(local, "date", onChange))
       : null,
-    h("p", { class: "muted small", id: "stream-live-note" }, t("stream.source.snapshot")),
+    h(
+      "p",
+      { class: "muted small", id: "stream-live-note" },
+      t(canFollow() ? "stream.source.snapshotFollow" : "stream.source.snapshot"),
+    ),
   );
+}
+
+/**
+ * Whether this browser lets the page follow a growing file: the File System Access API
+ * (Chromium) gives a handle whose getFile() is a fresh snapshot each time; elsewhere a chosen
+ * file stays as it was when chosen.
+ */
+export function canFollow() {
+  return typeof window.showOpenFilePicker === "function";
+}
+
+/** Asks the user for the file to follow: its handle, or null if the picker was closed. */
+export async function pickGrowingFile() {
+  try {
+    const [handle] = await window.showOpenFilePicker({
+      multiple: false,
+      types: [{ description: "CSV", accept: { "text/csv": [".csv", ".txt"] } }],
+    });
+    return handle ?? null;
+  } catch {
+    // Closed without a choice (AbortError), or refused.
+    return null;
+  }
 }
 
 /**
