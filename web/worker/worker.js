@@ -99,6 +99,34 @@ async function checkpoint(id) {
 }
 
 /**
+ * The chunks of `blob` as the browser reads them, the next one asked for before this one is
+ * handed out: the browser reads while the engine parses. Leaving the loop early cancels the read.
+ */
+async function* chunksOf(blob) {
+  const reader = blob.stream().getReader();
+  try {
+    let ahead = reader.read();
+    for (;;) {
+      const { done, value } = await ahead;
+      if (done) return;
+      ahead = reader.read();
+      yield value;
+    }
+  } finally {
+    reader.cancel().catch(() => {});
+  }
+}
+
+/** Frees an engine object (an Ingest, a CompactRead, a StreamSession) unless a trap already discarded the instance. */
+function freeQuietly(object) {
+  try {
+    object.free();
+  } catch {
+    // After a trap the instance is discarded anyway.
+  }
+}
+
+/**
  * Streams `file` into the engine chunk by chunk, posting progress at least every PROGRESS_MS,
  * and returns the profile of each CSV file it holds: itself, the text of a .gz, or each CSV of a
  * .zip (decompressed by the engine as the chunks come, never held whole). `columns`: keep only
@@ -111,9 +139,6 @@ async function ingest(id, file, { columns = null, only = null, textLimit = null 
   if (textLimit) ingest.limit_text(textLimit);
   if (columns) ingest.keep_columns(columns);
   if (only) ingest.only_files(only);
-  const reader = file.stream().getReader();
-  // The next chunk is asked for before this one is pushed: the browser reads while the engine parses.
-  let ahead = reader.read();
   let last = 0;
   // What is being read: the file, or the archive's entry.
   const reading = () => ingest.entry() || file.name;
@@ -136,10 +161,7 @@ async function ingest(id, file, { columns = null, only = null, textLimit = null 
   };
   try {
     progress("read");
-    for (;;) {
-      const { done, value } = await ahead;
-      if (!done) ahead = reader.read();
-      if (done) break;
+    for await (const value of chunksOf(file)) {
       ingest.push(value);
       const now = performance.now();
       if (now - last >= PROGRESS_MS) {
@@ -171,12 +193,7 @@ async function ingest(id, file, { columns = null, only = null, textLimit = null 
     if (profiles.length === 1) profiles[0].read_seconds = seconds;
     return profiles;
   } finally {
-    reader.cancel().catch(() => {});
-    try {
-      ingest.free();
-    } catch {
-      // After a trap the instance is discarded anyway.
-    }
+    freeQuietly(ingest);
   }
 }
 
@@ -191,7 +208,6 @@ async function compact(id, { name, file }) {
   const kept = engine.compact_kept(name);
   if (kept) return { ...kept, held: true };
   const read = new engine.CompactRead(name, file.name);
-  const reader = file.stream().getReader();
   const started = performance.now();
   let last = 0;
   const progress = () => {
@@ -212,9 +228,7 @@ async function compact(id, { name, file }) {
   };
   try {
     progress();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
+    for await (const value of chunksOf(file)) {
       read.push(value);
       const now = performance.now();
       if (now - last >= PROGRESS_MS) {
@@ -226,12 +240,7 @@ async function compact(id, { name, file }) {
     await checkpoint(id);
     return { ...read.finish(), held: false };
   } finally {
-    reader.cancel().catch(() => {});
-    try {
-      read.free();
-    } catch {
-      // After a trap the instance is discarded anyway.
-    }
+    freeQuietly(read);
   }
 }
 
@@ -413,22 +422,11 @@ async function streamUseCase(id, { useCase, params, files, entries = {}, follow 
   };
   /** Pushes `blob`'s bytes into the session as they are read. */
   const readInto = async (blob) => {
-    const reader = blob.stream().getReader();
-    try {
-      // The next chunk is asked for before this one is pushed: the browser reads the file
-      // while the engine works.
-      let ahead = reader.read();
-      for (;;) {
-        const { done, value } = await ahead;
-        if (!done) ahead = reader.read();
-        if (done) break;
-        for (const piece of pieces(value, control.speed)) {
-          session.push(piece);
-          await tick();
-        }
+    for await (const value of chunksOf(blob)) {
+      for (const piece of pieces(value, control.speed)) {
+        session.push(piece);
+        await tick();
       }
-    } finally {
-      reader.cancel().catch(() => {});
     }
   };
   try {
@@ -472,11 +470,7 @@ async function streamUseCase(id, { useCase, params, files, entries = {}, follow 
     return result;
   } finally {
     controls.delete(id);
-    try {
-      session.free();
-    } catch {
-      // After a trap the instance is discarded anyway.
-    }
+    freeQuietly(session);
   }
 }
 
