@@ -142,15 +142,19 @@ fn forests_fitted_on_the_pool_are_those_of_one_call_and_recommendations_beat_pop
     remove_table("train_ver2.csv");
 }
 
-#[wasm_bindgen_test]
-fn a_bad_product_flag_is_named_and_the_file_stays_loaded() {
+/// The sample with a product flag of 2 on line 31: its last field, ind_recibo_ult1 (column 48).
+fn sample_with_a_bad_flag() -> Vec<u8> {
     let text = String::from_utf8(sample()).unwrap();
     let mut lines: Vec<String> = text.lines().map(String::from).collect();
-    // The last field of line 31 is ind_recibo_ult1 (column 48).
     let line = &mut lines[30];
     let cut = line.rfind(',').unwrap();
     line.replace_range(cut + 1.., "2");
-    load("train_ver2.csv", (lines.join("\n") + "\n").as_bytes());
+    (lines.join("\n") + "\n").into_bytes()
+}
+
+#[wasm_bindgen_test]
+fn a_bad_product_flag_is_named_and_the_file_stays_loaded() {
+    load("train_ver2.csv", &sample_with_a_bad_flag());
     let error = run_quietly("propensity", &quick()).unwrap_err();
     assert_eq!(error["file"], json!("train_ver2.csv"), "{error}");
     assert_eq!(error["line"], json!(31), "{error}");
@@ -231,12 +235,7 @@ fn a_file_too_large_for_a_table_runs_from_its_compact_months() {
 
 #[wasm_bindgen_test]
 fn a_bad_cell_in_a_compact_read_is_named_and_the_file_stays_loaded() {
-    let text = String::from_utf8(sample()).unwrap();
-    let mut lines: Vec<String> = text.lines().map(String::from).collect();
-    let line = &mut lines[30];
-    let cut = line.rfind(',').unwrap();
-    line.replace_range(cut + 1.., "2");
-    let bytes = (lines.join("\n") + "\n").into_bytes();
+    let bytes = sample_with_a_bad_flag();
     load_not_kept("train_ver2.csv", &bytes);
     let error = read_compactly("train_ver2.csv", &bytes).unwrap_err();
     assert_eq!(
