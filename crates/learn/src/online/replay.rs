@@ -56,6 +56,9 @@ pub struct ReplayPlan {
     segment: Vec<u16>,
     /// Parts in each segment.
     sizes: Vec<usize>,
+    /// Measured cells a part is expected to hold: a segment's buffer is made that large at
+    /// once (see [`ReplayPlan::expecting_cells`]).
+    cells_per_part: f64,
 }
 
 impl ReplayPlan {
@@ -100,7 +103,17 @@ impl ReplayPlan {
             times,
             segment,
             sizes,
+            cells_per_part: 0.0,
         })
+    }
+
+    /// Says how many measured cells a part holds on average, so that each segment's buffer is
+    /// allocated once at its expected size instead of doubling as it fills: in wasm, whose
+    /// memory never shrinks, the doublings of every pass left the instance at about three times
+    /// the replay's budget. An estimate below the truth only means some growth again.
+    pub fn expecting_cells(mut self, cells_per_part: f64) -> ReplayPlan {
+        self.cells_per_part = cells_per_part.max(0.0);
+        self
     }
 
     /// Parts of the date file: every pass together holds them.
@@ -128,12 +141,13 @@ impl ReplayPlan {
 
     /// The buffer that collects segment `k`'s parts during its pass.
     pub fn buffer(&self, k: usize) -> SegmentBuffer {
+        let cells = (self.sizes[k] as f64 * self.cells_per_part).ceil() as usize;
         SegmentBuffer {
             segment: k,
             sorted: false,
             held: Vec::with_capacity(self.sizes[k]),
-            features: Vec::new(),
-            values: Vec::new(),
+            features: Vec::with_capacity(cells),
+            values: Vec::with_capacity(cells),
         }
     }
 
@@ -320,6 +334,33 @@ mod tests {
         let times: Vec<f64> = seen.iter().map(|s| s.1).collect();
         assert_eq!(times, [0.5, 1.0, 3.0, 4.0, 4.0, 7.0, 7.0]);
         assert_eq!(seen[3], (12, 4.0, 2.0, Some(true)));
+    }
+
+    /// A segment whose parts hold the cells the plan expects fills its buffer without moving
+    /// it: one allocation per pass, not a doubling at every power of two.
+    #[test]
+    fn a_segment_of_the_expected_cells_is_held_in_one_allocation() {
+        let mut times = StartTimes::default();
+        for id in 0..1_000u64 {
+            times.push(id, &[id as f32]);
+        }
+        let plan = ReplayPlan::new(times, 400).unwrap().expecting_cells(37.0);
+        let cells: Vec<u32> = (0..37).collect();
+        let values = vec![0.5f32; 37];
+        for k in 0..plan.segments() {
+            let mut buffer = plan.buffer(k);
+            let (features, held) = (buffer.features.as_ptr(), buffer.values.capacity());
+            for row in (0..1_000u64).filter(|&r| plan.in_segment(r, k)) {
+                buffer.push(&plan, row, row, None, &cells, &values).unwrap();
+            }
+            assert_eq!(buffer.cell_bytes(), plan.segment_size(k) * 37 * 8);
+            assert_eq!(buffer.features.as_ptr(), features, "segment {k} moved");
+            assert_eq!(buffer.values.capacity(), held, "segment {k} grew");
+        }
+        // Without an estimate the same buffer grows as it fills.
+        let plan = ReplayPlan::new(plan.times.clone(), 400).unwrap();
+        let buffer = plan.buffer(0);
+        assert_eq!(buffer.features.capacity(), 0);
     }
 
     #[test]

@@ -458,7 +458,10 @@ impl ConformitySession {
         let max_parts =
             (self.replay_bytes / (text_per_part * SEGMENT_BYTES_PER_TEXT_BYTE)).max(1.0) as usize;
         let times = std::mem::take(&mut self.times);
-        self.plan = Some(ReplayPlan::new(times, max_parts).map_err(online_param_error)?);
+        // A cell held is 8 bytes (its index and value) for SEGMENT_BYTES_PER_TEXT_BYTE of text.
+        let cells_per_part = text_per_part * SEGMENT_BYTES_PER_TEXT_BYTE / 8.0;
+        let plan = ReplayPlan::new(times, max_parts).map_err(online_param_error)?;
+        self.plan = Some(plan.expecting_cells(cells_per_part));
         self.state = State::Numeric;
         self.segment = 0;
         self.open_reader();
