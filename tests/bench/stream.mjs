@@ -222,7 +222,7 @@ function browserMemory(ms = 500) {
 }
 
 /** The full-size stream through the page's stream view, the file chosen in the view. */
-async function inPage(file, { loaded = false } = {}) {
+async function inPage(file, { loaded = false, date = null } = {}) {
   const session = await launch();
   try {
     // From "Loaded files": the file dropped on the start screen first (above what a table holds,
@@ -243,6 +243,7 @@ async function inPage(file, { loaded = false } = {}) {
     else {
       await page.locator("input[name='stream-source'][value='chosen']").check();
       await page.locator("#stream-file-numeric").setInputFiles(file);
+      if (date) await page.locator("#stream-file-date").setInputFiles(date);
     }
     // The browser with the page open, the engine ready and the file chosen: what the stream adds to.
     const atRest = browserMemory().stop();
@@ -290,6 +291,11 @@ export async function full() {
   const ours = native(file, "window-gbdt");
   const page = await inPage(file);
   const fromLoaded = await inPage(file, { loaded: true });
+  // With the date file: the parts replayed in time order, a pass over the numeric file per
+  // time segment of the replay's memory budget.
+  const dateFile = path.join(path.dirname(file), "train_date.csv");
+  const oursDated = runJson(vitrine(), ["stream", "--numeric", file, "--date", dateFile]);
+  const dated = await inPage(file, { date: dateFile });
   const drifts = (list) => list.map((d) => int(d.row)).join(", ") || "none";
   const fullSize = parts === 1_183_747;
   const lines = [
@@ -302,6 +308,8 @@ export async function full() {
     `| native \`vitrine stream\` | ${ours.seconds.toFixed(1)} | ${int(ours.rows_per_s)} | ${f3(ours.mcc)} | ${f3(ours.auc)} | ${int(ours.alerts)} (${int(ours.true_alerts)}) | ${f3(ours.recall)} | ${drifts(ours.drifts)} | ${mb(ours.peak_memory_bytes)} MB RSS |`,
     `| page (headless Chromium, stream view) | ${page.wall.toFixed(1)} | ${int(page.rate)} | ${f3(page.mcc)} | ${f3(page.auc)} | ${int(page.alerts)} (${int(page.trueAlerts)}) | ${f3(page.recall)} | ${page.firstDrift === null ? "none" : `${page.drifts} found, first ${int(page.firstDrift)}`} | ${mb(page.memory)} MB wasm; browser ${mb(page.browser.total)} MB PSS |`,
     `| page, from "Loaded files" (the file profiled on the start screen first, in ${fromLoaded.loadSeconds.toFixed(1)} s, not kept) | ${fromLoaded.wall.toFixed(1)} | ${int(fromLoaded.rate)} | ${f3(fromLoaded.mcc)} | ${f3(fromLoaded.auc)} | ${int(fromLoaded.alerts)} (${int(fromLoaded.trueAlerts)}) | ${f3(fromLoaded.recall)} | ${fromLoaded.firstDrift === null ? "none" : `${fromLoaded.drifts} found, first ${int(fromLoaded.firstDrift)}`} | ${mb(fromLoaded.memory)} MB wasm; browser ${mb(fromLoaded.browser.total)} MB PSS |`,
+    `| native \`vitrine stream\` with the date file (${oursDated.passes} passes) | ${oursDated.seconds.toFixed(1)} | ${int(oursDated.rows_per_s)} | ${f3(oursDated.mcc)} | ${f3(oursDated.auc)} | ${int(oursDated.alerts)} (${int(oursDated.true_alerts)}) | ${f3(oursDated.recall)} | ${drifts(oursDated.drifts)} | ${mb(oursDated.peak_memory_bytes)} MB RSS |`,
+    `| page with the date file (both chosen in the view; time-ordered replay) | ${dated.wall.toFixed(1)} | ${int(dated.rate)} | ${f3(dated.mcc)} | ${f3(dated.auc)} | ${int(dated.alerts)} (${int(dated.trueAlerts)}) | ${f3(dated.recall)} | ${dated.firstDrift === null ? "none" : `${dated.drifts} found, first ${int(dated.firstDrift)}`} | ${mb(dated.memory)} MB wasm; browser ${mb(dated.browser.total)} MB PSS |`,
     "",
     `The browser's peak memory by kind of process (each kind's own peak, sampled every 500 ms; PSS splits shared pages, RSS counts them in full; before the click, the page open with its engine ready: ${mb(page.atRest.total)} MB PSS in all, the renderer ${mb(page.atRest.kinds.renderer?.pss ?? 0)} MB): ${Object.entries(
       page.browser.kinds,
