@@ -13,11 +13,10 @@
 
 use std::any::Any;
 
-use tabular::records::RecordStream;
 use tabular::KnownFile;
 
 use crate::progress::Clock;
-use crate::santander::read::SantanderReader;
+use crate::santander::read::StoreStream;
 use crate::UseCaseError;
 
 /// A loaded file in the form a use case keeps of it.
@@ -67,8 +66,7 @@ pub trait CompactReader {
 pub fn reader(file: KnownFile, name: &str) -> Option<Box<dyn CompactReader>> {
     match file {
         KnownFile::SantanderTrain => Some(Box::new(SantanderCompact {
-            stream: RecordStream::new(name),
-            reader: SantanderReader::new(name),
+            read: StoreStream::new(name),
             clock: Clock::start(),
         })),
         _ => None,
@@ -77,32 +75,26 @@ pub fn reader(file: KnownFile, name: &str) -> Option<Box<dyn CompactReader>> {
 
 /// `train_ver2.csv` into a [`crate::santander::SantanderStore`].
 struct SantanderCompact {
-    stream: RecordStream,
-    reader: SantanderReader,
+    read: StoreStream,
     clock: Clock,
 }
 
 impl CompactReader for SantanderCompact {
     fn push(&mut self, chunk: &[u8]) -> Result<(), UseCaseError> {
-        Ok(self.stream.push(chunk, &mut self.reader)?)
+        Ok(self.read.push(chunk)?)
     }
 
     fn input_bytes(&self) -> u64 {
-        self.stream.input_bytes()
+        self.read.input_bytes()
     }
 
     fn rows(&self) -> u64 {
-        self.reader.rows()
+        self.read.rows()
     }
 
     fn finish(self: Box<Self>) -> Result<Compact, UseCaseError> {
-        let SantanderCompact {
-            stream,
-            mut reader,
-            clock,
-        } = *self;
-        stream.finish(&mut reader)?;
-        let store = reader.finish()?;
+        let SantanderCompact { read, clock } = *self;
+        let store = read.finish()?;
         Ok(Compact {
             rows: store.rows,
             bytes: store.bytes(),

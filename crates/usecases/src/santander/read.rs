@@ -1,5 +1,5 @@
-//! `train_ver2.csv` into a [`SantanderStore`]: from a stream of records ([`SantanderReader`], a
-//! [`RecordSink`]: the command line reads the 2.3 GB file this way in bounded memory, and so can
+//! `train_ver2.csv` into a [`SantanderStore`]: from a stream of chunks ([`StoreStream`], records
+//! handed to a [`RecordSink`]: the command line reads the 2.3 GB file this way in bounded memory, and so can
 //! any caller holding the file's chunks) or from a loaded table ([`from_table`]: the page's
 //! built-in sample). Both read a cell the same way ([`Cell`]) and stop at the first unusable one
 //! with its file, line and column: a product flag that is neither 0, 1 nor empty, an age that
@@ -251,9 +251,10 @@ fn cell_error(file: &str, line: u64, column: usize, name: &str, message: String)
     }
 }
 
-/// Records in, a store out: the [`RecordSink`] a [`RecordStream`] of `train_ver2.csv` feeds.
+/// Records in, a store out: the [`RecordSink`] a [`RecordStream`] of `train_ver2.csv` feeds
+/// ([`StoreStream`] pairs them).
 #[derive(Debug)]
-pub struct SantanderReader {
+struct SantanderReader {
     layout: Option<Layout>,
     header: Vec<String>,
     builder: StoreBuilder,
@@ -261,7 +262,7 @@ pub struct SantanderReader {
 
 impl SantanderReader {
     /// A reader for the file called `file`.
-    pub fn new(file: &str) -> SantanderReader {
+    fn new(file: &str) -> SantanderReader {
         SantanderReader {
             layout: None,
             header: Vec::new(),
@@ -270,12 +271,12 @@ impl SantanderReader {
     }
 
     /// Rows read so far.
-    pub fn rows(&self) -> u64 {
+    fn rows(&self) -> u64 {
         self.builder.rows()
     }
 
     /// The store of the rows read.
-    pub fn finish(self) -> Result<SantanderStore, CsvError> {
+    fn finish(self) -> Result<SantanderStore, CsvError> {
         self.builder.finish()
     }
 }
@@ -310,18 +311,65 @@ impl RecordSink for SantanderReader {
     }
 }
 
+/// `train_ver2.csv` (or a `.gz`/`.zip` of it) as it streams: chunks in, in order, cut anywhere;
+/// the store out. What every streamed read of the file goes through: the command line's, the
+/// page's compact read ([`crate::compact`]) and the tests'.
+pub struct StoreStream {
+    stream: RecordStream,
+    reader: SantanderReader,
+}
+
+impl std::fmt::Debug for StoreStream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StoreStream")
+            .field("input_bytes", &self.input_bytes())
+            .field("rows", &self.rows())
+            .finish_non_exhaustive()
+    }
+}
+
+impl StoreStream {
+    /// A read of the file called `file` (errors name it so).
+    pub fn new(file: &str) -> StoreStream {
+        StoreStream {
+            stream: RecordStream::new(file),
+            reader: SantanderReader::new(file),
+        }
+    }
+
+    /// The next chunk.
+    pub fn push(&mut self, chunk: &[u8]) -> Result<(), CsvError> {
+        self.stream.push(chunk, &mut self.reader)
+    }
+
+    /// Bytes of the file pushed so far.
+    pub fn input_bytes(&self) -> u64 {
+        self.stream.input_bytes()
+    }
+
+    /// Data rows read so far.
+    pub fn rows(&self) -> u64 {
+        self.reader.rows()
+    }
+
+    /// The file has ended: its store.
+    pub fn finish(self) -> Result<SantanderStore, CsvError> {
+        let StoreStream { stream, mut reader } = self;
+        stream.finish(&mut reader)?;
+        reader.finish()
+    }
+}
+
 /// Reads `train_ver2.csv` (or a `.gz`/`.zip` of it) from `chunks`, in order.
 pub fn read_chunks<'a>(
     file: &str,
     chunks: impl IntoIterator<Item = &'a [u8]>,
 ) -> Result<SantanderStore, CsvError> {
-    let mut stream = RecordStream::new(file);
-    let mut reader = SantanderReader::new(file);
+    let mut read = StoreStream::new(file);
     for chunk in chunks {
-        stream.push(chunk, &mut reader)?;
+        read.push(chunk)?;
     }
-    stream.finish(&mut reader)?;
-    reader.finish()
+    read.finish()
 }
 
 /// Reads the file at `path` as a stream, in chunks of 1 MiB, calling `on_bytes(read, total)`
@@ -338,8 +386,7 @@ pub fn read_path(
     let io = |e: std::io::Error| CsvError::new(&name, ErrorKind::Invalid(e.to_string()));
     let mut file = std::fs::File::open(path).map_err(io)?;
     let total = file.metadata().map_err(io)?.len();
-    let mut stream = RecordStream::new(&name);
-    let mut reader = SantanderReader::new(&name);
+    let mut read = StoreStream::new(&name);
     let mut buffer = vec![0u8; 1 << 20];
     loop {
         let n = match file.read(&mut buffer) {
@@ -348,13 +395,12 @@ pub fn read_path(
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(io(e)),
         };
-        stream.push(&buffer[..n], &mut reader)?;
-        if !on_bytes(stream.input_bytes(), total) {
+        read.push(&buffer[..n])?;
+        if !on_bytes(read.input_bytes(), total) {
             return Ok(None);
         }
     }
-    stream.finish(&mut reader)?;
-    reader.finish().map(Some)
+    read.finish().map(Some)
 }
 
 /// Where a run reads `train_ver2.csv` from: the loaded table, or the compact store the file was
