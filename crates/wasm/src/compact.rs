@@ -28,6 +28,17 @@ struct Kept {
     seconds: f64,
 }
 
+impl Kept {
+    fn of(table: &str, compact: &Compact) -> Kept {
+        Kept {
+            table: table.to_string(),
+            rows: compact.rows,
+            bytes: compact.bytes,
+            seconds: compact.seconds,
+        }
+    }
+}
+
 #[wasm_bindgen]
 impl CompactRead {
     /// Starts reading the file of loaded table `table`, named `file_name` (the archive's name
@@ -69,7 +80,7 @@ impl CompactRead {
     pub fn finish(&mut self) -> Result<JsValue, JsValue> {
         let reader = self.reader.take().ok_or_else(finished)?;
         let compact = reader.finish().map_err(use_case_error)?;
-        let kept = kept(&self.table)(&compact);
+        let kept = Kept::of(&self.table, &compact);
         tables::keep_compact(&self.table, compact)?;
         to_js(&kept)
     }
@@ -79,18 +90,9 @@ impl CompactRead {
 /// [`CompactRead::finish`] said, or `null` before it is read (the page skips a second read).
 #[wasm_bindgen]
 pub fn compact_kept(table: &str) -> Result<JsValue, JsValue> {
-    match tables::with_compact(table, kept(table)) {
+    match tables::with_compact(table, |compact| Kept::of(table, compact)) {
         Some(kept) => to_js(&kept),
         None => Ok(JsValue::NULL),
-    }
-}
-
-fn kept(table: &str) -> impl Fn(&Compact) -> Kept + '_ {
-    move |compact| Kept {
-        table: table.to_string(),
-        rows: compact.rows,
-        bytes: compact.bytes,
-        seconds: compact.seconds,
     }
 }
 

@@ -101,20 +101,24 @@ pub(crate) fn keep_compact(name: &str, compact: Compact) -> Result<(), JsValue> 
             entry.compact = Some(compact);
             Ok(())
         }
-        None => Err(JsError::other("noTable", format!("{name} is not loaded")).to_js()),
+        None => Err(not_loaded(name)),
     })
 }
 
 /// `f` of loaded table `name`'s compact form, if it has one.
-pub(crate) fn with_compact<R>(name: &str, f: impl Fn(&Compact) -> R) -> Option<R> {
+pub(crate) fn with_compact<R>(name: &str, f: impl FnOnce(&Compact) -> R) -> Option<R> {
     TABLES.with(|t| t.borrow().get(name).and_then(|e| e.compact.as_ref()).map(f))
 }
 
 fn with_entry<R>(name: &str, f: impl FnOnce(&Entry) -> Result<R, JsValue>) -> Result<R, JsValue> {
     TABLES.with(|t| match t.borrow().get(name) {
         Some(entry) => f(entry),
-        None => Err(JsError::other("noTable", format!("{name} is not loaded")).to_js()),
+        None => Err(not_loaded(name)),
     })
+}
+
+fn not_loaded(name: &str) -> JsValue {
+    JsError::other("noTable", format!("{name} is not loaded")).to_js()
 }
 
 pub(crate) fn with_table<R>(
