@@ -4,8 +4,7 @@
 // to it as /data. As a script (a child process, so that Node's warning and memory stay there):
 //
 //   node tests/bench/wasi.mjs EXAMPLE.wasm DATA_DIR ARGS...   (prints the example's stdout)
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
-import os from "node:os";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { WASI } from "node:wasi";
@@ -30,23 +29,17 @@ export function runWasiJson(wasm, dataDir, args) {
 }
 
 async function main([wasm, dataDir, ...args]) {
-  const scratch = mkdtempSync(path.join(os.tmpdir(), "vitrine-wasi-"));
-  const outPath = path.join(scratch, "stdout");
-  const out = openSync(outPath, "w");
+  // The example writes straight to this process's standard output, which the caller reads.
   const wasi = new WASI({
     version: "preview1",
     args: [path.basename(wasm, ".wasm"), ...args],
     env: {},
     preopens: { "/data": dataDir },
-    stdout: out,
+    stdout: 1,
     returnOnExit: true,
   });
   const instance = await WebAssembly.instantiate(await WebAssembly.compile(readFileSync(wasm)), wasi.getImportObject());
-  const code = wasi.start(instance);
-  closeSync(out);
-  process.stdout.write(readFileSync(outPath, "utf8"));
-  rmSync(scratch, { recursive: true, force: true });
-  process.exitCode = code ?? 0;
+  process.exitCode = wasi.start(instance) ?? 0;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
