@@ -117,6 +117,34 @@ async function* chunksOf(blob) {
   }
 }
 
+/**
+ * Pushes every chunk of `file` into `push`, calling `progress()` before the first and then at
+ * least every PROGRESS_MS, a cancel honoured at each of those points and at the end.
+ */
+async function feed(id, file, push, progress) {
+  let last = 0;
+  progress();
+  for await (const chunk of chunksOf(file)) {
+    push(chunk);
+    const now = performance.now();
+    if (now - last >= PROGRESS_MS) {
+      last = now;
+      progress();
+      await checkpoint(id);
+    }
+  }
+  await checkpoint(id);
+}
+
+/** Posts a file read's progress: `bytes` of `total` read, `rows` and their rate over `seconds`. */
+function postRead(id, phase, file, { bytes, total, textBytes, rows, seconds }) {
+  post({
+    type: "progress",
+    id,
+    progress: { phase, file, bytes, total, textBytes, rows, rowsPerSec: seconds > 0 ? rows / seconds : 0 },
+  });
+}
+
 /** Frees an engine object (an Ingest, a CompactRead, a StreamSession) unless a trap already discarded the instance. */
 function freeQuietly(object) {
   try {
@@ -139,38 +167,22 @@ async function ingest(id, file, { columns = null, only = null, textLimit = null 
   if (textLimit) ingest.limit_text(textLimit);
   if (columns) ingest.keep_columns(columns);
   if (only) ingest.only_files(only);
-  let last = 0;
   // What is being read: the file, or the archive's entry.
-  const reading = () => ingest.entry() || file.name;
-  const progress = (phase) => {
-    const rows = ingest.rows();
-    const seconds = ingest.seconds();
-    post({
-      type: "progress",
-      id,
-      progress: {
-        phase,
-        file: reading(),
-        bytes: ingest.bytes(),
-        total,
-        textBytes: ingest.text_bytes(),
-        rows,
-        rowsPerSec: seconds > 0 ? rows / seconds : 0,
-      },
+  const progress = (phase) =>
+    postRead(id, phase, ingest.entry() || file.name, {
+      bytes: ingest.bytes(),
+      total,
+      textBytes: ingest.text_bytes(),
+      rows: ingest.rows(),
+      seconds: ingest.seconds(),
     });
-  };
   try {
-    progress("read");
-    for await (const value of chunksOf(file)) {
-      ingest.push(value);
-      const now = performance.now();
-      if (now - last >= PROGRESS_MS) {
-        last = now;
-        progress("read");
-        await checkpoint(id);
-      }
-    }
-    await checkpoint(id);
+    await feed(
+      id,
+      file,
+      (chunk) => ingest.push(chunk),
+      () => progress("read"),
+    );
     progress("profile");
     // Inside finish() the Ingest object is borrowed by Rust: the callback must not call it.
     const rows = ingest.rows();
@@ -209,35 +221,15 @@ async function compact(id, { name, file }) {
   if (kept) return { ...kept, held: true };
   const read = new engine.CompactRead(name, file.name);
   const started = performance.now();
-  let last = 0;
-  const progress = () => {
-    const rows = read.rows();
-    const seconds = (performance.now() - started) / 1000;
-    post({
-      type: "progress",
-      id,
-      progress: {
-        phase: "compact",
-        file: name,
-        bytes: read.bytes(),
-        total: file.size,
-        rows,
-        rowsPerSec: seconds > 0 ? rows / seconds : 0,
-      },
+  const progress = () =>
+    postRead(id, "compact", name, {
+      bytes: read.bytes(),
+      total: file.size,
+      rows: read.rows(),
+      seconds: (performance.now() - started) / 1000,
     });
-  };
   try {
-    progress();
-    for await (const value of chunksOf(file)) {
-      read.push(value);
-      const now = performance.now();
-      if (now - last >= PROGRESS_MS) {
-        last = now;
-        progress();
-        await checkpoint(id);
-      }
-    }
-    await checkpoint(id);
+    await feed(id, file, (chunk) => read.push(chunk), progress);
     return { ...read.finish(), held: false };
   } finally {
     freeQuietly(read);
