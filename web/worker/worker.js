@@ -213,12 +213,16 @@ async function ingest(id, file, { columns = null, only = null, textLimit = null 
  * Reads loaded table `name`'s file (`file`: an archive's errors then name both) into the
  * compact form a use case keeps of it, chunk by chunk, posting progress at least every
  * PROGRESS_MS and honouring a cancel: Santander's months, 24 bytes a customer-month, so that a
- * file too large to hold as a table still runs. The engine keeps the form beside the table; a
- * form already held is not read again. Returns {table, rows, bytes (the form's), seconds, held}.
+ * file too large to hold as a table still runs (a table holding the whole file gives it without
+ * reading the file again). The engine keeps the form beside the table; a form already held is
+ * not read again. Returns {table, rows, bytes (the form's), seconds, held}.
  */
 async function compact(id, { name, file }) {
   const kept = engine.compact_kept(name);
   if (kept) return { ...kept, held: true };
+  // A table holding the whole file gives the form without a second read of the file.
+  const made = engine.compact_from_table(name);
+  if (made) return { ...made, held: false };
   const read = new engine.CompactRead(name, file.name);
   const started = performance.now();
   const progress = () =>

@@ -13,10 +13,11 @@
 
 use std::any::Any;
 
-use tabular::KnownFile;
+use tabular::{KnownFile, Table};
 
 use crate::progress::Clock;
 use crate::santander::read::StoreStream;
+use crate::santander::SantanderStore;
 use crate::UseCaseError;
 
 /// A loaded file in the form a use case keeps of it.
@@ -42,6 +43,15 @@ impl std::fmt::Debug for Compact {
 }
 
 impl Compact {
+    fn of_store(store: SantanderStore, seconds: f64) -> Compact {
+        Compact {
+            rows: store.rows,
+            bytes: store.bytes(),
+            seconds,
+            form: Box::new(store),
+        }
+    }
+
     /// The form, if it is a `T`.
     pub fn get<T: 'static>(&self) -> Option<&T> {
         self.form.downcast_ref()
@@ -73,6 +83,25 @@ pub fn reader(file: KnownFile, name: &str) -> Option<Box<dyn CompactReader>> {
     }
 }
 
+/// The compact form of `table`, recognised as `file`, made from the table itself: a file held
+/// whole is not read again. `None` for a file no use case keeps compactly, or a table that does
+/// not hold the whole file (read it with [`reader`] then).
+pub fn from_table(file: KnownFile, table: &Table) -> Option<Result<Compact, UseCaseError>> {
+    let whole = !table.columns.is_empty() && table.skipped.is_empty();
+    match file {
+        KnownFile::SantanderTrain if whole => {
+            let clock = Clock::start();
+            let store = crate::santander::read::from_table(table);
+            Some(
+                store
+                    .map(|s| Compact::of_store(s, clock.total()))
+                    .map_err(Into::into),
+            )
+        }
+        _ => None,
+    }
+}
+
 /// `train_ver2.csv` into a [`crate::santander::SantanderStore`].
 struct SantanderCompact {
     read: StoreStream,
@@ -94,13 +123,7 @@ impl CompactReader for SantanderCompact {
 
     fn finish(self: Box<Self>) -> Result<Compact, UseCaseError> {
         let SantanderCompact { read, clock } = *self;
-        let store = read.finish()?;
-        Ok(Compact {
-            rows: store.rows,
-            bytes: store.bytes(),
-            seconds: clock.total(),
-            form: Box::new(store),
-        })
+        Ok(Compact::of_store(read.finish()?, clock.total()))
     }
 }
 
@@ -175,6 +198,24 @@ mod tests {
     fn whole_rows(tables: &TableSet) -> u64 {
         use crate::Tables;
         tables.named("train_ver2.csv").unwrap().n_rows as u64
+    }
+
+    /// A table holding the whole file gives its compact form without a second read, the same
+    /// as the file's; a table not kept gives none.
+    #[test]
+    fn a_table_held_whole_is_compacted_without_reading_the_file_again() {
+        let bytes = sample();
+        let mut streamed = reader(KnownFile::SantanderTrain, "train_ver2.csv").unwrap();
+        streamed.push(&bytes).unwrap();
+        let streamed = streamed.finish().unwrap();
+        let made = from_table(KnownFile::SantanderTrain, &read(&bytes, None))
+            .unwrap()
+            .unwrap();
+        let store = |c: &Compact| c.get::<SantanderStore>().unwrap().months.clone();
+        assert_eq!(store(&made), store(&streamed));
+        assert_eq!((made.rows, made.bytes), (streamed.rows, streamed.bytes));
+        assert!(from_table(KnownFile::SantanderTrain, &read(&bytes, Some(1_000))).is_none());
+        assert!(from_table(KnownFile::RossmannTrain, &read(&bytes, None)).is_none());
     }
 
     #[test]

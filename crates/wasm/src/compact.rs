@@ -96,6 +96,23 @@ pub fn compact_kept(table: &str) -> Result<JsValue, JsValue> {
     }
 }
 
+/// Makes loaded table `table`'s compact form from the table itself when it holds the whole file
+/// (a second read of the file is then not needed), keeps it and returns what was kept as
+/// [`CompactRead::finish`] does; `null` when the table does not hold the whole file or no use
+/// case keeps it compactly (read the file with a [`CompactRead`] then). Throws a bad cell's
+/// error with its file, line and column.
+#[wasm_bindgen]
+pub fn compact_from_table(table: &str) -> Result<JsValue, JsValue> {
+    match tables::compact_from_table(table)? {
+        Some(compact) => {
+            let kept = Kept::of(table, &compact);
+            tables::keep_compact(table, compact)?;
+            to_js(&kept)
+        }
+        None => Ok(JsValue::NULL),
+    }
+}
+
 fn not_compact(table: &str) -> JsValue {
     JsError::other(
         "notCompact",

@@ -21,7 +21,7 @@ mod stream;
 mod tables;
 mod usecase;
 
-pub use compact::{compact_kept, CompactRead};
+pub use compact::{compact_from_table, compact_kept, CompactRead};
 pub use error::JsError;
 pub use ingest::{Ingest, MAX_FILE_BYTES};
 pub use samples::{generate_sample, generate_stream_sample, sample_datasets, sample_files};

@@ -105,6 +105,18 @@ pub(crate) fn keep_compact(name: &str, compact: Compact) -> Result<(), JsValue> 
     })
 }
 
+/// The compact form of loaded table `name` made from the table (`usecases::compact::from_table`),
+/// or `None` when it cannot be.
+pub(crate) fn compact_from_table(name: &str) -> Result<Option<Compact>, JsValue> {
+    with_entry(name, |e| {
+        let made = e
+            .profile
+            .dataset
+            .and_then(|file| usecases::compact::from_table(file, &e.table));
+        made.transpose().map_err(crate::error::use_case_error)
+    })
+}
+
 /// `f` of loaded table `name`'s compact form, if it has one.
 pub(crate) fn with_compact<R>(name: &str, f: impl FnOnce(&Compact) -> R) -> Option<R> {
     TABLES.with(|t| t.borrow().get(name).and_then(|e| e.compact.as_ref()).map(f))

@@ -8,8 +8,8 @@ mod common;
 use common::{ask, download, load, run_quietly, value};
 use serde_json::{json, Value};
 use vitrine_wasm::{
-    catalogue, compact_kept, fit_load, fit_run, remove_table, summary, usecase_drop_plan,
-    usecase_finish, usecase_plan, CompactRead, Ingest,
+    catalogue, compact_from_table, compact_kept, fit_load, fit_run, remove_table, summary,
+    usecase_drop_plan, usecase_finish, usecase_plan, CompactRead, Ingest,
 };
 use wasm_bindgen_test::wasm_bindgen_test;
 
@@ -189,10 +189,17 @@ fn a_file_too_large_for_a_table_runs_from_its_compact_months() {
     let bytes = sample();
     load("train_ver2.csv", &bytes);
     let whole = run_on_a_pool("propensity", &quick());
+    // Held whole, the table gives its compact form without a second read of the file.
+    let made = value(compact_from_table("train_ver2.csv").unwrap());
+    assert_eq!(made["rows"], value(summary().unwrap())["tables"][0]["rows"]);
+    assert_eq!(value(compact_kept("train_ver2.csv").unwrap()), made);
+    let from_table = run_on_a_pool("propensity", &quick());
     remove_table("train_ver2.csv");
 
     load_not_kept("train_ver2.csv", &bytes);
     assert!(compact_kept("train_ver2.csv").unwrap().is_null());
+    // Not held, the table cannot give it: the file must be read.
+    assert!(compact_from_table("train_ver2.csv").unwrap().is_null());
     let refused = run_quietly("propensity", &quick()).unwrap_err();
     assert!(
         refused["message"].as_str().unwrap().contains("too large"),
@@ -227,6 +234,7 @@ fn a_file_too_large_for_a_table_runs_from_its_compact_months() {
     };
     assert_eq!(figures(&whole).len(), 2);
     assert_eq!(figures(&whole), figures(&compact));
+    assert_eq!(figures(&whole), figures(&from_table));
     // Loaded again, the table forgets the form read from its previous file.
     load_not_kept("train_ver2.csv", &bytes);
     assert!(compact_kept("train_ver2.csv").unwrap().is_null());
@@ -250,6 +258,14 @@ fn a_bad_cell_in_a_compact_read_is_named_and_the_file_stays_loaded() {
             .unwrap()
             .len(),
         1
+    );
+    // Held whole, the table's own bad cell is named as the file's.
+    load("train_ver2.csv", &bytes);
+    let error = value(compact_from_table("train_ver2.csv").unwrap_err());
+    assert_eq!(
+        (&error["line"], &error["column"]),
+        (&json!(31), &json!(48)),
+        "{error}"
     );
     let error = value(
         CompactRead::new("nowhere.csv", "nowhere.csv")

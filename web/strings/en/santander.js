@@ -43,8 +43,7 @@ export const santander = {
   "santander.needs": "Load Santander's train_ver2.csv (or the Santander sample) first.",
   "santander.downloads": "Downloads",
   "santander.workers": "{workers} workers",
-  "santander.compact":
-    "Read from {file} as it streamed: {rows} rows kept as {bytes} of monthly snapshots (a bit per product), in {seconds} s.",
+  "santander.compact": "{file}: {rows} rows kept as {bytes} of monthly snapshots (a bit per product), in {seconds} s.",
   "santander.compactHeld":
     "{file} was read earlier: {rows} rows kept as {bytes} of monthly snapshots (a bit per product).",
   "santander.memory": "Memory: engine {engine}, largest worker {worker}.",

@@ -44,7 +44,7 @@ export const santander = {
   "santander.downloads": "Téléchargements",
   "santander.workers": "{workers} workers",
   "santander.compact":
-    "Lu depuis {file} au fil du flux : {rows} lignes gardées en {bytes} d'instantanés mensuels (un bit par produit), en {seconds} s.",
+    "{file} : {rows} lignes gardées en {bytes} d'instantanés mensuels (un bit par produit), en {seconds} s.",
   "santander.compactHeld":
     "{file} a été lu plus tôt : {rows} lignes gardées en {bytes} d'instantanés mensuels (un bit par produit).",
   "santander.memory": "Mémoire : moteur {engine}, plus grand worker {worker}.",
