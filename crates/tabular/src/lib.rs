@@ -28,6 +28,7 @@ pub mod write;
 mod archive;
 mod builder;
 mod cell;
+mod delimiters;
 mod encoding;
 mod files;
 mod input;

@@ -28,6 +28,7 @@
 //! ```
 
 use crate::cell::{is_missing_token, parse_float, trim};
+use crate::delimiters::{self, BLOCK};
 use crate::error::{CsvError, ErrorKind};
 use crate::sniff::sniff_delimiter;
 use csv_core::ReadRecordResult;
@@ -438,61 +439,52 @@ impl RowStream {
         self.row.clear();
         let (delimiter, decimal_comma) = (header.delimiter, header.decimal_comma);
         let slots = header.slots.as_slice();
-        // Runs of empty fields (a station the part skipped) are stepped over 8 bytes at a time.
-        let empties = u64::from_le_bytes([delimiter; 8]);
         let n = line.len();
+        // Delimiters before the block: the column of the block's first field.
         let mut field = 0;
-        let mut i = 0;
+        // Whether the byte before the block is a delimiter (the line's start counts as one).
+        let mut after_delimiter = 1u64;
         let mut failed = None;
-        loop {
-            // Each delimiter at `i` ends an empty field: count the leading ones of a word at once.
-            while i + 8 <= n {
-                let others = eight(line, i) ^ empties;
-                let run = (others.trailing_zeros() / 8) as usize;
-                i += run;
-                field += run;
-                if run < 8 {
-                    break;
-                }
-            }
-            while i < n && line[i] == delimiter {
-                i += 1;
-                field += 1;
-            }
-            if i >= n {
-                break;
-            }
-            // A ragged row's extra fields are reported once the row is counted.
-            let slot = slots.get(field).copied().unwrap_or(Slot::Skip);
-            // A feature's short decimal is read in the same pass that finds its end; any other
-            // cell is cut at its delimiter first and read as a whole.
-            let fused = match slot {
-                Slot::Feature(k) => short_decimal_at(line, i, delimiter).map(|(v, end)| {
-                    self.row.features.push(k);
-                    self.row.values.push(v);
-                    end
-                }),
-                _ => None,
+        'blocks: for block in (0..n).step_by(BLOCK) {
+            let bytes = &line[block..n.min(block + BLOCK)];
+            let delimiters = match bytes.try_into() {
+                Ok(whole) => delimiters::mask(whole, delimiter),
+                Err(_) => delimiters::mask_partial(bytes, delimiter),
             };
-            match fused {
-                Some(end) => i = end,
-                None => {
-                    let start = i;
-                    i += memchr::memchr(delimiter, &line[i..]).unwrap_or(n - i);
-                    if let Err(kind) = self.row.cell(slot, &line[start..i], decimal_comma) {
-                        failed = Some((field, kind));
-                        break;
+            // A non-empty field starts where a byte that is no delimiter follows one.
+            let mut starts = !delimiters & ((delimiters << 1) | after_delimiter);
+            if bytes.len() < BLOCK {
+                starts &= (1 << bytes.len()) - 1;
+            }
+            while starts != 0 {
+                let bit = starts.trailing_zeros();
+                starts &= starts - 1;
+                let column = field + (delimiters & ((1 << bit) - 1)).count_ones() as usize;
+                let at = block + bit as usize;
+                // A ragged row's extra fields are reported once the row is counted.
+                let slot = slots.get(column).copied().unwrap_or(Slot::Skip);
+                // A feature's short decimal is read in the same pass that checks its end; any
+                // other cell is cut at its delimiter first and read as a whole.
+                if let Slot::Feature(k) = slot {
+                    let read = one_digit_decimal_at(line, at, delimiter)
+                        .or_else(|| short_decimal_at(line, at, delimiter));
+                    if let Some((v, _)) = read {
+                        self.row.features.push(k);
+                        self.row.values.push(v);
+                        continue;
                     }
                 }
+                let end = at + memchr::memchr(delimiter, &line[at..]).unwrap_or(n - at);
+                if let Err(kind) = self.row.cell(slot, &line[at..end], decimal_comma) {
+                    failed = Some((column, kind));
+                    break 'blocks;
+                }
             }
-            if i >= n {
-                break;
-            }
-            i += 1;
-            field += 1;
+            field += delimiters.count_ones() as usize;
+            after_delimiter = delimiters >> (BLOCK - 1);
         }
-        if let Some((field, kind)) = failed {
-            return Err(self.cell_error(field, number, kind));
+        if let Some((column, kind)) = failed {
+            return Err(self.cell_error(column, number, kind));
         }
         self.end_row(field + 1, number, index, on_row)
     }
@@ -869,6 +861,49 @@ fn short_decimal_in_word(line: &[u8], at: usize, delimiter: u8) -> Option<(f32, 
     Some((if negative { -v } else { v }, start + end))
 }
 
+/// `m / 1000` rounded to the nearest `f32`, for `m` below 10,000.
+static THOUSANDTHS: [f32; 10_000] = {
+    let mut table = [0.0; 10_000];
+    let mut m = 0;
+    while m < table.len() {
+        // Both exact in f32: the division rounds the quotient correctly.
+        table[m] = m as f32 / 1000.0;
+        m += 1;
+    }
+    table
+};
+
+/// Reads the cell at `line[at]` when it is one digit, a point and one to three decimals
+/// (`0.5`, `-0.197`: nine in ten of Bosch's cells) ended by `delimiter`: its value and where it
+/// ends, else `None`. Its value is that of a table of thousandths (`0.5` is 500 of them, the
+/// same number), so a cell costs a few instructions and a load instead of the general way's
+/// conversions; it is the value [`parse_short_decimal`] gives.
+#[inline(always)]
+fn one_digit_decimal_at(line: &[u8], at: usize, delimiter: u8) -> Option<(f32, usize)> {
+    let negative = *line.get(at)? == b'-';
+    let start = at + usize::from(negative);
+    if start + 8 > line.len() {
+        return None;
+    }
+    let word = eight(line, start);
+    let digit = (word as u8).wrapping_sub(b'0');
+    if digit > 9 || (word >> 8) as u8 != b'.' {
+        return None;
+    }
+    // The decimals: the digits from the third byte up to the first byte that is not one.
+    let x = (word >> 16) ^ 0x0000_3030_3030_3030;
+    let others = ((x & 0x7f7f_7f7f_7f7f).wrapping_add(0x7676_7676_7676) | x) & 0x8080_8080_8080;
+    let decimals = (others.trailing_zeros() / 8) as usize;
+    if !(1..=3).contains(&decimals) || (word >> (8 * (2 + decimals))) as u8 != delimiter {
+        return None;
+    }
+    // The decimals' digits, the first lowest, padded with zeros to three.
+    let fraction = x & low_bytes(decimals);
+    let thousandths = (fraction & 0xff) * 100 + ((fraction >> 8) & 0xff) * 10 + (fraction >> 16);
+    let v = THOUSANDTHS[usize::from(digit) * 1000 + thousandths as usize];
+    Some((if negative { -v } else { v }, start + 2 + decimals))
+}
+
 /// Reciprocals of [`POW10`] in `f64` (each within half an ulp of the exact one).
 const INV_POW10: [f64; 11] = [
     1e0, 1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10,
@@ -1108,6 +1143,10 @@ mod tests {
                 let ends = tail.is_empty() || tail.starts_with(',');
                 let expected = if ends { expected } else { None };
                 assert_eq!(fused.map(|(v, _)| v), expected, "{line}");
+                if let Some((v, end)) = one_digit_decimal_at(line.as_bytes(), 0, b',') {
+                    assert_eq!(Some(v), expected, "{line}");
+                    assert_eq!(end, cell.len(), "{line}");
+                }
             }
         }
     }
@@ -1136,7 +1175,63 @@ mod tests {
                 if let Some((_, end)) = fused {
                     proptest::prop_assert_eq!(end, at + cell.len());
                 }
+                if let Some((v, end)) = one_digit_decimal_at(line.as_bytes(), at, b',') {
+                    proptest::prop_assert_eq!(Some(v), expected);
+                    proptest::prop_assert_eq!(end, at + cell.len());
+                }
             }
+        }
+    }
+
+    proptest::proptest! {
+        /// The one-digit way reads `d.ddd`-shaped cells, whatever follows them, as the
+        /// whole-cell reader does.
+        #[test]
+        fn the_one_digit_reader_agrees_with_the_whole_cell(
+            cell in "[-+]?[0-9][.][0-9]{0,5}",
+            tail in "([,;][0-9,.]{0,12})?|[0-9.x]{1,3}",
+        ) {
+            let line = format!("{cell}{tail}");
+            let ends = tail.is_empty() || tail.starts_with(',');
+            let expected = parse_short_decimal(cell.as_bytes()).filter(|_| ends);
+            match one_digit_decimal_at(line.as_bytes(), 0, b',') {
+                Some((v, end)) => {
+                    proptest::prop_assert_eq!(Some(v), expected);
+                    proptest::prop_assert_eq!(end, cell.len());
+                }
+                // Near the line's end or of another shape: the general way's to read.
+                None => proptest::prop_assert!(
+                    line.len() < cell.len().max(2) + 8
+                        || !(1..=3).contains(&(cell.trim_start_matches('-').len() - 2))
+                        || cell.starts_with('+')
+                        || !ends
+                ),
+            }
+        }
+
+        /// Lines of empty runs, Bosch-shaped cells and others, split by the block masks: the
+        /// same features and values as splitting at every delimiter and reading each cell.
+        #[test]
+        fn lines_read_as_their_cells_one_by_one(
+            cells in proptest::collection::vec(
+                "|||[-]?[0-9][.][0-9]{1,3}|[0-9]{1,4}|-?[0-9]{1,3}[.][0-9]{1,6}|NA| 1[.]5|1e3",
+                1..200,
+            ),
+        ) {
+            let header: Vec<String> = (0..cells.len()).map(|k| format!("f{k}")).collect();
+            let csv = format!("Id,{},Response\n7,{},1\n", header.join(","), cells.join(","));
+            let rows = read(csv.as_bytes()).unwrap();
+            let mut expected = (Vec::new(), Vec::new());
+            for (k, cell) in cells.iter().enumerate() {
+                if let Number::Value(v) = parse_number(cell.as_bytes(), false) {
+                    expected.0.push(k as u32);
+                    expected.1.push(v);
+                }
+            }
+            proptest::prop_assert_eq!(rows.len(), 1);
+            proptest::prop_assert_eq!((rows[0].0, rows[0].2), (7, Some(true)));
+            proptest::prop_assert_eq!(&rows[0].3, &expected.0);
+            proptest::prop_assert_eq!(&rows[0].4, &expected.1);
         }
     }
 
