@@ -132,7 +132,7 @@ fn subsampled_training_keeps_every_row_at_the_models_prediction() {
     while !trainer.done() {
         trainer.step().unwrap();
     }
-    let reported = trainer.progress().train_loss;
+    let reported = trainer.train_loss();
     let model = trainer.finish();
     let predicted = model.predict(train.features()).unwrap();
     let truth = truth_of(&train);
@@ -515,8 +515,9 @@ fn early_stopping_keeps_the_best_trees_and_the_trainer_reports_progress() {
         let p = t.progress();
         assert_eq!(p.trees, steps);
         assert_eq!(p.metric, "rmse");
-        assert!(p.train_loss <= last_train + 1e-9);
-        last_train = p.train_loss;
+        let train_loss = t.train_loss();
+        assert!(train_loss <= last_train + 1e-9);
+        last_train = train_loss;
     }
     assert!(matches!(t.step(), Err(GbdtError::AlreadyDone)));
     let best = t.progress().best_trees;

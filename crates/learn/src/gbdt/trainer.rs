@@ -26,10 +26,9 @@ pub struct Progress {
     pub trees: usize,
     /// Trees asked for.
     pub n_trees: usize,
-    /// Name of the metric below (`rmse`, `mae`, `poisson_deviance`, `logloss`).
+    /// Name of the metric below and of [`Trainer::train_loss`]'s (`rmse`, `mae`,
+    /// `poisson_deviance`, `logloss`).
     pub metric: &'static str,
-    /// The metric on the training rows.
-    pub train_loss: f64,
     /// The metric on the validation rows, if any.
     pub valid_loss: Option<f64>,
     /// Number of trees at the best validation metric so far (= `trees` without validation).
@@ -213,7 +212,6 @@ impl<'a> Trainer<'a> {
         let base_score = objective.base_score(&target, weights.as_deref()) as f32;
         let pred = vec![base_score as f64; n_rows];
         let valid_pred = vec![base_score as f64; valid.map_or(0, Dataset::n_rows)];
-        let train_loss = objective.loss(&target, weights.as_deref(), &pred);
         let valid_loss = valid
             .zip(valid_target.as_deref())
             .map(|(v, y)| objective.loss(y, v.weights(), &valid_pred));
@@ -251,7 +249,6 @@ impl<'a> Trainer<'a> {
                 trees: 0,
                 n_trees: params.n_trees,
                 metric: objective.metric_name(),
-                train_loss,
                 valid_loss,
                 best_trees: 0,
             },
@@ -268,6 +265,13 @@ impl<'a> Trainer<'a> {
     /// Where training stands.
     pub fn progress(&self) -> &Progress {
         &self.progress
+    }
+
+    /// The metric on the training rows now: measured when asked (a pass over every row), as
+    /// the stream's retrains, a few a second, never ask.
+    pub fn train_loss(&self) -> f64 {
+        let objective = self.params.objective;
+        objective.loss(&self.target, self.weights.as_deref(), &self.pred)
     }
 
     /// Trains one more tree.
@@ -339,8 +343,6 @@ impl<'a> Trainer<'a> {
         self.trees.push(tree);
         let trees = self.trees.len();
         self.progress.trees = trees;
-        self.progress.train_loss =
-            objective.loss(&self.target, self.weights.as_deref(), &self.pred);
         match self.valid.zip(self.valid_target.as_deref()) {
             Some((v, valid_y)) => {
                 let loss = objective.loss(valid_y, v.weights(), &self.valid_pred);

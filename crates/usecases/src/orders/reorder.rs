@@ -468,8 +468,8 @@ fn per_product_models(
             .iter()
             .map(|&i| f32::from(c.label[i as usize]))
             .collect();
-        let own = train(&gbdt, &c.table, &fit_by[k], labels_fit, &mut |tree| {
-            let done = k as u64 * n_trees + tree.trees as u64;
+        let own = train(&gbdt, &c.table, &fit_by[k], labels_fit, &mut |trainer| {
+            let done = k as u64 * n_trees + trainer.progress().trees as u64;
             report(
                 on_progress,
                 Progress {

@@ -53,13 +53,13 @@ impl Span {
 }
 
 /// Trains `params` on `rows` of `table` with `target` (one per row), calling `each_tree` after
-/// every tree (its error cancels).
+/// every tree (which reads the trainer's progress; its error cancels).
 pub fn train(
     params: &GbdtParams,
     table: &FeatureTable,
     rows: &[u32],
     target: Vec<f32>,
-    each_tree: &mut dyn FnMut(&learn::gbdt::Progress) -> Result<(), UseCaseError>,
+    each_tree: &mut dyn FnMut(&Trainer) -> Result<(), UseCaseError>,
 ) -> Result<GbdtModel, UseCaseError> {
     let mut trainer = Trainer::from_columns(
         params,
@@ -70,7 +70,7 @@ pub fn train(
     .map_err(model_error)?;
     while !trainer.done() {
         trainer.step().map_err(model_error)?;
-        each_tree(trainer.progress())?;
+        each_tree(&trainer)?;
     }
     Ok(trainer.finish())
 }
@@ -85,12 +85,13 @@ pub fn train_in(
     on_progress: OnProgress<'_>,
 ) -> Result<GbdtModel, UseCaseError> {
     span.report(on_progress, 0, params.n_trees as u64, None)?;
-    train(params, table, rows, target, &mut |p| {
+    train(params, table, rows, target, &mut |trainer| {
+        let p = trainer.progress();
         span.report(
             on_progress,
             p.trees as u64,
             p.n_trees as u64,
-            Some(p.train_loss),
+            Some(trainer.train_loss()),
         )
     })
 }
