@@ -110,11 +110,27 @@ fn midpoint(a: f32, b: f32) -> f32 {
     }
 }
 
+/// `values` in `f32::total_cmp`'s order, sorted as integers: the order's key of a float is its
+/// bits with the magnitude's flipped when negative, and integers compare faster (the binning of
+/// a windowed stream's every retrain sorted its columns for a twentieth of the run).
+fn sorted(values: Vec<f32>) -> Vec<f32> {
+    // Flips the 31 low bits of a negative number: its own inverse.
+    let key = |bits: i32| bits ^ (((bits >> 31) as u32) >> 1) as i32;
+    let mut keys: Vec<i32> = values
+        .into_iter()
+        .map(|v| key(v.to_bits() as i32))
+        .collect();
+    keys.sort_unstable();
+    keys.into_iter()
+        .map(|k| f32::from_bits(key(k) as u32))
+        .collect()
+}
+
 /// Cut values splitting the sorted non-missing `values` into at most `max_value_bins` bins of
 /// about equal counts; a value too frequent to share a bin gets one of its own (LightGBM's greedy
 /// binning).
-fn numeric_cuts(mut values: Vec<f32>, max_value_bins: usize) -> Vec<f32> {
-    values.sort_unstable_by(|a, b| a.total_cmp(b));
+fn numeric_cuts(values: Vec<f32>, max_value_bins: usize) -> Vec<f32> {
+    let values = sorted(values);
     let mut distinct: Vec<(f32, usize)> = Vec::new();
     for v in values {
         match distinct.last_mut() {
@@ -320,6 +336,25 @@ impl BinnedColumns {
 mod tests {
     use super::*;
     use rand::SeedableRng;
+
+    proptest::proptest! {
+        /// Sorting as integers puts floats, signed zeros and infinities included, in
+        /// `total_cmp`'s order.
+        #[test]
+        fn integer_keys_sort_as_total_cmp(values in proptest::collection::vec(
+            proptest::prop_oneof![
+                proptest::num::f32::NORMAL | proptest::num::f32::SUBNORMAL | proptest::num::f32::ZERO
+                    | proptest::num::f32::INFINITE,
+                proptest::prelude::Just(-0.0f32),
+            ],
+            0..200,
+        )) {
+            let mut expected = values.clone();
+            expected.sort_unstable_by(|a, b| a.total_cmp(b));
+            let bits = |v: Vec<f32>| v.into_iter().map(f32::to_bits).collect::<Vec<_>>();
+            proptest::prop_assert_eq!(bits(sorted(values)), bits(expected));
+        }
+    }
 
     #[test]
     fn bins_agree_with_cuts_on_raw_values() {
