@@ -495,8 +495,15 @@ impl Prequential {
                 baseline_alerted,
                 failed,
             };
-            self.pending.push(row, pending);
-            self.release_due();
+            if self.pending.is_empty() && self.due(index, part.time, index, part.time) {
+                // Labelled at once (no delay): learnt from the row at hand, not from a copy
+                // queued and taken out again.
+                self.model.learn(row, failed);
+                self.learnt(pending, part.time);
+            } else {
+                self.pending.push(row, pending);
+                self.release_due();
+            }
         }
         Scored { risk, alert }
     }
@@ -605,14 +612,19 @@ impl Prequential {
     fn release_due(&mut self) {
         let (index, time) = self.now;
         while let Some(front) = self.pending.front() {
-            let due = match self.params.label_delay {
-                LabelDelay::Parts { count } => front.tag.index + count <= index,
-                LabelDelay::Time { length } => front.time + length <= time,
-            };
-            if !due {
+            if !self.due(front.tag.index, front.time, index, time) {
                 return;
             }
             self.release_one();
+        }
+    }
+
+    /// Whether the label of the part at (`index`, `time`) has arrived by part (`now_index`,
+    /// `now_time`).
+    fn due(&self, index: u64, time: f64, now_index: u64, now_time: f64) -> bool {
+        match self.params.label_delay {
+            LabelDelay::Parts { count } => index + count <= now_index,
+            LabelDelay::Time { length } => time + length <= now_time,
         }
     }
 
@@ -625,6 +637,12 @@ impl Prequential {
         }) else {
             return;
         };
+        self.learnt(p, time);
+    }
+
+    /// Counts a label the model has just learnt (of the part at `time`) in the metrics, the
+    /// threshold and the drift detector.
+    fn learnt(&mut self, p: Pending, time: f64) {
         self.labelled += 1;
         self.failures += u64::from(p.failed);
         if let Some(out) = &mut self.labelled_out {
