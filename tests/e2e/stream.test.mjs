@@ -160,6 +160,14 @@ test("the loaded Bosch files stream in time order from the date file", async () 
   assert.match(shown, /in time order/);
   assert.match(shown, /2 pass/);
   assert.ok(f.rows > 2000 && f.rows < 3000, `${f.rows} parts`);
+  // Less memory for the replay: more passes over the numeric file, the same stream.
+  await page.locator("#st-replayMemoryMb").fill("1");
+  await runToEnd();
+  const passes = Number(/(\d+) pass/.exec(await page.locator("#stream-status").textContent())[1]);
+  assert.ok(passes > 2, `${passes} passes`);
+  const again = await figures();
+  for (const key of ["rows", "mcc", "auc", "alerts"]) assert.equal(again[key], f[key], key);
+  await page.locator("#st-replayMemoryMb").fill("256");
   assert.deepEqual(page.errors, []);
 });
 

@@ -36,6 +36,7 @@ export const stream = {
   "stream.unitField": "W, N and the delay count",
   "stream.unit.parts": "parts",
   "stream.unit.time": "time units",
+  "stream.replayMemory": "Replay memory, MB (with a date file: more, fewer passes)",
   "stream.labelDelay": "Test result delay",
   "stream.threshold": "Fixed threshold (risk)",
   "stream.targetPrecision": "Target precision",

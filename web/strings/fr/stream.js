@@ -39,6 +39,7 @@ export const stream = {
   "stream.unitField": "W, N et le délai comptent",
   "stream.unit.parts": "des pièces",
   "stream.unit.time": "des unités de temps",
+  "stream.replayMemory": "Mémoire du rejeu, Mo (avec un fichier de dates : plus, moins de passes)",
   "stream.labelDelay": "Délai du résultat de test",
   "stream.threshold": "Seuil fixe (risque)",
   "stream.targetPrecision": "Précision visée",
