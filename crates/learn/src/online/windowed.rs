@@ -140,6 +140,7 @@ impl WindowedParams {
             n_features,
             window: RowQueue::new(),
             window_failures: 0,
+            moments: WindowMoments::new(n_features),
             model: None,
             column_of: vec![u32::MAX; n_features],
             dense: Vec::new(),
@@ -156,6 +157,36 @@ impl WindowedParams {
     }
 }
 
+/// Per measurement and class (pass, failure): the count, sum and sum of squares of the values
+/// present in the window, and the parts of each class, kept as parts join and leave it so that a
+/// retrain screens the measurements without going through the whole window again.
+struct WindowMoments {
+    by_feature: Vec<[[f64; 3]; 2]>,
+    rows: [f64; 2],
+}
+
+impl WindowMoments {
+    fn new(n_features: usize) -> WindowMoments {
+        WindowMoments {
+            by_feature: vec![[[0.0; 3]; 2]; n_features],
+            rows: [0.0; 2],
+        }
+    }
+
+    /// Counts a part in (`sign` 1) or out (-1).
+    fn add(&mut self, row: Row, failed: bool, sign: f64) {
+        let c = usize::from(failed);
+        self.rows[c] += sign;
+        for (&j, &x) in row.features.iter().zip(row.values) {
+            let s = &mut self.by_feature[j as usize][c];
+            let x = f64::from(x);
+            s[0] += sign;
+            s[1] += sign * x;
+            s[2] += sign * x * x;
+        }
+    }
+}
+
 /// Boosted trees retrained on a sliding window: see the module documentation.
 pub struct WindowedGbdt {
     params: WindowedParams,
@@ -163,6 +194,8 @@ pub struct WindowedGbdt {
     /// The labelled parts of the window, oldest first, with their outcome.
     window: RowQueue<bool>,
     window_failures: usize,
+    /// The window's moments per measurement and class, for the screening.
+    moments: WindowMoments,
     model: Option<GbdtModel>,
     /// For each measurement, its column in the model, or `u32::MAX`.
     column_of: Vec<u32>,
@@ -201,9 +234,26 @@ impl WindowedGbdt {
             if !leaves {
                 return;
             }
-            if let Some(failed) = self.window.pop_with(|_, failed| failed) {
-                self.window_failures -= usize::from(failed);
-            }
+            self.pop_oldest();
+        }
+    }
+
+    /// A labelled part joins the window.
+    fn push_part(&mut self, row: Row, failed: bool) {
+        self.window.push(row, failed);
+        self.window_failures += usize::from(failed);
+        self.moments.add(row, failed, 1.0);
+    }
+
+    /// The oldest part leaves the window.
+    fn pop_oldest(&mut self) {
+        let moments = &mut self.moments;
+        let left = self.window.pop_with(|row, failed| {
+            moments.add(row, failed, -1.0);
+            failed
+        });
+        if let Some(failed) = left {
+            self.window_failures -= usize::from(failed);
         }
     }
 
@@ -222,20 +272,7 @@ impl WindowedGbdt {
     /// the larger of Welch's t on their values and on their presence.
     fn screen(&self) -> Vec<usize> {
         let n = self.n_features;
-        // Per class: count, sum and sum of squares of present values.
-        let mut stats = vec![[[0.0f64; 3]; 2]; n];
-        let mut rows = [0.0f64; 2];
-        for (row, failed) in self.window.iter() {
-            let c = usize::from(failed);
-            rows[c] += 1.0;
-            for (&j, &x) in row.features.iter().zip(row.values) {
-                let s = &mut stats[j as usize][c];
-                let x = f64::from(x);
-                s[0] += 1.0;
-                s[1] += x;
-                s[2] += x * x;
-            }
-        }
+        let (stats, rows) = (&self.moments.by_feature, self.moments.rows);
         let welch = |m0: f64, v0: f64, n0: f64, m1: f64, v1: f64, n1: f64| {
             let se = (v0 / n0.max(1.0) + v1 / n1.max(1.0)).sqrt();
             if se > 0.0 {
@@ -371,8 +408,7 @@ impl OnlineModel for WindowedGbdt {
     fn learn(&mut self, row: Row, failed: bool) {
         self.classes.add(failed);
         if failed || self.rng.random::<f64>() < self.params.pass_sample {
-            self.window.push(row, failed);
-            self.window_failures += usize::from(failed);
+            self.push_part(row, failed);
         }
         self.slide(row.time);
         self.since_retrain += 1;
@@ -404,9 +440,7 @@ impl OnlineModel for WindowedGbdt {
         }
         let keep = self.expected_kept(self.params.drift_keep as f64);
         while self.window.len() as f64 > keep {
-            if let Some(failed) = self.window.pop_with(|_, failed| failed) {
-                self.window_failures -= usize::from(failed);
-            }
+            self.pop_oldest();
         }
         self.retrain(time);
     }
@@ -429,6 +463,47 @@ mod tests {
             .collect();
         let fails = v[rule] > 1.3;
         ((0..8).collect(), v, fails)
+    }
+
+    /// The moments kept as parts join and leave the window are those of the parts in it.
+    #[test]
+    fn window_moments_follow_the_window() {
+        let params = WindowedParams {
+            window: Span::Parts { count: 300 },
+            retrain_every: Span::Parts { count: 250 },
+            drift_keep: 100,
+            ..WindowedParams::default()
+        };
+        let mut model = params.build(8).unwrap();
+        let mut rng = ChaCha8Rng::seed_from_u64(3);
+        for t in 0..2_000 {
+            let (f, v, y) = part(&mut rng, 2);
+            // Sparse parts: a measurement in three is empty.
+            let (f, v): (Vec<u32>, Vec<f32>) = f
+                .into_iter()
+                .zip(v)
+                .filter(|_| rng.random::<f64>() > 0.33)
+                .unzip();
+            let row = Row {
+                time: t as f64,
+                features: &f,
+                values: &v,
+            };
+            model.learn(row, y);
+            if t == 1_200 {
+                model.drift(t as f64);
+            }
+        }
+        let mut fresh = WindowMoments::new(8);
+        for (row, failed) in model.window.iter() {
+            fresh.add(row, failed, 1.0);
+        }
+        assert_eq!(model.moments.rows, fresh.rows);
+        for (kept, recounted) in model.moments.by_feature.iter().zip(&fresh.by_feature) {
+            for (a, b) in kept.iter().flatten().zip(recounted.iter().flatten()) {
+                assert!((a - b).abs() <= 1e-9 * (1.0 + b.abs()), "{a} {b}");
+            }
+        }
     }
 
     fn auc_on(model: &mut WindowedGbdt, rng: &mut ChaCha8Rng, rule: usize) -> f64 {
