@@ -221,8 +221,13 @@ function browserMemory(ms = 500) {
   };
 }
 
-/** The full-size stream through the page's stream view, the file chosen in the view. */
-async function inPage(file, { loaded = false, date = null } = {}) {
+/**
+ * The full-size stream through the page's stream view, the file chosen in the view (with
+ * `date`, the date file too, and `replayMemory` MB for its replay when given). With `timeRead`,
+ * also the seconds the page takes to read the numeric file alone once (file.stream(), nothing
+ * done with the bytes), after the run.
+ */
+async function inPage(file, { loaded = false, date = null, replayMemory = null, timeRead = false } = {}) {
   const session = await launch();
   try {
     // From "Loaded files": the file dropped on the start screen first (above what a table holds,
@@ -245,6 +250,7 @@ async function inPage(file, { loaded = false, date = null } = {}) {
       await page.locator("#stream-file-numeric").setInputFiles(file);
       if (date) await page.locator("#stream-file-date").setInputFiles(date);
     }
+    if (replayMemory) await page.locator("#st-replayMemoryMb").fill(String(replayMemory));
     // The browser with the page open, the engine ready and the file chosen: what the stream adds to.
     const atRest = browserMemory().stop();
     const sampler = browserMemory();
@@ -254,10 +260,20 @@ async function inPage(file, { loaded = false, date = null } = {}) {
     const wall = (performance.now() - started) / 1000;
     const browser = sampler.stop();
     await idle(page);
+    const readSeconds = timeRead
+      ? await page.locator("#stream-file-numeric").evaluate(async (input) => {
+          const started = performance.now();
+          const reader = input.files[0].stream().getReader();
+          while (!(await reader.read()).done);
+          return (performance.now() - started) / 1000;
+        })
+      : null;
     const fact = (key) => page.locator(`.fact[data-fact='${key}']`).getAttribute("data-value").then(Number);
     const result = {
       wall,
       loadSeconds,
+      readSeconds,
+      passes: Number(/(\d+) pass/.exec(await page.locator("#stream-status").textContent())?.[1] ?? 1),
       rows: count(await page.locator(".fact[data-fact='rows'] dd").textContent()),
       rate: await fact("rate"),
       mcc: await fact("mcc"),
@@ -295,7 +311,8 @@ export async function full() {
   // time segment of the replay's memory budget.
   const dateFile = path.join(path.dirname(file), "train_date.csv");
   const oursDated = runJson(vitrine(), ["stream", "--numeric", file, "--date", dateFile]);
-  const dated = await inPage(file, { date: dateFile });
+  const dated = await inPage(file, { date: dateFile, timeRead: true });
+  const datedRoomy = await inPage(file, { date: dateFile, replayMemory: 1024 });
   const drifts = (list) => list.map((d) => int(d.row)).join(", ") || "none";
   const fullSize = parts === 1_183_747;
   const lines = [
@@ -309,13 +326,21 @@ export async function full() {
     `| page (headless Chromium, stream view) | ${page.wall.toFixed(1)} | ${int(page.rate)} | ${f3(page.mcc)} | ${f3(page.auc)} | ${int(page.alerts)} (${int(page.trueAlerts)}) | ${f3(page.recall)} | ${page.firstDrift === null ? "none" : `${page.drifts} found, first ${int(page.firstDrift)}`} | ${mb(page.memory)} MB wasm; browser ${mb(page.browser.total)} MB PSS |`,
     `| page, from "Loaded files" (the file profiled on the start screen first, in ${fromLoaded.loadSeconds.toFixed(1)} s, not kept) | ${fromLoaded.wall.toFixed(1)} | ${int(fromLoaded.rate)} | ${f3(fromLoaded.mcc)} | ${f3(fromLoaded.auc)} | ${int(fromLoaded.alerts)} (${int(fromLoaded.trueAlerts)}) | ${f3(fromLoaded.recall)} | ${fromLoaded.firstDrift === null ? "none" : `${fromLoaded.drifts} found, first ${int(fromLoaded.firstDrift)}`} | ${mb(fromLoaded.memory)} MB wasm; browser ${mb(fromLoaded.browser.total)} MB PSS |`,
     `| native \`vitrine stream\` with the date file (${oursDated.passes} passes) | ${oursDated.seconds.toFixed(1)} | ${int(oursDated.rows_per_s)} | ${f3(oursDated.mcc)} | ${f3(oursDated.auc)} | ${int(oursDated.alerts)} (${int(oursDated.true_alerts)}) | ${f3(oursDated.recall)} | ${drifts(oursDated.drifts)} | ${mb(oursDated.peak_memory_bytes)} MB RSS |`,
-    `| page with the date file (both chosen in the view; time-ordered replay) | ${dated.wall.toFixed(1)} | ${int(dated.rate)} | ${f3(dated.mcc)} | ${f3(dated.auc)} | ${int(dated.alerts)} (${int(dated.trueAlerts)}) | ${f3(dated.recall)} | ${dated.firstDrift === null ? "none" : `${dated.drifts} found, first ${int(dated.firstDrift)}`} | ${mb(dated.memory)} MB wasm; browser ${mb(dated.browser.total)} MB PSS |`,
+    ...[
+      [dated, `page with the date file (both chosen in the view; time-ordered replay, ${dated.passes} passes)`],
+      [datedRoomy, `page with the date file, replay memory 1024 MB set in the view (${datedRoomy.passes} passes)`],
+    ].map(
+      ([r, who]) =>
+        `| ${who} | ${r.wall.toFixed(1)} | ${int(r.rate)} | ${f3(r.mcc)} | ${f3(r.auc)} | ${int(r.alerts)} (${int(r.trueAlerts)}) | ${f3(r.recall)} | ${r.firstDrift === null ? "none" : `${r.drifts} found, first ${int(r.firstDrift)}`} | ${mb(r.memory)} MB wasm; browser ${mb(r.browser.total)} MB PSS |`,
+    ),
     "",
     `The browser's peak memory by kind of process (each kind's own peak, sampled every 500 ms; PSS splits shared pages, RSS counts them in full; before the click, the page open with its engine ready: ${mb(page.atRest.total)} MB PSS in all, the renderer ${mb(page.atRest.kinds.renderer?.pss ?? 0)} MB): ${Object.entries(
       page.browser.kinds,
     )
       .map(([kind, m]) => `${kind} ${mb(m.pss)} MB PSS / ${mb(m.rss)} MB RSS`)
       .join("; ")}.`,
+    "",
+    `With the date file the replay reads the numeric file once per pass (each pass keeps the parts of one time segment that fits the replay's memory, 256 MB by default), so its time follows the passes times the time to read the file: natively from the page cache, in the page as Chromium hands the file to the worker, ${dated.readSeconds.toFixed(1)} s for the ${mb(statSync(file).size)} MB file read alone in the same page after the run (${mb(statSync(file).size / dated.readSeconds)} MB/s), ${(dated.passes * dated.readSeconds).toFixed(1)} s for ${dated.passes} passes. More memory for the replay (the view's field) means fewer passes: the trade is the tab's memory against the time.`,
     "",
     `The memory does not follow the file's size: the wasm memory (the boosted model's window of W = 20,000 labelled parts, the models, the bounded live report) is the same tens of MB as on the 59,187-part stream of the section above, and the renderer grows over its resting size by a few hundred MB, the JavaScript of the worker and the page (chunks in flight, live reports, charts) whose split is not measured here (performance.memory is not exposed to a worker), against ${mb(statSync(file).size)} MB read.`,
   ];
