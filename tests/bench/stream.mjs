@@ -102,9 +102,10 @@ export async function run(parts = 59_187) {
     logistic: fasterOfTwo(() => native(file, "logistic")),
     hoeffding: fasterOfTwo(() => native(file, "hoeffding")),
   };
-  // A fresh engine's first stream, as the page's first one runs, then the same again warm.
+  // A fresh engine's first stream, as the page's first one runs, then the faster of two warm.
   const inWasm = await wasm(file);
-  const inWasmWarm = await wasm(file);
+  const [second, third] = [await wasm(file), await wasm(file)];
+  const inWasmWarm = second.rows_per_s >= third.rows_per_s ? second : third;
   const page = await inPage(file);
   const inPageRow = {
     rows_per_s: page.rate,
@@ -131,7 +132,7 @@ export async function run(parts = 59_187) {
   const lines = [
     `## Stream (use case 2.2): prequential scoring beside River`,
     "",
-    `Synthetic: a Bosch-shaped stream of ${int(parts)} parts x 970 columns (\`vitrine sample bosch --stream --change 0.5 --parts ${parts} --seed ${SEED}\`: parts in time order, the defect rule changing at part ${int(change)}), ${mb(statSync(file).size)} MB. Each side reads the CSV, scores every part before learning its label, and learns it (no delay); rows/s over the whole run, parsing included; natively and for River, the faster of two runs (the wasm rows are a first and a second run, the page's one run). MCC with each side's own threshold (ours chosen online; River's 0.5). Machine: ${machine()}; run with \`npm run bench stream\`.`,
+    `Synthetic: a Bosch-shaped stream of ${int(parts)} parts x 970 columns (\`vitrine sample bosch --stream --change 0.5 --parts ${parts} --seed ${SEED}\`: parts in time order, the defect rule changing at part ${int(change)}), ${mb(statSync(file).size)} MB. Each side reads the CSV, scores every part before learning its label, and learns it (no delay); rows/s over the whole run, parsing included; natively and for River, the faster of two runs (in wasm a first run, then the faster of two more; the page's one run). MCC with each side's own threshold (ours chosen online; River's 0.5). Machine: ${machine()}; run with \`npm run bench stream\`.`,
     "",
     `| run | rows/s | x River's faster | MCC | AUC | alerts (true) | recall | drift after the change | peak memory |`,
     `|---|---|---|---|---|---|---|---|---|`,
@@ -143,7 +144,11 @@ export async function run(parts = 59_187) {
     row("ours native, logistic", ours.logistic, `${mb(ours.logistic.peak_memory_bytes)} MB RSS`),
     row("ours native, hoeffding", ours.hoeffding, `${mb(ours.hoeffding.peak_memory_bytes)} MB RSS`),
     row("ours wasm (Node, facade), window-gbdt, first run", inWasm, `${mb(inWasm.memory)} MB wasm`),
-    row("ours wasm (Node, facade), window-gbdt, second run", inWasmWarm, `${mb(inWasmWarm.memory)} MB wasm`),
+    row(
+      "ours wasm (Node, facade), window-gbdt, the faster of the second and third runs",
+      inWasmWarm,
+      `${mb(inWasmWarm.memory)} MB wasm`,
+    ),
     row(
       "ours in the page (headless Chromium, stream view, file chosen), window-gbdt",
       inPageRow,
@@ -260,14 +265,23 @@ async function inPage(file, { loaded = false, date = null, replayMemory = null, 
     const wall = (performance.now() - started) / 1000;
     const browser = sampler.stop();
     await idle(page);
-    const readSeconds = timeRead
-      ? await page.locator("#stream-file-numeric").evaluate(async (input) => {
-          const started = performance.now();
-          const reader = input.files[0].stream().getReader();
-          while (!(await reader.read()).done);
-          return (performance.now() - started) / 1000;
-        })
-      : null;
+    let readSeconds = null;
+    if (timeRead) {
+      // A file input of the bench's own: the view's has been emptied by the run.
+      await page.evaluate(() => {
+        const input = document.createElement("input");
+        input.type = "file";
+        input.id = "bench-read";
+        document.body.append(input);
+      });
+      await page.locator("#bench-read").setInputFiles(file);
+      readSeconds = await page.locator("#bench-read").evaluate(async (input) => {
+        const started = performance.now();
+        const reader = input.files[0].stream().getReader();
+        while (!(await reader.read()).done);
+        return (performance.now() - started) / 1000;
+      });
+    }
     const fact = (key) => page.locator(`.fact[data-fact='${key}']`).getAttribute("data-value").then(Number);
     const result = {
       wall,
