@@ -28,6 +28,9 @@ test("start screen lists the four datasets and their use cases, in English and F
   await page.getByRole("button", { name: "Français" }).click();
   assert.match(await page.locator("#dropzone").textContent(), /Déposez des fichiers CSV/);
   assert.match(await page.locator("li.usecase[data-usecase='1.1']").textContent(), /Combien chaque magasin/);
+  // The French tabs, wider than the English ones, wrap within the window instead of widening the page.
+  const [pageWidth, windowWidth] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+  assert.ok(pageWidth <= windowWidth, `page ${pageWidth} px wide in a ${windowWidth} px window`);
   await page.screenshot({ path: join(ARTIFACTS, "start-fr.png"), fullPage: true });
   // The drop zone is a real button, reachable with the keyboard.
   const tag = await page.locator("#dropzone").evaluate((el) => el.tagName);
