@@ -440,8 +440,10 @@ impl RowStream {
         let (delimiter, decimal_comma) = (header.delimiter, header.decimal_comma);
         let slots = header.slots.as_slice();
         let n = line.len();
-        // Delimiters before the block: the column of the block's first field.
-        let mut field = 0;
+        // The field numbered `column` starts at byte `cursor`. Every byte between a cell's end and
+        // the next non-empty field's start is a delimiter, so a cell's column is the previous
+        // cell's plus the bytes between them: no delimiters to count.
+        let (mut cursor, mut column) = (0, 0);
         // Whether the byte before the block is a delimiter (the line's start counts as one).
         let mut after_delimiter = 1u64;
         let mut failed = None;
@@ -457,36 +459,48 @@ impl RowStream {
                 starts &= (1 << bytes.len()) - 1;
             }
             while starts != 0 {
-                let bit = starts.trailing_zeros();
+                let at = block + starts.trailing_zeros() as usize;
                 starts &= starts - 1;
-                let column = field + (delimiters & ((1 << bit) - 1)).count_ones() as usize;
-                let at = block + bit as usize;
+                column += at - cursor;
                 // A ragged row's extra fields are reported once the row is counted.
                 let slot = slots.get(column).copied().unwrap_or(Slot::Skip);
-                // A feature's short decimal is read in the same pass that checks its end; any
+                // A feature's short decimal is read in the same pass that finds its end; any
                 // other cell is cut at its delimiter first and read as a whole.
-                if let Slot::Feature(k) = slot {
-                    let read = one_digit_decimal_at(line, at, delimiter)
-                        .or_else(|| short_decimal_at(line, at, delimiter));
-                    if let Some((v, _)) = read {
+                let read = match slot {
+                    Slot::Feature(_) => one_digit_decimal_at(line, at, delimiter)
+                        .or_else(|| short_decimal_at(line, at, delimiter)),
+                    _ => None,
+                };
+                let end = match (read, slot) {
+                    (Some((v, end)), Slot::Feature(k)) => {
                         self.row.features.push(k);
                         self.row.values.push(v);
-                        continue;
+                        end
                     }
-                }
-                let end = at + memchr::memchr(delimiter, &line[at..]).unwrap_or(n - at);
-                if let Err(kind) = self.row.cell(slot, &line[at..end], decimal_comma) {
-                    failed = Some((column, kind));
-                    break 'blocks;
-                }
+                    _ => {
+                        let end = at + memchr::memchr(delimiter, &line[at..]).unwrap_or(n - at);
+                        if let Err(kind) = self.row.cell(slot, &line[at..end], decimal_comma) {
+                            failed = Some((column, kind));
+                            break 'blocks;
+                        }
+                        end
+                    }
+                };
+                cursor = end + 1;
+                column += 1;
             }
-            field += delimiters.count_ones() as usize;
             after_delimiter = delimiters >> (BLOCK - 1);
         }
         if let Some((column, kind)) = failed {
             return Err(self.cell_error(column, number, kind));
         }
-        self.end_row(field + 1, number, index, on_row)
+        // The delimiters after the last cell end as many empty fields.
+        let fields = if cursor > n {
+            column
+        } else {
+            column + (n - cursor) + 1
+        };
+        self.end_row(fields, number, index, on_row)
     }
 
     /// Feeds csv-core from inside a record; returns the bytes consumed. Leaves csv-core (clears
@@ -895,7 +909,7 @@ fn one_digit_decimal_at(line: &[u8], at: usize, delimiter: u8) -> Option<(f32, u
         return None;
     }
     // The decimals' digits, the first lowest, padded with zeros to three.
-    let fraction = x & low_bytes(decimals);
+    let fraction = x & ((1 << (8 * decimals)) - 1);
     let fraction = (fraction & 0xff) * 100 + ((fraction >> 8) & 0xff) * 10 + (fraction >> 16);
     let v = thousandths(u32::from(digit) * 1000 + fraction as u32);
     Some((if negative { -v } else { v }, start + 2 + decimals))
@@ -1289,6 +1303,37 @@ mod tests {
                 (2, 3, None, vec![], vec![]),
             ]
         );
+    }
+
+    /// Fields are counted right whether a line starts, ends or runs with empty ones, and a
+    /// line with one too few or too many is refused at the column it lacks or has over.
+    #[test]
+    fn empty_fields_at_either_end_count() {
+        let options = || RowsOptions {
+            target: None,
+            ..RowsOptions::default()
+        };
+        let rows = read_in(
+            b"Id,a,b,c
+1,,,
+2,0.5,,
+3,,,7
+",
+            options(),
+            5,
+        )
+        .unwrap();
+        let cells: Vec<(Vec<u32>, Vec<f32>)> = rows.into_iter().map(|r| (r.3, r.4)).collect();
+        assert_eq!(
+            cells,
+            vec![(vec![], vec![]), (vec![0], vec![0.5]), (vec![2], vec![7.0])]
+        );
+        for (line, column) in [("4,,", 4), ("4,,,,", 5), ("4,1.5,2", 4), (",,,,", 5)] {
+            let csv = format!("Id,a,b,c\n{line}\n");
+            let e = read_in(csv.as_bytes(), options(), 64).unwrap_err();
+            assert!(matches!(e.kind, ErrorKind::Ragged { .. }), "{line}: {e}");
+            assert_eq!(e.column, Some(column), "{line}");
+        }
     }
 
     #[test]
