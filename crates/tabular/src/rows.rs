@@ -134,49 +134,74 @@ pub struct RowStream {
     error: Option<CsvError>,
 }
 
-/// The cells of the row being read.
+/// The cells of the row being read: its first `len` features and values, the vectors sized
+/// once to every feature (a row has each at most once), so that a cell is written at an index
+/// rather than pushed.
 #[derive(Default)]
 struct RowBuf {
     features: Vec<u32>,
     values: Vec<f32>,
+    len: usize,
     id: Option<u64>,
     target: Option<bool>,
 }
 
 impl RowBuf {
+    /// Room for rows of `n_features` features.
+    fn sized(n_features: usize) -> RowBuf {
+        RowBuf {
+            features: vec![0; n_features],
+            values: vec![0.0; n_features],
+            ..RowBuf::default()
+        }
+    }
+
     fn clear(&mut self) {
-        self.features.clear();
-        self.values.clear();
+        self.len = 0;
         self.id = None;
         self.target = None;
     }
 
-    /// Reads one non-empty cell into its slot; the error's kind if it does not fit.
-    #[inline(always)]
-    fn cell(&mut self, slot: Slot, raw: &[u8], decimal_comma: bool) -> Result<(), ErrorKind> {
+    /// Keeps what a cell holds.
+    fn set(&mut self, cell: Cell) {
+        match cell {
+            Cell::Feature(k, v) => {
+                self.features[self.len] = k;
+                self.values[self.len] = v;
+                self.len += 1;
+            }
+            Cell::Id(id) => self.id = Some(id),
+            Cell::Target(failed) => self.target = Some(failed),
+            Cell::Nothing => {}
+        }
+    }
+}
+
+/// What a non-empty cell holds for its column.
+enum Cell {
+    Feature(u32, f32),
+    Id(u64),
+    Target(bool),
+    /// A column not read, or a missing-value token.
+    Nothing,
+}
+
+impl Cell {
+    /// Reads one non-empty cell for its slot; the error's kind if it does not fit.
+    fn read(slot: Slot, raw: &[u8], decimal_comma: bool) -> Result<Cell, ErrorKind> {
         match slot {
             Slot::Feature(k) => match parse_number(raw, decimal_comma) {
-                Number::Value(v) => {
-                    self.features.push(k);
-                    self.values.push(v);
-                    Ok(())
-                }
-                Number::Missing => Ok(()),
+                Number::Value(v) => Ok(Cell::Feature(k, v)),
+                Number::Missing => Ok(Cell::Nothing),
                 Number::Invalid => Err(ErrorKind::NotNumeric { value: shown(raw) }),
             },
-            Slot::Skip => Ok(()),
+            Slot::Skip => Ok(Cell::Nothing),
             Slot::Target => match parse_number(raw, decimal_comma) {
-                Number::Value(v) if v == 0.0 || v == 1.0 => {
-                    self.target = Some(v == 1.0);
-                    Ok(())
-                }
+                Number::Value(v) if v == 0.0 || v == 1.0 => Ok(Cell::Target(v == 1.0)),
                 _ => Err(not_binary(raw)),
             },
             Slot::Id => match parse_id(raw) {
-                Some(id) => {
-                    self.id = Some(id);
-                    Ok(())
-                }
+                Some(id) => Ok(Cell::Id(id)),
                 None => Err(ErrorKind::Invalid(format!(
                     "expected a whole number as the id, found \"{}\"",
                     shown(raw)
@@ -439,6 +464,11 @@ impl RowStream {
         self.row.clear();
         let (delimiter, decimal_comma) = (header.delimiter, header.decimal_comma);
         let slots = header.slots.as_slice();
+        // The row's vectors as slices and its length as a local for the loop: written through
+        // the row, each cell would store its length back and load it again.
+        let row = &mut self.row;
+        let (features, values) = (&mut row.features[..], &mut row.values[..]);
+        let mut len = 0;
         let n = line.len();
         // The field numbered `column` starts at byte `cursor`. Every byte between a cell's end and
         // the next non-empty field's start is a delimiter, so a cell's column is the previous
@@ -473,15 +503,26 @@ impl RowStream {
                 };
                 let end = match (read, slot) {
                     (Some((v, end)), Slot::Feature(k)) => {
-                        self.row.features.push(k);
-                        self.row.values.push(v);
+                        features[len] = k;
+                        values[len] = v;
+                        len += 1;
                         end
                     }
                     _ => {
                         let end = at + memchr::memchr(delimiter, &line[at..]).unwrap_or(n - at);
-                        if let Err(kind) = self.row.cell(slot, &line[at..end], decimal_comma) {
-                            failed = Some((column, kind));
-                            break 'blocks;
+                        match Cell::read(slot, &line[at..end], decimal_comma) {
+                            Ok(Cell::Feature(k, v)) => {
+                                features[len] = k;
+                                values[len] = v;
+                                len += 1;
+                            }
+                            Ok(Cell::Id(id)) => row.id = Some(id),
+                            Ok(Cell::Target(failed)) => row.target = Some(failed),
+                            Ok(Cell::Nothing) => {}
+                            Err(kind) => {
+                                failed = Some((column, kind));
+                                break 'blocks;
+                            }
                         }
                         end
                     }
@@ -491,6 +532,7 @@ impl RowStream {
             }
             after_delimiter = delimiters >> (BLOCK - 1);
         }
+        row.len = len;
         if let Some((column, kind)) = failed {
             return Err(self.cell_error(column, number, kind));
         }
@@ -602,8 +644,9 @@ impl RowStream {
         for (i, raw) in fields.iter().enumerate() {
             if !raw.is_empty() {
                 let slot = header.slots.get(i).copied().unwrap_or(Slot::Skip);
-                if let Err(kind) = self.row.cell(slot, raw, header.decimal_comma) {
-                    return Err(self.cell_error(i, number, kind));
+                match Cell::read(slot, raw, header.decimal_comma) {
+                    Ok(cell) => self.row.set(cell),
+                    Err(kind) => return Err(self.cell_error(i, number, kind)),
                 }
             }
         }
@@ -655,8 +698,8 @@ impl RowStream {
             line,
             index,
             target: self.row.target,
-            features: &self.row.features,
-            values: &self.row.values,
+            features: &self.row.features[..self.row.len],
+            values: &self.row.values[..self.row.len],
             names: &header.features,
         });
         Ok(())
@@ -725,8 +768,7 @@ impl RowStream {
                 }
             }
         }
-        self.row.features.reserve(features.len());
-        self.row.values.reserve(features.len());
+        self.row = RowBuf::sized(features.len());
         self.header = Some(Header {
             delimiter,
             decimal_comma: delimiter == b';',
