@@ -299,7 +299,8 @@ pub fn warm_up() -> Result<(), JsValue> {
     warm_up_stream()
 }
 
-/// Scale of the stream warm-up's generated Bosch file: about 2,400 parts (5 MB; 14 failures, enough for its window to retrain).
+/// Scale of the stream warm-up's generated Bosch file: about 2,400 parts (5 MB; 14 failures,
+/// enough for its window to retrain).
 const WARM_UP_STREAM_SCALE: f64 = 0.002;
 
 /// Times the warm-up streams its file: each time the engine optimises more of what a stream
@@ -310,7 +311,9 @@ const WARM_UP_STREAMS: usize = 3;
 /// Streams a generated Bosch file with a window short enough to retrain a few times on it.
 fn warm_up_stream() -> Result<(), JsValue> {
     let file = "train_numeric.csv";
-    let bytes = samples::file_bytes(samples::Dataset::Bosch, file, WARM_UP_STREAM_SCALE, 1);
+    // Shared by the streams' readers rather than copied for each.
+    let bytes: std::rc::Rc<[u8]> =
+        samples::file_bytes(samples::Dataset::Bosch, file, WARM_UP_STREAM_SCALE, 1).into();
     let (info, runner) = runnable("stream")?;
     let start = runner.stream(info.name).map_err(use_case_error)?;
     let files = [usecases::streaming::StreamFile {
@@ -323,7 +326,7 @@ fn warm_up_stream() -> Result<(), JsValue> {
     for _ in 0..WARM_UP_STREAMS {
         let session = start(&files, &params, &[]).map_err(use_case_error)?;
         let mut open = |_: &str| -> std::io::Result<Box<dyn std::io::Read>> {
-            Ok(Box::new(std::io::Cursor::new(bytes.clone())))
+            Ok(Box::new(std::io::Cursor::new(std::rc::Rc::clone(&bytes))))
         };
         usecases::streaming::drive(session, &mut open, 1 << 20, &mut |_| true)
             .map_err(use_case_error)?;
