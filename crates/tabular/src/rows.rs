@@ -32,11 +32,14 @@ use crate::delimiters::{self, BLOCK};
 use crate::error::{CsvError, ErrorKind};
 use crate::sniff::sniff_delimiter;
 use csv_core::ReadRecordResult;
+use serde::{Deserialize, Serialize};
+
+pub mod batch;
 
 const UTF8_BOM: &[u8] = b"\xef\xbb\xbf";
 
 /// Which columns a [`RowStream`] reads and what it calls them.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RowsOptions {
     /// Field delimiter; `None` picks among `,` `;` tab `|` from the header line alone, so that the
     /// choice never depends on chunking.
