@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use usecases::stream::{ConformityStream, StreamParams};
-use usecases::streaming::{drive, StreamFile, StreamSession};
+use usecases::streaming::{drive_in_two, StreamFile, StreamSession};
 use usecases::StreamingUseCase;
 
 use crate::args::{self, Own};
@@ -194,7 +194,7 @@ pub fn run(parser: lexopt::Parser) -> Result<(), String> {
             .map_err(|_| "--idle takes a number of seconds".to_string())?;
         follow_file(session, &numeric, idle, &mut outputs, &mut live)?
     } else {
-        let mut open = |role: &str| -> std::io::Result<Box<dyn Read>> {
+        let mut open = |role: &str| -> std::io::Result<Box<dyn Read + Send>> {
             let path = &paths
                 .iter()
                 .find(|(r, _)| *r == role)
@@ -202,7 +202,7 @@ pub fn run(parser: lexopt::Parser) -> Result<(), String> {
                 .1;
             Ok(Box::new(File::open(path)?))
         };
-        drive(session, &mut open, CHUNK, &mut |s| {
+        drive_in_two(session, &mut open, CHUNK, &mut |s| {
             if let Err(e) = outputs.drain(s) {
                 failure = Some(e);
                 return false;

@@ -98,6 +98,8 @@ struct Unpacking {
     inner: Box<dyn StreamSession>,
     files: Vec<StreamFile>,
     unpacker: Option<Unpacker>,
+    /// The pass is fed rows parsed (and unpacked) elsewhere.
+    rows: bool,
 }
 
 impl Unpacking {
@@ -141,6 +143,11 @@ impl StreamSession for Unpacking {
     }
 
     fn push(&mut self, chunk: &[u8]) -> Result<(), UseCaseError> {
+        if self.rows {
+            return Err(UseCaseError::Input(
+                "this pass is read as rows: its text cannot be pushed too".into(),
+            ));
+        }
         self.unpacker()?;
         let mut failure = None;
         let unpacker = self.unpacker.as_mut().expect("made above");
@@ -151,7 +158,28 @@ impl StreamSession for Unpacking {
         }
     }
 
+    fn reading(&self) -> Option<Reading> {
+        let mut reading = self.inner.reading()?;
+        let file = self.files.iter().find(|f| f.role == reading.role)?;
+        reading.file = file.name.clone();
+        reading.entry = file.entry.clone();
+        Some(reading)
+    }
+
+    fn push_rows(&mut self, batch: &[u8]) -> Result<(), UseCaseError> {
+        if self.unpacker.is_some() {
+            return Err(UseCaseError::Input(
+                "this pass is read as text: its rows cannot be pushed too".into(),
+            ));
+        }
+        self.rows = true;
+        self.inner.push_rows(batch)
+    }
+
     fn end_pass(&mut self) -> Result<(), UseCaseError> {
+        if std::mem::take(&mut self.rows) {
+            return self.inner.end_pass();
+        }
         self.unpacker()?;
         let unpacker = self.unpacker.take().expect("made above");
         let mut failure = None;
@@ -184,6 +212,35 @@ impl StreamSession for Unpacking {
     }
 }
 
+/// How the rows of a pass may be parsed apart from the session (in another worker or thread):
+/// a [`tabular::rows::batch::RowParser`] made from it reads the file's chunks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Reading {
+    /// The input's role.
+    pub role: String,
+    /// The text's name, as errors name it.
+    pub name: String,
+    /// The file as given (an archive, when packed).
+    pub file: String,
+    /// For an archive, the CSV file in it to read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entry: Option<String>,
+    /// How its rows are read.
+    pub options: tabular::rows::RowsOptions,
+}
+
+impl Reading {
+    /// The parser of this pass's chunks.
+    pub fn parser(&self) -> tabular::rows::batch::RowParser {
+        tabular::rows::batch::RowParser::new(
+            &self.name,
+            &self.file,
+            self.entry.as_deref(),
+            self.options.clone(),
+        )
+    }
+}
+
 /// What a session asks of its caller next.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "camelCase")]
@@ -210,6 +267,22 @@ pub trait StreamSession {
 
     /// The next chunk of the file [`Next::Read`] asked for.
     fn push(&mut self, chunk: &[u8]) -> Result<(), UseCaseError>;
+
+    /// How the file [`Next::Read`] asks for may be parsed elsewhere, before its first chunk is
+    /// pushed: `None` when the session reads this pass as text only.
+    fn reading(&self) -> Option<Reading> {
+        None
+    }
+
+    /// Instead of [`push`](StreamSession::push)ing the file's text, the next batch of its
+    /// rows, parsed elsewhere as [`reading`](StreamSession::reading) said (the bytes of
+    /// [`tabular::rows::batch::RowParser`]); the session then asks for [`Next::Work`] until
+    /// the batch's rows are used. The pass's last batch comes from the parser's `finish`.
+    fn push_rows(&mut self, _batch: &[u8]) -> Result<(), UseCaseError> {
+        Err(UseCaseError::Input(
+            "this use case reads its files as text only".into(),
+        ))
+    }
 
     /// The file [`Next::Read`] asked for has ended.
     fn end_pass(&mut self) -> Result<(), UseCaseError>;
@@ -302,6 +375,7 @@ pub(crate) fn start_erased<S: StreamingUseCase>(
         inner,
         files: files.to_vec(),
         unpacker: None,
+        rows: false,
     }))
 }
 
@@ -310,9 +384,22 @@ pub(crate) fn start_erased<S: StreamingUseCase>(
 /// chunk and step and answers `false` to cancel. What the command line and the tests do with
 /// files on disk or in memory; the page's worker runs the same loop with `file.stream()`.
 pub fn drive(
+    session: Box<dyn StreamSession>,
+    open: &mut dyn FnMut(&str) -> std::io::Result<Box<dyn std::io::Read>>,
+    chunk: usize,
+    on_tick: &mut dyn FnMut(&mut dyn StreamSession) -> bool,
+) -> Result<Box<dyn Fitted>, UseCaseError> {
+    drive_parsing(session, open, chunk, false, on_tick)
+}
+
+/// [`drive`], the passes the session lets be parsed apart ([`StreamSession::reading`]) given
+/// as batches of rows parsed here when `apart`: the way the page's two workers share a pass, on
+/// one thread (the engine's warm-up runs what both workers run).
+pub fn drive_parsing(
     mut session: Box<dyn StreamSession>,
     open: &mut dyn FnMut(&str) -> std::io::Result<Box<dyn std::io::Read>>,
     chunk: usize,
+    apart: bool,
     on_tick: &mut dyn FnMut(&mut dyn StreamSession) -> bool,
 ) -> Result<Box<dyn Fitted>, UseCaseError> {
     let mut buffer = vec![0u8; chunk.max(1)];
@@ -322,16 +409,64 @@ pub fn drive(
             Next::Work => session.step(STEP_UNITS)?,
             Next::Read { role, .. } => {
                 let mut reader = open(&role)?;
-                loop {
-                    let n = match reader.read(&mut buffer) {
-                        Ok(0) => break,
-                        Ok(n) => n,
-                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                        Err(e) => return Err(e.into()),
-                    };
-                    session.push(&buffer[..n])?;
+                let mut parser = session.reading().filter(|_| apart).map(|r| r.parser());
+                while let Some(n) = read_some(&mut reader, &mut buffer)? {
+                    match parser.as_mut() {
+                        Some(parser) => push_batch(session.as_mut(), &parser.push(&buffer[..n])?)?,
+                        None => session.push(&buffer[..n])?,
+                    }
                     if !on_tick(session.as_mut()) {
                         return Err(UseCaseError::Cancelled);
+                    }
+                }
+                if let Some(parser) = parser {
+                    push_batch(session.as_mut(), &parser.finish(&[])?)?;
+                }
+                session.end_pass()?;
+            }
+        }
+        if !on_tick(session.as_mut()) {
+            return Err(UseCaseError::Cancelled);
+        }
+    }
+}
+
+/// Pushes a batch of rows parsed apart and does the work of using them.
+fn push_batch(session: &mut dyn StreamSession, batch: &[u8]) -> Result<(), UseCaseError> {
+    session.push_rows(batch)?;
+    while session.next() == Next::Work {
+        session.step(STEP_UNITS)?;
+    }
+    Ok(())
+}
+
+/// [`drive`] on two threads: a pass the session lets be parsed apart
+/// ([`StreamSession::reading`]) is read and parsed on a thread of its own, a few batches ahead,
+/// while this one scores and learns; the same result as [`drive`]'s, sooner on two cores.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn drive_in_two(
+    mut session: Box<dyn StreamSession>,
+    open: &mut dyn FnMut(&str) -> std::io::Result<Box<dyn std::io::Read + Send>>,
+    chunk: usize,
+    on_tick: &mut dyn FnMut(&mut dyn StreamSession) -> bool,
+) -> Result<Box<dyn Fitted>, UseCaseError> {
+    let chunk = chunk.max(1);
+    loop {
+        match session.next() {
+            Next::Done => return session.finish(),
+            Next::Work => session.step(STEP_UNITS)?,
+            Next::Read { role, .. } => {
+                let mut reader = open(&role)?;
+                match session.reading() {
+                    Some(reading) => rows_apart(session.as_mut(), reading, reader, chunk, on_tick)?,
+                    None => {
+                        let mut buffer = vec![0u8; chunk];
+                        while let Some(n) = read_some(&mut reader, &mut buffer)? {
+                            session.push(&buffer[..n])?;
+                            if !on_tick(session.as_mut()) {
+                                return Err(UseCaseError::Cancelled);
+                            }
+                        }
                     }
                 }
                 session.end_pass()?;
@@ -339,6 +474,64 @@ pub fn drive(
         }
         if !on_tick(session.as_mut()) {
             return Err(UseCaseError::Cancelled);
+        }
+    }
+}
+
+/// Batches a parsing thread may be ahead of the session: bounds the memory they hold.
+#[cfg(not(target_arch = "wasm32"))]
+const BATCHES_AHEAD: usize = 8;
+
+/// One pass parsed on a thread of its own, its batches pushed and their rows used here.
+#[cfg(not(target_arch = "wasm32"))]
+fn rows_apart(
+    session: &mut dyn StreamSession,
+    reading: Reading,
+    mut reader: Box<dyn std::io::Read + Send>,
+    chunk: usize,
+    on_tick: &mut dyn FnMut(&mut dyn StreamSession) -> bool,
+) -> Result<(), UseCaseError> {
+    std::thread::scope(|scope| {
+        let (send, batches) = std::sync::mpsc::sync_channel(BATCHES_AHEAD);
+        scope.spawn(move || {
+            let mut parser = reading.parser();
+            let mut buffer = vec![0u8; chunk];
+            loop {
+                let batch = match read_some(&mut reader, &mut buffer) {
+                    Ok(Some(n)) => parser.push(&buffer[..n]).map_err(UseCaseError::from),
+                    Ok(None) => break,
+                    Err(e) => Err(e),
+                };
+                let failed = batch.is_err();
+                // The session stopped (an error, a cancel): so does the parsing.
+                if send.send(batch).is_err() || failed {
+                    return;
+                }
+            }
+            let _ = send.send(parser.finish(&[]).map_err(UseCaseError::from));
+        });
+        // Leaving early drops `batches`, which stops the parsing thread at its next batch.
+        for batch in batches {
+            push_batch(session, &batch?)?;
+            if !on_tick(session) {
+                return Err(UseCaseError::Cancelled);
+            }
+        }
+        Ok(())
+    })
+}
+
+/// The next bytes of `reader` (`None` at its end), a read interrupted by a signal retried.
+fn read_some(
+    reader: &mut dyn std::io::Read,
+    buffer: &mut [u8],
+) -> Result<Option<usize>, UseCaseError> {
+    loop {
+        match reader.read(buffer) {
+            Ok(0) => return Ok(None),
+            Ok(n) => return Ok(Some(n)),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e.into()),
         }
     }
 }

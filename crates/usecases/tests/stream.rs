@@ -56,12 +56,31 @@ struct Run {
     scores: String,
 }
 
+/// How a run's passes are read.
+#[derive(Clone, Copy)]
+enum Parse {
+    /// The session parses the text pushed to it.
+    Inside,
+    /// A parser apart turns each chunk into a batch of rows (as the page's second worker does),
+    /// whose rows the session uses this many at a time.
+    Apart(u64),
+}
+
 /// Runs the stream use case on `files` (numeric, and date when held) with `params`, reading in
 /// chunks cut by `cut` (the size of each next chunk), as the worker does.
 fn run_with(
     files: &Files,
     params: &Value,
     cut: &mut dyn FnMut() -> usize,
+) -> Result<Run, UseCaseError> {
+    run_parsed(files, params, cut, Parse::Inside)
+}
+
+fn run_parsed(
+    files: &Files,
+    params: &Value,
+    cut: &mut dyn FnMut() -> usize,
+    parse: Parse,
 ) -> Result<Run, UseCaseError> {
     let start = catalogue::find("stream")
         .unwrap()
@@ -89,11 +108,34 @@ fn run_with(
             usecases::streaming::Next::Read { role, .. } => {
                 let name = inputs.iter().find(|f| f.role == role).unwrap().name.clone();
                 let bytes = &files[&name];
+                let mut chunks = Vec::new();
                 let mut at = 0;
                 while at < bytes.len() {
                     let end = (at + cut().max(1)).min(bytes.len());
-                    session.push(&bytes[at..end])?;
+                    chunks.push(&bytes[at..end]);
                     at = end;
+                }
+                match (parse, session.reading()) {
+                    (Parse::Apart(rows), Some(reading)) => {
+                        let mut parser = reading.parser();
+                        let last = chunks.pop().unwrap_or_default();
+                        let mut batches = Vec::new();
+                        for chunk in chunks {
+                            batches.push(parser.push(chunk)?);
+                        }
+                        batches.push(parser.finish(last)?);
+                        for batch in batches {
+                            session.push_rows(&batch)?;
+                            while session.next() == usecases::streaming::Next::Work {
+                                session.step(rows)?;
+                            }
+                        }
+                    }
+                    _ => {
+                        for chunk in chunks {
+                            session.push(chunk)?;
+                        }
+                    }
                 }
                 session.end_pass()?;
             }
@@ -158,6 +200,53 @@ fn the_defaults_reach_the_targets_find_the_change_and_recover() {
     assert!(number(&r["window"]["mcc"]) >= 0.25, "{}", r["window"]);
     assert!(r["peak_memory_bytes"].as_u64().unwrap_or(1) > 0);
     assert!(number(&r["rows_per_s"]) > 0.0);
+}
+
+/// The report without what depends on the clock.
+fn untimed(report: &Value) -> Value {
+    let mut report = report.clone();
+    for key in ["rows_per_s", "seconds", "peak_memory_bytes", "throughput"] {
+        report.as_object_mut().unwrap().remove(key);
+    }
+    report
+}
+
+#[test]
+fn parsing_apart_on_a_thread_gives_the_same_stream() {
+    let (whole, _) = rule_change();
+    let options = StreamOptions {
+        time_ordered: true,
+        rule_change: Some(0.5),
+    };
+    let files = generate(0.025, 42, options, false);
+    let inputs = [stream_file("numeric", "train_numeric.csv", &files)];
+    let start = catalogue::find("stream")
+        .unwrap()
+        .runner
+        .unwrap()
+        .stream("stream")
+        .unwrap();
+    let session = start(&inputs, &json!({}), &[]).unwrap();
+    let numeric = files["train_numeric.csv"].clone();
+    let mut open = move |_: &str| -> std::io::Result<Box<dyn std::io::Read + Send>> {
+        Ok(Box::new(Cursor::new(numeric.clone())))
+    };
+    let mut ticks = 0;
+    let fitted = usecases::streaming::drive_in_two(session, &mut open, 50_000, &mut |_| {
+        ticks += 1;
+        true
+    })
+    .unwrap();
+    assert_eq!(untimed(&fitted.report()), untimed(&whole.report));
+    assert!(ticks > 10, "{ticks}");
+    // A cancel stops both threads.
+    let session = start(&inputs, &json!({}), &[]).unwrap();
+    let mut ticks = 0;
+    let cancelled = usecases::streaming::drive_in_two(session, &mut open, 50_000, &mut |_| {
+        ticks += 1;
+        ticks < 3
+    });
+    assert!(matches!(cancelled, Err(UseCaseError::Cancelled)));
 }
 
 #[test]
@@ -268,6 +357,10 @@ fn with_the_date_file_parts_are_scored_in_time_order_over_several_passes() {
     };
     assert_eq!(cells(&replayed.scores), cells(&sorted.scores));
     assert_eq!(replayed.report["mcc"], sorted.report["mcc"]);
+    // The date file parsed apart (the segments' passes are read as text): the same.
+    let apart = run_parsed(&files, &params, &mut || 64 * 1024, Parse::Apart(300)).unwrap();
+    assert_eq!(apart.scores, replayed.scores);
+    assert_eq!(untimed(&apart.report), untimed(&replayed.report));
 }
 
 #[path = "../../tabular/examples/fuzz_reader/inputs.rs"]
@@ -298,6 +391,9 @@ fn compressed_files_stream_as_their_text_does() {
     ]);
     let unpacked = run(&packed, &params).unwrap();
     assert_eq!(unpacked.scores, plain.scores);
+    // Unpacked and parsed apart (the page's second worker): the same.
+    let apart = run_parsed(&packed, &params, &mut || 64 * 1024, Parse::Apart(5_000)).unwrap();
+    assert_eq!(apart.scores, plain.scores);
     assert_eq!(
         unpacked.report["files"][0]["name"],
         "train_numeric.csv in train_numeric.csv.zip"
@@ -351,6 +447,13 @@ proptest! {
         })
         .unwrap();
         prop_assert_eq!(&cut.scores, whole);
+        // Parsed apart, the batches' rows used a few at a time: the same again.
+        let apart = run_parsed(files, &params, &mut || {
+            k += 1;
+            cuts[k % cuts.len()]
+        }, Parse::Apart(cuts[0] as u64 % 50 + 1))
+        .unwrap();
+        prop_assert_eq!(&apart.scores, whole);
     }
 }
 
@@ -360,11 +463,15 @@ fn error_of(numeric: &str, date: Option<&str>) -> (String, Option<u64>, Option<u
     if let Some(d) = date {
         files.insert("train_date.csv".into(), d.as_bytes().to_vec());
     }
-    match run(&files, &json!({})) {
+    let error = |parse| match run_parsed(&files, &json!({}), &mut || 5, parse) {
         Err(UseCaseError::Csv(e)) => (e.to_string(), e.line, e.column),
         Err(other) => panic!("not a file error: {other}"),
         Ok(_) => panic!("accepted"),
-    }
+    };
+    let inside = error(Parse::Inside);
+    // Parsed apart (the page's second worker), the same message and place.
+    assert_eq!(error(Parse::Apart(1)), inside);
+    inside
 }
 
 #[test]

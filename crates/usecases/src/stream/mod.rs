@@ -11,6 +11,7 @@
 //! per time segment, each segment of at most `replayMemoryMb`); without it, a part's time is its
 //! position and the numeric file is read once, in file order.
 
+mod reader;
 pub mod report;
 pub mod session;
 

@@ -14,6 +14,8 @@ use learn::online::replay::{ReplayPlan, SegmentBuffer, StartTimes};
 use learn::online::{Alert, Labelled, OnlineError};
 use serde_json::Value;
 use tabular::rows::{RowStream, RowsOptions, SparseRow};
+
+use super::reader::{Input, Reader};
 use tabular::{CsvError, ErrorKind};
 
 use super::online_param_error;
@@ -21,7 +23,7 @@ use super::report::{Baselines, Drift, RecentParts, StreamReport, StreamResult};
 use super::StreamParams;
 use crate::contract::{report_json, Fitted};
 use crate::progress::{peak_memory_bytes, Clock, Progress};
-use crate::streaming::{Next, StreamFile, StreamSession};
+use crate::streaming::{Next, Reading, StreamFile, StreamSession};
 use crate::UseCaseError;
 
 /// Parts the live risk chart shows.
@@ -206,7 +208,7 @@ pub struct ConformitySession {
     options: RowsOptions,
     replay_bytes: f64,
     state: State,
-    reader: Option<RowStream>,
+    reader: Option<Reader>,
     times: StartTimes,
     plan: Option<ReplayPlan>,
     segment: usize,
@@ -287,19 +289,26 @@ impl ConformitySession {
         Ok(session)
     }
 
-    /// A fresh reader for the pass the state asks for.
-    fn open_reader(&mut self) {
-        self.reader = match (self.state, &self.date) {
-            (State::Dates, Some(date)) => Some(RowStream::new(
-                &date.name,
+    /// The file the pass reads and how, while one is read.
+    fn pass_file(&self) -> Option<(&StreamFile, RowsOptions)> {
+        match (self.state, &self.date) {
+            (State::Dates, Some(date)) => Some((
+                date,
                 RowsOptions {
                     target: None,
                     ..self.options.clone()
                 },
             )),
-            (State::Numeric, _) => Some(RowStream::new(&self.numeric.name, self.options.clone())),
+            (State::Numeric, _) => Some((&self.numeric, self.options.clone())),
             _ => None,
-        };
+        }
+    }
+
+    /// A fresh reader for the pass the state asks for (as text until it is fed rows).
+    fn open_reader(&mut self) {
+        self.reader = self
+            .pass_file()
+            .map(|(file, options)| Reader::Text(Box::new(RowStream::new(&file.name, options))));
     }
 
     fn passes(&self) -> u32 {
@@ -329,7 +338,7 @@ impl ConformitySession {
         }
     }
 
-    fn reader(&mut self) -> Result<&mut RowStream, UseCaseError> {
+    fn reader(&mut self) -> Result<&mut Reader, UseCaseError> {
         self.reader
             .as_mut()
             .ok_or_else(|| UseCaseError::Input("no file is being read now".into()))
@@ -378,14 +387,26 @@ impl ConformitySession {
         Err(e)
     }
 
-    fn push_dates(&mut self, chunk: &[u8]) -> Result<(), UseCaseError> {
+    /// Feeds the pass being read.
+    fn feed(&mut self, input: Input) -> Result<(), UseCaseError> {
+        let result = match (self.state, self.plan.is_some()) {
+            (State::Dates, _) => self.push_dates(input),
+            (State::Numeric, false) => self.push_file_order(input),
+            (State::Numeric, true) => self.push_segment(input),
+            _ => unreachable!("a reader is open only while a file is read"),
+        };
+        self.sample();
+        result
+    }
+
+    fn push_dates(&mut self, input: Input) -> Result<(), UseCaseError> {
         let times = &mut self.times;
         let reader = self.reader.as_mut().expect("a date pass has its reader");
-        reader.push(chunk, &mut |r| times.push(r.id, r.values))?;
+        reader.feed(input, &mut |_| true, &mut |r| times.push(r.id, r.values))?;
         Ok(())
     }
 
-    fn push_file_order(&mut self, chunk: &[u8]) -> Result<(), UseCaseError> {
+    fn push_file_order(&mut self, input: Input) -> Result<(), UseCaseError> {
         let Self {
             reader,
             scoring,
@@ -394,7 +415,7 @@ impl ConformitySession {
         } = self;
         let reader = reader.as_mut().expect("a numeric pass has its reader");
         let mut failure: Option<UseCaseError> = None;
-        reader.push(chunk, &mut |r| {
+        reader.feed(input, &mut |_| true, &mut |r| {
             if failure.is_some() {
                 return;
             }
@@ -407,7 +428,7 @@ impl ConformitySession {
         }
     }
 
-    fn push_segment(&mut self, chunk: &[u8]) -> Result<(), UseCaseError> {
+    fn push_segment(&mut self, input: Input) -> Result<(), UseCaseError> {
         let Self {
             reader,
             plan,
@@ -426,7 +447,7 @@ impl ConformitySession {
         let date_name = date.as_ref().map_or("", |d| d.name.as_str());
         let id_name = options.id.clone();
         let mut failure: Option<CsvError> = None;
-        reader.push_selected(chunk, &mut |row| plan.in_segment(row, k), &mut |r| {
+        reader.feed(input, &mut |row| plan.in_segment(row, k), &mut |r| {
             if failure.is_some() {
                 return;
             }
@@ -449,7 +470,8 @@ impl ConformitySession {
     fn end_dates(&mut self) -> Result<(), UseCaseError> {
         let times = &mut self.times;
         let reader = self.reader.take().expect("a date pass has its reader");
-        reader.finish(&mut |r| times.push(r.id, r.values))?;
+        let file = self.date.as_ref().map_or("", |d| d.name.as_str());
+        reader.finish(file, &mut |_| true, &mut |r| times.push(r.id, r.values))?;
         let parts = self.times.len().max(1) as f64;
         let text_per_part = self
             .numeric
@@ -476,7 +498,7 @@ impl ConformitySession {
                 scoring, numeric, ..
             } = self;
             let mut failure: Option<UseCaseError> = None;
-            let summary = reader.finish(&mut |r| {
+            let summary = reader.finish(&numeric.name, &mut |_| true, &mut |r| {
                 if failure.is_none() {
                     failure = Self::score(&numeric.name, scoring, r).err();
                 }
@@ -497,7 +519,7 @@ impl ConformitySession {
         let numeric = &self.numeric.name;
         let date_name = self.date.as_ref().map_or("", |d| d.name.as_str());
         let id_name = self.options.id.as_deref();
-        let summary = reader.finish_selected(&mut |row| plan.in_segment(row, k), &mut |r| {
+        let summary = reader.finish(numeric, &mut |row| plan.in_segment(row, k), &mut |r| {
             if names.is_empty() {
                 *names = r.names.to_vec();
             }
@@ -723,6 +745,9 @@ fn out_of_step(
 
 impl StreamSession for ConformitySession {
     fn next(&self) -> Next {
+        if self.reader.as_ref().is_some_and(Reader::pending) {
+            return Next::Work;
+        }
         let (pass, passes) = (self.pass, self.passes());
         match self.state {
             State::Dates => Next::Read {
@@ -741,16 +766,41 @@ impl StreamSession for ConformitySession {
     }
 
     fn push(&mut self, chunk: &[u8]) -> Result<(), UseCaseError> {
-        self.reader()?;
+        if let Reader::Parsed(_) = self.reader()? {
+            return Err(UseCaseError::Input(
+                "this pass is read as rows: its text cannot be pushed too".into(),
+            ));
+        }
         self.bytes_read += chunk.len() as u64;
-        let result = match (self.state, self.plan.is_some()) {
-            (State::Dates, _) => self.push_dates(chunk),
-            (State::Numeric, false) => self.push_file_order(chunk),
-            (State::Numeric, true) => self.push_segment(chunk),
-            _ => unreachable!("a reader is open only while a file is read"),
-        };
-        self.sample();
-        result
+        self.feed(Input::Text(chunk))
+    }
+
+    fn reading(&self) -> Option<Reading> {
+        // A segment's pass keeps a few rows of the file, and the text reader skips the others
+        // unsplit: cheaper than parsing them all elsewhere.
+        if self.plan.is_some() && self.state == State::Numeric {
+            return None;
+        }
+        let (file, options) = self.pass_file()?;
+        if !self.reader.as_ref()?.takes_rows() {
+            return None;
+        }
+        Some(Reading {
+            role: file.role.clone(),
+            name: file.name.clone(),
+            file: file.name.clone(),
+            entry: None,
+            options,
+        })
+    }
+
+    fn push_rows(&mut self, batch: &[u8]) -> Result<(), UseCaseError> {
+        let file = self.pass_file().map(|(f, _)| f.name.clone());
+        let text = self
+            .reader()?
+            .take_batch(batch, file.as_deref().unwrap_or_default())?;
+        self.bytes_read += text;
+        Ok(())
     }
 
     fn end_pass(&mut self) -> Result<(), UseCaseError> {
@@ -767,6 +817,11 @@ impl StreamSession for ConformitySession {
     }
 
     fn step(&mut self, max_units: u64) -> Result<(), UseCaseError> {
+        if self.reader.as_ref().is_some_and(Reader::pending) {
+            return self.feed(Input::Rows(
+                usize::try_from(max_units).unwrap_or(usize::MAX),
+            ));
+        }
         if self.state != State::Replay {
             return Err(UseCaseError::Input(
                 "no work to do now: read the next file".into(),
