@@ -25,7 +25,7 @@ pub use compact::{compact_from_table, compact_kept, CompactRead};
 pub use error::JsError;
 pub use ingest::{Ingest, MAX_FILE_BYTES};
 pub use samples::{generate_sample, generate_stream_sample, sample_datasets, sample_files};
-pub use stream::StreamSession;
+pub use stream::{RowParser, StreamSession};
 pub use tables::{
     export_csv, load_document, remove_document, remove_table, summary, table_columns,
     table_profile, table_rows, MAX_DOCUMENT_BYTES,
@@ -33,7 +33,7 @@ pub use tables::{
 pub use usecase::{
     catalogue, fit_load, fit_run, fit_unload, memory_bytes, usecase_ask, usecase_download,
     usecase_drop_plan, usecase_finish, usecase_forget, usecase_plan, usecase_preview, usecase_run,
-    warm_up,
+    warm_up, warm_up_row_parser,
 };
 
 use std::sync::Mutex;

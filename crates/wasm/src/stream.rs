@@ -8,10 +8,10 @@
 //! cancel between chunks. Dropping the object (`free()`) abandons the run.
 
 use serde_json::Value;
-use usecases::streaming::{StreamFile, StreamSession as Session};
+use usecases::streaming::{Reading, StreamFile, StreamSession as Session};
 use wasm_bindgen::prelude::*;
 
-use crate::error::{to_js, use_case_error, JsError};
+use crate::error::{csv_to_js, to_js, use_case_error, JsError};
 use crate::usecase::{drop_result, keep_result, parse_json, runnable};
 
 /// A streamed use case being run: see the module documentation.
@@ -73,6 +73,20 @@ impl StreamSession {
         self.session_mut()?.push(chunk).map_err(use_case_error)
     }
 
+    /// How the file `next()` asks for may be parsed in another worker (a [`RowParser`] made
+    /// from it), before its first chunk is pushed: `{role, name, file, entry, options}`, or
+    /// `null` when this pass is read as text only.
+    pub fn reading(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.session()?.reading())
+    }
+
+    /// Instead of `push`ing the file's text, the next batch of its rows from a [`RowParser`];
+    /// `next()` then asks for work until the batch's rows are used. Throws the structured error
+    /// of a batch that does not belong here.
+    pub fn push_rows(&mut self, batch: &[u8]) -> Result<(), JsValue> {
+        self.session_mut()?.push_rows(batch).map_err(use_case_error)
+    }
+
     /// The file being read has ended.
     pub fn end_pass(&mut self) -> Result<(), JsValue> {
         self.session_mut()?.end_pass().map_err(use_case_error)
@@ -109,6 +123,42 @@ impl StreamSession {
     }
 }
 
+/// Parses the chunks of one pass of a stream into batches of rows for
+/// [`StreamSession::push_rows`], so that a second worker parses while the first scores.
+#[wasm_bindgen]
+pub struct RowParser {
+    parser: Option<tabular::rows::batch::RowParser>,
+}
+
+#[wasm_bindgen]
+impl RowParser {
+    /// A parser of the pass `reading_json` describes (what [`StreamSession::reading`] returned).
+    #[wasm_bindgen(constructor)]
+    pub fn new(reading_json: &str) -> Result<RowParser, JsValue> {
+        let reading: Reading = serde_json::from_value(parse_json("the reading", reading_json)?)
+            .map_err(|e| JsError::other("params", format!("the reading: {e}")).to_js())?;
+        Ok(RowParser {
+            parser: Some(reading.parser()),
+        })
+    }
+
+    /// The next chunk of the file: the batch of the rows it completed. Throws the structured
+    /// error (file, line, column) of bad input.
+    pub fn push(&mut self, chunk: &[u8]) -> Result<Vec<u8>, JsValue> {
+        self.parser
+            .as_mut()
+            .ok_or_else(finished)?
+            .push(chunk)
+            .map_err(csv_to_js)
+    }
+
+    /// The file's last chunk (may be empty): the pass's last batch.
+    pub fn finish(&mut self, chunk: &[u8]) -> Result<Vec<u8>, JsValue> {
+        let parser = self.parser.take().ok_or_else(finished)?;
+        parser.finish(chunk).map_err(csv_to_js)
+    }
+}
+
 fn finished() -> JsValue {
-    JsError::other("internal", "this stream session has already finished").to_js()
+    JsError::other("internal", "this stream has already finished").to_js()
 }

@@ -308,28 +308,57 @@ const WARM_UP_STREAM_SCALE: f64 = 0.002;
 /// parts/s in Node, after three at 96,000).
 const WARM_UP_STREAMS: usize = 3;
 
-/// Streams a generated Bosch file with a window short enough to retrain a few times on it.
-fn warm_up_stream() -> Result<(), JsValue> {
-    let file = "train_numeric.csv";
-    // Shared by the streams' readers rather than copied for each.
+/// The stream warm-up's generated Bosch file, shared by its readers rather than copied for each.
+fn warm_up_stream_file() -> (usecases::streaming::StreamFile, std::rc::Rc<[u8]>) {
+    let name = "train_numeric.csv";
     let bytes: std::rc::Rc<[u8]> =
-        samples::file_bytes(samples::Dataset::Bosch, file, WARM_UP_STREAM_SCALE, 1).into();
-    let (info, runner) = runnable("stream")?;
-    let start = runner.stream(info.name).map_err(use_case_error)?;
-    let files = [usecases::streaming::StreamFile {
+        samples::file_bytes(samples::Dataset::Bosch, name, WARM_UP_STREAM_SCALE, 1).into();
+    let file = usecases::streaming::StreamFile {
         role: "numeric".into(),
-        name: file.into(),
+        name: name.into(),
         bytes: Some(bytes.len() as u64),
         entry: None,
-    }];
+    };
+    (file, bytes)
+}
+
+/// Streams a generated Bosch file with a window short enough to retrain a few times on it: once
+/// parsing its text inside the session, as the replay of a date file's segments does, then fed
+/// rows parsed apart, as the page's second worker feeds them.
+fn warm_up_stream() -> Result<(), JsValue> {
+    let (file, bytes) = warm_up_stream_file();
+    let (info, runner) = runnable("stream")?;
+    let start = runner.stream(info.name).map_err(use_case_error)?;
     let params = serde_json::json!({"window": 2_000, "retrainEvery": 400});
-    for _ in 0..WARM_UP_STREAMS {
-        let session = start(&files, &params, &[]).map_err(use_case_error)?;
+    for time in 0..WARM_UP_STREAMS {
+        let session = start(std::slice::from_ref(&file), &params, &[]).map_err(use_case_error)?;
         let mut open = |_: &str| -> std::io::Result<Box<dyn std::io::Read>> {
             Ok(Box::new(std::io::Cursor::new(std::rc::Rc::clone(&bytes))))
         };
-        usecases::streaming::drive(session, &mut open, 1 << 20, &mut |_| true)
+        let apart = time > 0;
+        usecases::streaming::drive_parsing(session, &mut open, 1 << 20, apart, &mut |_| true)
             .map_err(use_case_error)?;
+    }
+    Ok(())
+}
+
+/// What the worker that parses a stream's rows apart runs at start-up: parses the stream
+/// warm-up's file into batches of rows as many times, for the reason [`warm_up`] says.
+#[wasm_bindgen]
+pub fn warm_up_row_parser() -> Result<(), JsValue> {
+    let (file, bytes) = warm_up_stream_file();
+    let (info, runner) = runnable("stream")?;
+    let start = runner.stream(info.name).map_err(use_case_error)?;
+    let session = start(&[file], &serde_json::json!({}), &[]).map_err(use_case_error)?;
+    let reading = session.reading().ok_or_else(|| {
+        JsError::other("internal", "the stream's first pass is not parsed apart").to_js()
+    })?;
+    for _ in 0..WARM_UP_STREAMS {
+        let mut parser = reading.parser();
+        for chunk in bytes.chunks(1 << 20) {
+            parser.push(chunk).map_err(crate::error::csv_to_js)?;
+        }
+        parser.finish(&[]).map_err(crate::error::csv_to_js)?;
     }
     Ok(())
 }

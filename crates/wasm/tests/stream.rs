@@ -8,7 +8,7 @@ mod common;
 
 use common::{download, value};
 use serde_json::{json, Value};
-use vitrine_wasm::{catalogue, generate_stream_sample, memory_bytes, StreamSession};
+use vitrine_wasm::{catalogue, generate_stream_sample, memory_bytes, RowParser, StreamSession};
 use wasm_bindgen_test::wasm_bindgen_test;
 
 /// The stream sample's numeric file, gathered from its chunks.
@@ -43,6 +43,12 @@ struct Run {
 
 /// Runs use case `stream` on `files` (role, name, bytes) with `params`, in 64 KiB chunks.
 fn stream(files: &[(&str, &str, &[u8])], params: &Value) -> Result<Run, Value> {
+    stream_parsed(files, params, false)
+}
+
+/// [`stream`], the passes the session lets be parsed apart given as batches of a
+/// [`RowParser`] when `apart`, as the page's second worker gives them.
+fn stream_parsed(files: &[(&str, &str, &[u8])], params: &Value, apart: bool) -> Result<Run, Value> {
     let inputs: Vec<Value> = files
         .iter()
         .map(|(role, name, bytes)| json!({"role": role, "name": name, "bytes": bytes.len()}))
@@ -63,8 +69,25 @@ fn stream(files: &[(&str, &str, &[u8])], params: &Value) -> Result<Run, Value> {
             "read" => {
                 let role = next["role"].as_str().unwrap();
                 let (_, _, bytes) = files.iter().find(|f| f.0 == role).unwrap();
-                for chunk in bytes.chunks(1 << 16) {
-                    session.push(chunk).map_err(value)?;
+                let reading = session.reading().map_err(value)?;
+                if apart && !reading.is_null() {
+                    let reading = value(reading).to_string();
+                    let mut parser = RowParser::new(&reading).map_err(value)?;
+                    let mut batches = Vec::new();
+                    for chunk in bytes.chunks(1 << 16) {
+                        batches.push(parser.push(chunk).map_err(value)?);
+                    }
+                    batches.push(parser.finish(&[]).map_err(value)?);
+                    for batch in batches {
+                        session.push_rows(&batch).map_err(value)?;
+                        while value(session.next().map_err(value)?)["kind"] == "work" {
+                            session.step(3_000.0).map_err(value)?;
+                        }
+                    }
+                } else {
+                    for chunk in bytes.chunks(1 << 16) {
+                        session.push(chunk).map_err(value)?;
+                    }
                 }
                 session.end_pass().map_err(value)?;
                 let live = value(session.live().map_err(value)?);
@@ -179,4 +202,58 @@ fn the_date_file_puts_parts_in_time_order_and_bad_input_is_named() {
         e["message"].as_str().unwrap().contains("loaded tables"),
         "{e}"
     );
+}
+
+/// The report without what depends on the clock.
+fn untimed(report: &Value) -> Value {
+    let mut report = report.clone();
+    for key in ["rows_per_s", "seconds", "peak_memory_bytes", "throughput"] {
+        report.as_object_mut().unwrap().remove(key);
+    }
+    report
+}
+
+#[wasm_bindgen_test]
+fn rows_parsed_by_a_row_parser_give_the_same_stream() {
+    let (numeric, _) = sample(6_000, 7);
+    let date = b"Id,a_D,b_D\n1,5.0,6.0\n2,1.0,2.0\n3,3.0,\n";
+    let small = b"Id,a,b,Response\n1,0.5,0.2,0\n2,0.1,0.3,1\n3,0.4,0.1,0\n";
+    let files: [&[(&str, &str, &[u8])]; 2] = [
+        &[("numeric", "train_numeric.csv", &numeric)],
+        &[
+            ("numeric", "train_numeric.csv", small),
+            ("date", "train_date.csv", date),
+        ],
+    ];
+    for files in files {
+        let params = json!({"model": "logistic"});
+        let inside = stream_parsed(files, &params, false).unwrap();
+        let apart = stream_parsed(files, &params, true).unwrap();
+        assert_eq!(
+            untimed(&apart.result["report"]),
+            untimed(&inside.result["report"])
+        );
+        assert_eq!(apart.scores, inside.scores);
+        assert_eq!(apart.alerts, inside.alerts);
+    }
+    // Bad input parsed apart is named as when parsed inside: file, line, column.
+    let bad = b"Id,a,b,Response\n1,0.5,0.2,0\n2,0.1,x,1\n";
+    let e = stream_parsed(&[("numeric", "parts.csv", bad)], &json!({}), true)
+        .err()
+        .unwrap();
+    assert_eq!(
+        (&e["file"], &e["line"], &e["column"]),
+        (&json!("parts.csv"), &json!(3), &json!(3))
+    );
+    // A batch that is not one is refused with a message, and the session goes on being usable.
+    let mut session = StreamSession::new(
+        "stream",
+        "{}",
+        r#"[{"role": "numeric", "name": "x.csv", "bytes": 10}]"#,
+        "[]",
+    )
+    .unwrap();
+    let e = value(session.push_rows(b"not a batch").err().unwrap());
+    assert!(e["message"].as_str().unwrap().contains("batch"), "{e}");
+    assert!(value(session.next().unwrap())["kind"] == "read");
 }
