@@ -82,6 +82,10 @@ function receive(message) {
       document.documentElement.dataset.engine = "ready";
       heardRequests(message.requests);
       break;
+    case "requests":
+      // The engine worker's second worker (for a stream's rows) started, with requests of its own.
+      heardRequests(message.requests);
+      break;
     default:
       break;
   }

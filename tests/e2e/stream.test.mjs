@@ -76,6 +76,13 @@ test("the stream sample reaches the targets, finds the planted change and matche
   assert.ok(f.firstDrift >= 15_000 && f.firstDrift < 19_000, `first drift at ${f.firstDrift}`);
   assert.ok(f.trueAlerts > 10 && f.alerts >= f.trueAlerts, JSON.stringify(f));
   assert.ok(f.memory > 0 && f.rate > 0, JSON.stringify(f));
+  // Its one pass was read and parsed by the second worker (and gives the command line's figures, below).
+  const rate = page.locator(".fact[data-fact='rate']");
+  assert.equal(await rate.getAttribute("data-parsed-apart"), "1");
+  assert.match(await rate.textContent(), /2nd worker/);
+  const memory = page.locator(".fact[data-fact='memory']");
+  assert.match(await memory.textContent(), /\+ [0-9.]+ MB parser/);
+  assert.ok(Number(await memory.getAttribute("data-parser")) > 0);
   // Beside the baselines: always-pass scores 0.
   assert.equal(await page.locator("#stream-baselines tr[data-baseline='always_pass']").getAttribute("data-mcc"), "0");
   // The charts are drawn, the feed lists alerts with their measurements.
@@ -160,6 +167,8 @@ test("the loaded Bosch files stream in time order from the date file", async () 
   assert.match(shown, /in time order/);
   assert.match(shown, /2 pass/);
   assert.ok(f.rows > 2000 && f.rows < 3000, `${f.rows} parts`);
+  // The date file parsed by the second worker; the numeric file's segments, picked by time, here.
+  assert.equal(await page.locator(".fact[data-fact='rate']").getAttribute("data-parsed-apart"), "1");
   // Less memory for the replay: more passes over the numeric file, the same stream.
   await page.locator("#st-replayMemoryMb").fill("1");
   await runToEnd();

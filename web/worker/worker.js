@@ -4,7 +4,9 @@
 // registry; the main thread gets profiles, row windows and exports.
 
 import { violationFields } from "../privacy.js";
+import { chunksOf, describe, freeQuietly, panicMessage } from "./common.js";
 import init, * as engine from "./pkg/vitrine_wasm.js";
+import { ROWS_NAME, RowsWorker, serveRows } from "./rows.js";
 
 /** Longest quiet spell between two progress messages of a running job. */
 const PROGRESS_MS = 150;
@@ -23,13 +25,16 @@ const FOLLOW_MS = 500;
  * answers the pool's messages, not jobs.
  */
 const IN_POOL = self.name === "vitrine-pool";
+/** It also serves the worker that parses a stream's rows apart (web/worker/rows.js). */
+const IN_ROWS = self.name === ROWS_NAME;
 
-const ready = IN_POOL
-  ? init().then(() => engine.init())
-  : init()
-      .then(() => engine.init())
-      .then(warmUp)
-      .then(() => engine.warm_up());
+function startEngine() {
+  const started = init().then(() => engine.init());
+  if (IN_POOL) return started;
+  if (IN_ROWS) return started.then(() => engine.warm_up_row_parser());
+  return started.then(warmUp).then(() => engine.warm_up());
+}
+const ready = startEngine();
 
 /**
  * Parses and profiles a small generated file once at start-up. The browser first runs wasm
@@ -73,16 +78,25 @@ self.addEventListener("securitypolicyviolation", (event) => {
   violations.push(violationFields(event, performance.now()));
 });
 
+/** The worker that parses a stream's rows apart (started by the engine worker once ready). */
+let rowsWorker = null;
+/** What the rows worker reported of its requests when it started. */
+let rowsRequests = null;
+
 /**
  * This worker's requests for the privacy panel: its resource timing (the wasm and its glue are
- * fetched here, so they are not in the page's) and the policy's blocks, with its clock's origin.
+ * fetched here, so they are not in the page's) and the policy's blocks, with its clock's origin;
+ * with those of the rows worker it started, on this worker's clock.
  */
 function requests() {
-  return {
-    timeOrigin: performance.timeOrigin,
-    entries: performance.getEntriesByType("resource").map((entry) => entry.toJSON()),
-    violations: [...violations],
-  };
+  const entries = performance.getEntriesByType("resource").map((entry) => entry.toJSON());
+  const blocked = [...violations];
+  if (rowsRequests) {
+    const shift = rowsRequests.timeOrigin - performance.timeOrigin;
+    entries.push(...rowsRequests.entries.map((e) => ({ ...e, startTime: e.startTime + shift })));
+    blocked.push(...rowsRequests.violations.map((v) => ({ ...v, time: v.time + shift })));
+  }
+  return { timeOrigin: performance.timeOrigin, entries, violations: blocked };
 }
 
 /** Thrown inside a job when the page asked to cancel it. */
@@ -96,25 +110,6 @@ function post(message, transfer = []) {
 async function checkpoint(id) {
   await new Promise((resolve) => setTimeout(resolve, 0));
   if (cancelled.has(id)) throw new Cancelled();
-}
-
-/**
- * The chunks of `blob` as the browser reads them, the next one asked for before this one is
- * handed out: the browser reads while the engine parses. Leaving the loop early cancels the read.
- */
-async function* chunksOf(blob) {
-  const reader = blob.stream().getReader();
-  try {
-    let ahead = reader.read();
-    for (;;) {
-      const { done, value } = await ahead;
-      if (done) return;
-      ahead = reader.read();
-      yield value;
-    }
-  } finally {
-    reader.cancel().catch(() => {});
-  }
 }
 
 /**
@@ -143,15 +138,6 @@ function postRead(id, phase, file, { bytes, total, textBytes, rows, seconds }) {
     id,
     progress: { phase, file, bytes, total, textBytes, rows, rowsPerSec: seconds > 0 ? rows / seconds : 0 },
   });
-}
-
-/** Frees an engine object (an Ingest, a CompactRead, a StreamSession) unless a trap already discarded the instance. */
-function freeQuietly(object) {
-  try {
-    object.free();
-  } catch {
-    // After a trap the instance is discarded anyway.
-  }
 }
 
 /**
@@ -390,7 +376,7 @@ async function streamUseCase(id, { useCase, params, files, entries = {}, follow 
     post({
       type: "progress",
       id,
-      progress: { ...progress, phase: "usecase", useCase, paused, live: withLive ? session.live() : null },
+      progress: { ...progress, phase: "usecase", useCase, paused, live: withLive ? withParsing(session.live()) : null },
     });
   };
   /** After each call: progress, pause, pace and cancel. */
@@ -425,17 +411,40 @@ async function streamUseCase(id, { useCase, params, files, entries = {}, follow 
       }
     }
   };
+  /** Does the work the session asks for until it asks for the next input. */
+  const work = async () => {
+    while (session.next().kind === "work") {
+      session.step(control.speed > 0 ? Math.max(1, control.speed / 20) : 2000);
+      await tick();
+    }
+  };
+  /** Pushes the batches of `blob`'s rows, parsed in the rows worker as `reading` says, into the session. */
+  const rowsInto = async (blob, reading) => {
+    for await (const batch of rowsWorker.batches(blob, reading)) {
+      session.push_rows(batch);
+      await work();
+    }
+    parsing.passesApart += 1;
+  };
+  /** How the passes were parsed, beside the engine's report: {passesApart, memoryBytes}. */
+  const parsing = { passesApart: 0, memoryBytes: 0 };
+  const withParsing = (report) => {
+    parsing.memoryBytes = rowsWorker?.memoryBytes ?? 0;
+    return { ...report, parsing: { ...parsing } };
+  };
   try {
     report(false);
     for (;;) {
       const next = session.next();
       if (next.kind === "done") break;
       if (next.kind === "work") {
-        session.step(control.speed > 0 ? Math.max(1, control.speed / 20) : 2000);
-        await tick();
+        await work();
         continue;
       }
-      await readInto(files[next.role]);
+      // A followed file grows after its end: its text is read here, as it comes.
+      const reading = follow && next.role === "numeric" ? null : session.reading();
+      if (reading && (await rowsWorker?.available())) await rowsInto(files[next.role], reading);
+      else await readInto(files[next.role]);
       if (follow && next.role === "numeric") {
         // A growing file: its appended bytes, from where the last snapshot ended, until the
         // page says stop. A line cut by a snapshot waits in the engine for its end.
@@ -459,6 +468,7 @@ async function streamUseCase(id, { useCase, params, files, entries = {}, follow 
     }
     drain();
     const result = session.finish();
+    result.report = withParsing(result.report);
     streamedDownloads.set(
       useCase,
       Object.fromEntries(outputs.map((key) => [key, new Blob(written[key], { type: "text/csv" })])),
@@ -575,14 +585,6 @@ const jobs = {
   },
 };
 
-/** An error as the page shows it: structured when it comes from the engine. */
-function describe(error) {
-  if (error && typeof error === "object" && typeof error.message === "string" && "kind" in error) {
-    return error;
-  }
-  return { kind: "internal", message: String(error?.message ?? error) };
-}
-
 async function run({ id, kind, args }) {
   try {
     await ready;
@@ -597,13 +599,7 @@ async function run({ id, kind, args }) {
     } else if (error instanceof WebAssembly.RuntimeError) {
       // A Rust panic: the instance may hold half-updated state. Report the message the
       // panic hook kept; the page replaces this worker.
-      let message = error.message;
-      try {
-        message = engine.take_panic() ?? message;
-      } catch {
-        // Keep the trap's own message.
-      }
-      post({ type: "crashed", id, message });
+      post({ type: "crashed", id, message: panicMessage(error) });
     } else {
       post({ type: "error", id, error: describe(error) });
     }
@@ -626,13 +622,7 @@ async function poolMessage({ type, kind, shared, index, job }) {
   } catch (error) {
     let details = describe(error);
     if (error instanceof WebAssembly.RuntimeError) {
-      let message = error.message;
-      try {
-        message = engine.take_panic() ?? message;
-      } catch {
-        // Keep the trap's own message.
-      }
-      details = { kind: "crash", message };
+      details = { kind: "crash", message: panicMessage(error) };
     }
     post({ type: "error", error: details });
   }
@@ -640,6 +630,12 @@ async function poolMessage({ type, kind, shared, index, job }) {
 
 if (IN_POOL) {
   self.onmessage = (event) => poolMessage(event.data);
+} else if (IN_ROWS) {
+  serveRows(ready);
+  ready.then(
+    () => post({ type: "ready", requests: requests() }),
+    (error) => post({ type: "crashed", message: `the engine did not start: ${error}` }),
+  );
 } else {
   self.onmessage = (event) => {
     const message = event.data;
@@ -653,7 +649,14 @@ if (IN_POOL) {
     } else if (message.type === "job") run(message);
   };
   ready.then(
-    () => post({ type: "ready", requests: requests() }),
+    () => {
+      // Started once this worker is warm, so that the two warm-ups do not share its core.
+      rowsWorker = new RowsWorker((report) => {
+        rowsRequests = report;
+        post({ type: "requests", requests: requests() });
+      });
+      post({ type: "ready", requests: requests() });
+    },
     (error) => post({ type: "crashed", id: null, message: `the engine did not start: ${error}` }),
   );
 }

@@ -86,6 +86,8 @@ export const stream = {
   "stream.fact.firstDrift": "first at part {row}",
   "stream.fact.silent": "no alert yet",
   "stream.fact.windowAuc": "AUC {auc}",
+  "stream.fact.parsedApart": "parsed by a 2nd worker",
+  "stream.fact.parserMemory": "+ {bytes} parser",
   "stream.chart.riskTitle": "Risk of the latest parts",
   "stream.chart.riskHint":
     "Log scale: failures (red, about 0.6% of parts) stand out of the passes (grey); alerts are ringed; the dashed line is the threshold in force.",

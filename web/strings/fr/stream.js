@@ -89,6 +89,8 @@ export const stream = {
   "stream.fact.firstDrift": "première à la pièce {row}",
   "stream.fact.silent": "pas encore d'alerte",
   "stream.fact.windowAuc": "AUC {auc}",
+  "stream.fact.parsedApart": "lues par un 2e worker",
+  "stream.fact.parserMemory": "+ {bytes} lecteur",
   "stream.chart.riskTitle": "Risque des dernières pièces",
   "stream.chart.riskHint":
     "Échelle logarithmique : les défauts (en rouge, environ 0,6 % des pièces) ressortent des pièces conformes (en gris) ; les alertes sont cerclées ; le trait pointillé est le seuil en vigueur.",

@@ -299,7 +299,8 @@ function reportLayout(live) {
     };
     const num = (x) => fmt.num(x, 3);
     set("rows", fmt.int(r.rows), r.rows, r.total_rows ? t("stream.fact.of", { total: fmt.int(r.total_rows) }) : "");
-    set("rate", fmt.int(r.rows_per_s), r.rows_per_s);
+    set("rate", fmt.int(r.rows_per_s), r.rows_per_s, r.parsing?.passesApart ? t("stream.fact.parsedApart") : "");
+    facts.rate.node.dataset.parsedApart = String(r.parsing?.passesApart ?? 0);
     set("mcc", num(r.mcc), r.mcc, t("stream.fact.baseline", { value: num(r.baselines.rate_based.mcc) }));
     set("auc", num(r.auc), r.auc ?? "");
     set("precision", fmt.percent(r.precision), r.precision);
@@ -321,7 +322,13 @@ function reportLayout(live) {
     facts.drifts.node.dataset.first = first === undefined ? "" : String(first);
     set("threshold", r.threshold === null ? t("stream.fact.silent") : fmt.percent(r.threshold), r.threshold ?? "");
     set("window", num(r.window.mcc), r.window.mcc, t("stream.fact.windowAuc", { auc: num(r.window.auc) }));
-    set("memory", r.peak_memory_bytes ? fmt.bytes(r.peak_memory_bytes) : "–", r.peak_memory_bytes ?? "");
+    set(
+      "memory",
+      r.peak_memory_bytes ? fmt.bytes(r.peak_memory_bytes) : "–",
+      r.peak_memory_bytes ?? "",
+      r.parsing?.memoryBytes ? t("stream.fact.parserMemory", { bytes: fmt.bytes(r.parsing.memoryBytes) }) : "",
+    );
+    facts.memory.node.dataset.parser = String(r.parsing?.memoryBytes ?? 0);
     set("seconds", fmt.seconds(r.seconds), r.seconds);
     status.textContent = statusLine(r, paused);
     status.dataset.stage = r.stage;
